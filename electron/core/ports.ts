@@ -1,0 +1,91 @@
+/**
+ * The seams between core services. Each service depends on these small interfaces rather than on
+ * another service's class, so each can be built and tested alone.
+ */
+import type {
+  ChatMessage,
+  KeyOptions,
+  KeySource,
+  Pricing,
+  ProviderId,
+  Usage,
+  UsageRecord,
+} from '../../shared/contract/index.js';
+
+/** A key ready for a provider call. Lives only inside the core; never crosses the contract. */
+export interface ResolvedKey {
+  id: string;
+  provider: ProviderId;
+  label: string;
+  /** Empty for OpenAI-compatible servers that need none. */
+  secret: string;
+  /** null: the provider's default base URL. */
+  baseUrl: string | null;
+  options: KeyOptions;
+  source: KeySource;
+}
+
+/** Implemented by the keys service; used by the router. */
+export interface KeyResolver {
+  /** Throws KEY_NOT_FOUND, KEY_NEEDS_REENTRY or VAULT_LOCKED. */
+  resolve(keyId: string): Promise<ResolvedKey>;
+  /** Usable keys of a provider in failover order: the user's own keys oldest first, then the environment key. */
+  candidates(provider: ProviderId): Promise<ResolvedKey[]>;
+  /** The environment key of a provider, never stored. */
+  environmentKey(provider: ProviderId): ResolvedKey | null;
+  /** Records use for "last used" and the key's status. */
+  noteUsed(keyId: string, outcome: { ok: boolean; code?: string }): void;
+}
+
+/** Implemented by the router's session registry; used by the keys service on delete. */
+export interface SessionEnder {
+  /** Ends every active session that uses the key and tells the renderer why. Returns how many ended. */
+  endSessionsUsingKey(keyId: string, reason: string): number;
+}
+
+export interface AdmitRequest {
+  sessionId: string;
+  agent: string | null;
+  provider: ProviderId;
+  model: string;
+  keyId: string | null;
+  source: KeySource;
+  /** Prompt tokens as estimated before the call. */
+  promptTokens: number;
+  /** The most output the call may produce (its max tokens). */
+  maxOutputTokens: number;
+  /** Price snapshot at admission; null when the model's price is unknown. */
+  pricing: Pricing | null;
+  /** 1 for the first request of a chain entry, 2.. for retries. */
+  attempt: number;
+  /** Ledger id of the call this one falls back from. */
+  fallbackOf: string | null;
+}
+
+export interface SettleOutcome {
+  status: 'ok' | 'error' | 'cancelled' | 'interrupted';
+  usage: Usage;
+  errorCode?: string | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+}
+
+/** A reserved ledger row; settle it exactly once. */
+export interface Reservation {
+  readonly id: string;
+  readonly reservedUsd: number | null;
+  readonly reservedTokens: number;
+  settle(outcome: SettleOutcome): UsageRecord;
+}
+
+/**
+ * Implemented by metering + limits; used by the router before every provider request.
+ * `admit` checks every limit that applies against settled use plus open reservations and writes the
+ * reservation in the same synchronous step, so concurrent calls cannot overshoot. Throws
+ * LIMIT_EXCEEDED (naming the limit, what is used and when it resets) without touching the provider.
+ */
+export interface CallAdmission {
+  admit(request: AdmitRequest): Reservation;
+  /** Prompt tokens of a request, with a real tokenizer where one exists for the model family. */
+  estimatePromptTokens(messages: ChatMessage[], provider: ProviderId, model: string): { tokens: number; tokenizer: string };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** How the vault's data key is protected on this machine. */
+export const ProtectionKind = z.enum(['os-keychain', 'passphrase', 'session-only']);
+export type ProtectionKind = z.infer<typeof ProtectionKind>;
+
+export const VaultStatus = z.object({
+  protection: ProtectionKind,
+  /** e.g. "gnome_libsecret", "keychain", "dpapi", "scrypt", "memory" */
+  backend: z.string(),
+  /** Whether keys survive a restart. */
+  persistent: z.boolean(),
+  /** A vault exists on disk but cannot be opened yet (passphrase needed). */
+  locked: z.boolean(),
+  /** Plain words for the Settings and About panels. */
+  summary: z.string(),
+  /** Set when the user should act (weak keyring, session-only, backend changed). */
+  warning: z.string().optional(),
+  /** What the user can do about it. */
+  actions: z.array(z.enum(['set-passphrase', 'unlock', 'use-session-only', 'reset-vault'])).default([]),
+});
+export type VaultStatus = z.infer<typeof VaultStatus>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  dataDir: z.string(),
+  transport: z.enum(['electron', 'web']),
+  platform: z.string(),
+  vault: VaultStatus,
+  catalogCheckedAt: z.string().optional(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const Settings = z.object({
+  /** Fail over to the provider's next key on auth/quota errors. */
+  keyFailover: z.boolean(),
+  /** Let a failed own-key turn fall back to the system default model. */
+  fallbackToSystemDefault: z.boolean(),
+  /** Credential changes allowed per provider per hour. */
+  credentialChangesPerHour: z.number().int().min(1).max(1000),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SettingsPatch = Settings.partial().strict();

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+export const PROVIDER_IDS = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'deepseek',
+  'openrouter',
+  'azure',
+  'mistral',
+  'groq',
+  'xai',
+  'together',
+  'openai-compatible',
+] as const;
+
+export const ProviderId = z.enum(PROVIDER_IDS);
+export type ProviderId = z.infer<typeof ProviderId>;
+
+/** Milliseconds since the epoch or an ISO 8601 string; normalised to ms by the services. */
+export const TimeInput = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true }), z.iso.date()]);
+export type TimeInput = z.infer<typeof TimeInput>;
+
+export const Id = z.string().min(1).max(200);
+
+/** Normalised token usage (DESIGN.md section 2). `inputTokens` excludes cache reads and writes;
+ * `outputTokens` includes reasoning; `reasoningTokens` is the reasoning part of `outputTokens`. */
+export const Usage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  cacheReadTokens: z.number().int().nonnegative(),
+  cacheWriteTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  reasoningTokens: z.number().int().nonnegative(),
+  estimated: z.boolean(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const ZERO_USAGE: Usage = {
+  inputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  estimated: false,
+};
+
+/** USD per million tokens; null where not known or not offered. */
+export const Pricing = z.object({
+  input: z.number().nonnegative().nullable(),
+  output: z.number().nonnegative().nullable(),
+  cacheRead: z.number().nonnegative().nullable(),
+  cacheWrite: z.number().nonnegative().nullable(),
+});
+export type Pricing = z.infer<typeof Pricing>;
+
+export const ChatRole = z.enum(['system', 'user', 'assistant']);
+export type ChatRole = z.infer<typeof ChatRole>;
+
+export const ChatMessage = z.object({
+  role: ChatRole,
+  content: z.string().max(2_000_000),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const ModelId = z.string().min(1).max(300);
+
+export const KeyTarget = z.object({ keyId: Id, model: ModelId }).strict();
+export const ProviderTarget = z.object({ provider: ProviderId, model: ModelId }).strict();
+export const SystemTarget = z.object({ system: z.literal(true) }).strict();
+export const ChatTarget = z.union([KeyTarget, ProviderTarget, SystemTarget]);
+export type ChatTarget = z.infer<typeof ChatTarget>;
+
+export const ChatParams = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().max(10_000_000).optional(),
+  })
+  .strict();
+export type ChatParams = z.infer<typeof ChatParams>;
+
+export const KeySource = z.enum(['user', 'environment', 'team']);
+export type KeySource = z.infer<typeof KeySource>;

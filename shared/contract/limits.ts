@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { PROVIDER_IDS } from './common.js';
+
+const Tokens = z.number().int().positive().max(1e13);
+const Usd = z.number().positive().max(1e9);
+
+// `null` clears one entry; an omitted field is left as it was (DESIGN.md section 2).
+const providerMap = <T extends z.ZodType>(v: T) => z.partialRecord(z.enum(PROVIDER_IDS), v.nullable());
+
+export const LimitsPatch = z
+  .object({
+    dailyTokens: z
+      .object({ provider: providerMap(Tokens).optional(), key: z.record(z.string().min(1).max(200), Tokens.nullable()).optional() })
+      .strict()
+      .optional(),
+    monthlyUsd: z.object({ total: Usd.nullable().optional(), provider: providerMap(Usd).optional() }).strict().optional(),
+    sessionUsd: Usd.nullable().optional(),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a known IANA time zone')
+      .optional(),
+  })
+  .strict();
+export type LimitsPatch = z.infer<typeof LimitsPatch>;
+
+export const Limits = z.object({
+  dailyTokens: z.object({ provider: z.record(z.string(), z.number()), key: z.record(z.string(), z.number()) }),
+  monthlyUsd: z.object({ total: z.number().nullable(), provider: z.record(z.string(), z.number()) }),
+  sessionUsd: z.number().nullable(),
+  timeZone: z.string(),
+});
+export type Limits = z.infer<typeof Limits>;
+
+export const LimitScope = z.enum(['dailyTokens.provider', 'dailyTokens.key', 'monthlyUsd.total', 'monthlyUsd.provider', 'sessionUsd']);
+export type LimitScope = z.infer<typeof LimitScope>;
+
+export const LimitState = z.object({
+  scope: LimitScope,
+  /** Provider id, key id or session id the limit applies to; null for the monthly total. */
+  subject: z.string().nullable(),
+  unit: z.enum(['tokens', 'usd']),
+  limit: z.number(),
+  /** Settled use plus what running calls have reserved. */
+  used: z.number(),
+  reserved: z.number(),
+  fraction: z.number(),
+  /** When the window resets, ms since the epoch; null for per-session budgets. */
+  resetsAt: z.number().nullable(),
+  level: z.enum(['ok', 'warning', 'exceeded']),
+});
+export type LimitState = z.infer<typeof LimitState>;
+
+export const LimitsGetRequest = z.object({ sessionId: z.string().max(200).optional() }).strict();
+export const LimitsGetResponse = z.object({ limits: Limits, states: z.array(LimitState) });
+export const LimitsSetRequest = LimitsPatch;
+export const LimitsSetResponse = LimitsGetResponse;

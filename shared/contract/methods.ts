@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { AppInfo, Settings, SettingsPatch, VaultStatus } from './app.js';
+import {
+  ChatCancelRequest,
+  ChatCancelResponse,
+  ChatEstimateRequest,
+  ChatEstimateResponse,
+  ChatSendRequest,
+  ChatSendResponse,
+  SessionsCloseRequest,
+  SessionsCloseResponse,
+  SessionsListRequest,
+  SessionsListResponse,
+  SessionsOpenRequest,
+  SessionsOpenResponse,
+} from './chat.js';
+import {
+  KeysAddRequest,
+  KeysAddResponse,
+  KeysAuditRequest,
+  KeysAuditResponse,
+  KeysDeleteRequest,
+  KeysDeleteResponse,
+  KeysListRequest,
+  KeysListResponse,
+  KeysTestDraftRequest,
+  KeysTestRequest,
+  KeysTestResponse,
+  KeysUpdateRequest,
+  KeysUpdateResponse,
+  VaultProtectRequest,
+  VaultUnlockRequest,
+} from './keys.js';
+import { LimitsGetRequest, LimitsGetResponse, LimitsSetRequest, LimitsSetResponse } from './limits.js';
+import {
+  ModelsListRequest,
+  ModelsListResponse,
+  ModelsSetPriceRequest,
+  ModelsSetPriceResponse,
+  ProvidersListRequest,
+  ProvidersListResponse,
+} from './models.js';
+import {
+  UsageExportCsvRequest,
+  UsageExportCsvResponse,
+  UsageQueryRequest,
+  UsageQueryResponse,
+  UsageRecordsRequest,
+  UsageRecordsResponse,
+} from './usage.js';
+
+interface MethodSpec<Req extends z.ZodType, Res extends z.ZodType> {
+  request: Req;
+  response: Res;
+  /** "download": the web host streams the answer as a file; Electron shows a save dialog. */
+  kind?: 'download';
+  /** Credential operations: audited and never logged with their input. */
+  sensitive?: boolean;
+}
+
+const m = <Req extends z.ZodType, Res extends z.ZodType>(
+  request: Req,
+  response: Res,
+  extra: Omit<MethodSpec<Req, Res>, 'request' | 'response'> = {},
+): MethodSpec<Req, Res> => ({ request, response, ...extra });
+
+const Empty = z.object({}).strict();
+
+/**
+ * Every method the renderer may call. Electron IPC, the preload bridge and the web host are all
+ * generated from this one table; names here are part of the stable surface (DESIGN.md section 2).
+ */
+export const contract = {
+  'app.info': m(Empty, AppInfo),
+  'settings.get': m(Empty, Settings),
+  'settings.set': m(SettingsPatch, Settings),
+
+  'vault.status': m(Empty, VaultStatus),
+  'vault.unlock': m(VaultUnlockRequest, VaultStatus, { sensitive: true }),
+  'vault.protect': m(VaultProtectRequest, VaultStatus, { sensitive: true }),
+
+  'keys.add': m(KeysAddRequest, KeysAddResponse, { sensitive: true }),
+  'keys.list': m(KeysListRequest, KeysListResponse),
+  'keys.update': m(KeysUpdateRequest, KeysUpdateResponse, { sensitive: true }),
+  'keys.test': m(KeysTestRequest, KeysTestResponse),
+  'keys.testDraft': m(KeysTestDraftRequest, KeysTestResponse, { sensitive: true }),
+  'keys.delete': m(KeysDeleteRequest, KeysDeleteResponse),
+  'keys.audit': m(KeysAuditRequest, KeysAuditResponse),
+
+  'providers.list': m(ProvidersListRequest, ProvidersListResponse),
+  'models.list': m(ModelsListRequest, ModelsListResponse),
+  'models.setPrice': m(ModelsSetPriceRequest, ModelsSetPriceResponse),
+
+  'sessions.open': m(SessionsOpenRequest, SessionsOpenResponse),
+  'sessions.close': m(SessionsCloseRequest, SessionsCloseResponse),
+  'sessions.list': m(SessionsListRequest, SessionsListResponse),
+
+  'chat.send': m(ChatSendRequest, ChatSendResponse),
+  'chat.cancel': m(ChatCancelRequest, ChatCancelResponse),
+  'chat.estimate': m(ChatEstimateRequest, ChatEstimateResponse),
+
+  'usage.query': m(UsageQueryRequest, UsageQueryResponse),
+  'usage.records': m(UsageRecordsRequest, UsageRecordsResponse),
+  'usage.exportCsv': m(UsageExportCsvRequest, UsageExportCsvResponse, { kind: 'download' }),
+
+  'limits.get': m(LimitsGetRequest, LimitsGetResponse),
+  'limits.set': m(LimitsSetRequest, LimitsSetResponse),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodRequest<M extends MethodName> = z.input<Contract[M]['request']>;
+export type ParsedRequest<M extends MethodName> = z.output<Contract[M]['request']>;
+export type MethodResponse<M extends MethodName> = z.output<Contract[M]['response']>;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}

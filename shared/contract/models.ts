@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { ModelId, Pricing, ProviderId } from './common.js';
+
+export const Capability = z.enum(['tools', 'vision', 'reasoning', 'json', 'audio']);
+export type Capability = z.infer<typeof Capability>;
+
+export const ModelInfo = z.object({
+  provider: ProviderId,
+  id: z.string(),
+  name: z.string(),
+  contextWindow: z.number().int().positive().nullable(),
+  maxOutputTokens: z.number().int().positive().nullable(),
+  pricing: Pricing.nullable(),
+  capabilities: z.array(Capability),
+  eu: z.boolean(),
+  recommended: z.boolean(),
+  /** Where the price came from: the bundled catalog, the user, or a provider listing. */
+  priceSource: z.enum(['catalog', 'user', 'provider']).nullable(),
+  /** Day the price was checked (YYYY-MM-DD). */
+  pricesCheckedAt: z.string().nullable(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const ModelsListRequest = z
+  .object({
+    provider: ProviderId.optional(),
+    capability: Capability.optional(),
+    eu: z.boolean().optional(),
+    /** Highest input price (USD per million tokens) to include. */
+    maxInputPrice: z.number().nonnegative().optional(),
+    search: z.string().max(200).optional(),
+    recommendedOnly: z.boolean().optional(),
+  })
+  .strict();
+export const ModelsListResponse = z.object({ models: z.array(ModelInfo), checkedAt: z.string() });
+
+/** User-defined price for a custom or OpenAI-compatible model; `pricing: null` removes it. */
+export const ModelsSetPriceRequest = z
+  .object({
+    provider: ProviderId,
+    model: ModelId,
+    pricing: Pricing.nullable(),
+    contextWindow: z.number().int().positive().optional(),
+    maxOutputTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+export const ModelsSetPriceResponse = z.object({ model: ModelInfo.nullable() });
+
+export const ProviderHealth = z.object({
+  /** Share of failed calls among the recent ones (0..1); null before any call. */
+  errorRate: z.number().min(0).max(1).nullable(),
+  p50LatencyMs: z.number().nonnegative().nullable(),
+  p50TtftMs: z.number().nonnegative().nullable(),
+  recentCalls: z.number().int().nonnegative(),
+  coolingDownUntil: z.number().nullable(),
+});
+export type ProviderHealth = z.infer<typeof ProviderHealth>;
+
+export const ProviderInfo = z.object({
+  id: ProviderId,
+  name: z.string(),
+  wire: z.enum(['openai', 'anthropic', 'gemini']),
+  defaultBaseUrl: z.string().nullable(),
+  keyRequired: z.boolean(),
+  keyHint: z.string(),
+  docsUrl: z.string(),
+  envVars: z.array(z.string()),
+  configured: z.boolean(),
+  keyCount: z.number().int().nonnegative(),
+  hasEnvironmentKey: z.boolean(),
+  health: ProviderHealth,
+  keyHealth: z.record(z.string(), ProviderHealth),
+});
+export type ProviderInfo = z.infer<typeof ProviderInfo>;
+
+export const ProvidersListRequest = z.object({}).strict();
+export const ProvidersListResponse = z.object({ providers: z.array(ProviderInfo) });

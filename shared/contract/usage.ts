@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { Id, KeySource, ProviderId, TimeInput, Usage } from './common.js';
+
+export const CallStatus = z.enum(['reserved', 'ok', 'error', 'cancelled', 'interrupted']);
+export type CallStatus = z.infer<typeof CallStatus>;
+
+export const UsageRecord = z.object({
+  id: z.string(),
+  /** When the call was admitted, ms since the epoch. */
+  time: z.number(),
+  sessionId: z.string(),
+  agent: z.string().nullable(),
+  provider: ProviderId,
+  model: z.string(),
+  keyId: z.string().nullable(),
+  source: KeySource,
+  status: CallStatus,
+  errorCode: z.string().nullable(),
+  usage: Usage,
+  costUsd: z.number().nonnegative().nullable(),
+  /** The price snapshot the cost was computed with (USD per million tokens). */
+  pricing: z
+    .object({ input: z.number().nullable(), output: z.number().nullable(), cacheRead: z.number().nullable(), cacheWrite: z.number().nullable() })
+    .nullable(),
+  latencyMs: z.number().nullable(),
+  ttftMs: z.number().nullable(),
+  attempt: z.number().int().positive(),
+  /** Id of the record this call fell back from. */
+  fallbackOf: z.string().nullable(),
+  /** Worst-case cost reserved at admission. */
+  reservedUsd: z.number().nullable(),
+  reservedTokens: z.number().int().nullable(),
+  settledAt: z.number().nullable(),
+});
+export type UsageRecord = z.infer<typeof UsageRecord>;
+
+export const UsageRecordsRequest = z
+  .object({
+    from: TimeInput.optional(),
+    to: TimeInput.optional(),
+    sessionId: Id.optional(),
+    provider: ProviderId.optional(),
+    limit: z.number().int().positive().max(10_000).optional(),
+    /** Opaque cursor from the previous page. */
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export const UsageRecordsResponse = z.object({ records: z.array(UsageRecord), nextCursor: z.string().nullable() });
+
+export const GroupBy = z.enum(['day', 'week', 'month', 'provider', 'model', 'key', 'agent', 'session', 'source', 'status']);
+export type GroupBy = z.infer<typeof GroupBy>;
+
+export const UsageQueryRequest = z
+  .object({
+    from: TimeInput.optional(),
+    to: TimeInput.optional(),
+    groupBy: z.array(GroupBy).max(4).default([]),
+    provider: ProviderId.optional(),
+    model: z.string().max(300).optional(),
+    keyId: Id.optional(),
+    agent: z.string().max(200).optional(),
+    sessionId: Id.optional(),
+    /** Defaults to the time zone set in limits. */
+    timeZone: z.string().max(64).optional(),
+  })
+  .strict();
+
+export const UsageTotals = z.object({
+  calls: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  cacheReadTokens: z.number().int().nonnegative(),
+  cacheWriteTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  reasoningTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+  unknownCostCalls: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  estimatedCalls: z.number().int().nonnegative(),
+});
+export type UsageTotals = z.infer<typeof UsageTotals>;
+
+export const UsageGroup = UsageTotals.extend({
+  /** One entry per groupBy dimension, e.g. {day: "2026-11-23", provider: "openai"}. */
+  key: z.record(z.string(), z.string().nullable()),
+});
+export type UsageGroup = z.infer<typeof UsageGroup>;
+
+export const UsageQueryResponse = z.object({ groups: z.array(UsageGroup), totals: UsageTotals, timeZone: z.string() });
+
+export const UsageExportCsvRequest = z.object({ from: TimeInput.optional(), to: TimeInput.optional() }).strict();
+/** In Electron the CSV is written where the user chose; the web host answers with text/csv instead. */
+export const UsageExportCsvResponse = z.object({ saved: z.boolean(), path: z.string().optional(), rows: z.number().int().nonnegative() });
