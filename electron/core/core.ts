@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, type AnyEvent, type MethodName } from '../../shared/contract/index.js';
+import { AppError, type AnyEvent, type MethodName, type VaultStatus } from '../../shared/contract/index.js';
+import { appHandlers } from './app/app-handlers.js';
 import type { CallContext } from './app/context.js';
 import { Dispatcher } from './app/dispatcher.js';
 import { EventBus } from './app/event-bus.js';
@@ -42,26 +43,48 @@ export interface Core {
   close(): Promise<void>;
 }
 
-function notBuilt(method: MethodName): never {
+function notBuilt(method: string): never {
   throw new AppError('INTERNAL', `${method} is not available in this build.`);
 }
 
+/** The composition root: builds every service once and binds the contract to them. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const logger = options.logger ?? createLogger({ file: join(options.dataDir, 'logs', 'switchboard.log') });
   const bus = new EventBus((err) => logger.warn('event listener failed', { err }));
   const settings = new SettingsStore(options.dataDir);
+  const closers: Array<() => Promise<void> | void> = [];
 
-  const base: Partial<HandlerMap> = {
-    'settings.get': () => settings.get(),
-    'settings.set': (patch) => settings.set(patch),
+  // --- keys (vault, key service) -------------------------------------------------------------
+  const vaultStatus = (): VaultStatus => ({
+    protection: 'session-only',
+    backend: 'memory',
+    persistent: false,
+    locked: false,
+    summary: 'Keys are kept in memory for this session only.',
+    actions: [],
+  });
+
+  // --- catalog, metering, limits -------------------------------------------------------------
+
+  // --- router, sessions ----------------------------------------------------------------------
+
+  const handlers: Partial<HandlerMap> = {
+    ...appHandlers({
+      dataDir: options.dataDir,
+      version: options.version,
+      transport: options.transport,
+      settings,
+      vaultStatus,
+      catalogCheckedAt: () => undefined,
+    }),
   };
-  const handlers = new Proxy(base, {
+  const complete = new Proxy(handlers, {
     get(target, prop: string) {
-      return target[prop as MethodName] ?? (() => notBuilt(prop as MethodName));
+      return target[prop as MethodName] ?? (() => notBuilt(prop));
     },
   }) as HandlerMap;
-  const dispatcher = new Dispatcher(handlers, logger);
+  const dispatcher = new Dispatcher(complete, logger);
 
   return {
     dataDir: options.dataDir,
@@ -69,6 +92,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     call: (method, input, ctx) => dispatcher.call(method, input, ctx),
     onEvent: (listener) => bus.on(listener),
     exportCsv: async () => notBuilt('usage.exportCsv'),
-    close: async () => {},
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
   };
 }

@@ -4,7 +4,9 @@
  */
 import type {
   ChatMessage,
+  KeyInfo,
   KeyOptions,
+  ModelInfo,
   KeySource,
   Pricing,
   ProviderId,
@@ -35,6 +37,14 @@ export interface KeyResolver {
   environmentKey(provider: ProviderId): ResolvedKey | null;
   /** Records use for "last used" and the key's status. */
   noteUsed(keyId: string, outcome: { ok: boolean; code?: string }): void;
+  /** What keys.list shows (user and environment keys), for providers.list. */
+  list(): Promise<KeyInfo[]>;
+}
+
+/** Implemented by the catalog service (bundled catalog + user-defined prices); used by router and metering. */
+export interface ModelLookup {
+  /** The model's entry, or null for a model the catalog does not know (its price is then unknown). */
+  find(provider: ProviderId, model: string): ModelInfo | null;
 }
 
 /** Implemented by the router's session registry; used by the keys service on delete. */

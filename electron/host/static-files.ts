@@ -1,0 +1,81 @@
+import { createReadStream, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { SECURITY_HEADERS } from '../../shared/security/csp.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/**
+ * Maps a URL path to a file inside root, or null. Decoding happens once, then anything that could
+ * climb out of root (.., absolute paths, backslashes, NUL) is refused.
+ */
+export function resolveStaticPath(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
+  if (rel.split(/[/\\]/).includes('..')) return null;
+  const absRoot = resolve(root);
+  const full = resolve(join(absRoot, rel));
+  if (full !== absRoot && !full.startsWith(absRoot + sep)) return null;
+  return full;
+}
+
+/** Serves the built renderer; unknown paths without an extension get index.html (client routing). */
+export function serveStatic(root: string, urlPath: string, res: ServerResponse, method: string): void {
+  let file = resolveStaticPath(root, urlPath);
+  if (file === null) {
+    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('bad path');
+    return;
+  }
+  let stat = safeStat(file);
+  if (stat?.isDirectory()) {
+    file = join(file, 'index.html');
+    stat = safeStat(file);
+  }
+  if (!stat && extname(file) === '') {
+    file = join(resolve(root), 'index.html');
+    stat = safeStat(file);
+  }
+  if (!stat || !stat.isFile()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('not found');
+    return;
+  }
+  const isHtml = file.endsWith('.html');
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': stat.size,
+    // Hashed asset names can be cached forever; the HTML must be revalidated to pick up new builds.
+    'Cache-Control': isHtml ? 'no-cache' : 'public, max-age=31536000, immutable',
+    ...SECURITY_HEADERS,
+  });
+  if (method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
+function safeStat(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
