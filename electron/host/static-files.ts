@@ -29,8 +29,9 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
     return null;
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  // Refuse any parent segment outright rather than letting normalize() quietly resolve it.
+  if (decoded.split('/').includes('..')) return null;
   const rel = normalize(decoded).replace(/^([/\\])+/, '');
-  if (rel.split(/[/\\]/).includes('..')) return null;
   const absRoot = resolve(root);
   const full = resolve(join(absRoot, rel));
   if (full !== absRoot && !full.startsWith(absRoot + sep)) return null;

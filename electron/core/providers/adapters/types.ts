@@ -1,0 +1,77 @@
+import type { ChatMessage, ErrorCode, ProviderId, Usage } from '../../../../shared/contract/index.js';
+import type { WireFormat } from '../../../../shared/providers/registry.js';
+
+/** A function the model may call; `parameters` is a JSON Schema object. */
+export interface ToolSpec {
+  name: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+}
+
+/** One provider request in the router's own terms; each adapter translates it to its wire format. */
+export interface AdapterRequest {
+  provider: ProviderId;
+  model: string;
+  messages: ChatMessage[];
+  /** Already validated (0–2) and clamped to what the provider accepts. */
+  temperature?: number;
+  /** Always set: the router resolves it from params, the catalog or a default. */
+  maxTokens: number;
+  tools?: ToolSpec[];
+  /** Wire mode: true asks the provider for SSE, false for one JSON answer. Events are the same. */
+  stream: boolean;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'other';
+
+/** Why a provider request failed, in the router's terms (drives retry, fallback and the user's message). */
+export interface ProviderFailure {
+  code: ErrorCode;
+  /** Plain words for people; never contains a secret. */
+  message: string;
+  /** HTTP status when the provider answered with one. */
+  status: number | null;
+  /** Worth sending the same request again (408/409/429/5xx/529, connection trouble, timeouts). */
+  retryable: boolean;
+  /** What the provider asked us to wait (retry-after-ms / retry-after / RetryInfo), when it said. */
+  retryAfterMs: number | null;
+  hint?: string;
+}
+
+/**
+ * What an adapter yields. `open` once the provider accepted the request (response headers), then
+ * any number of `text` / `tool_call` / `usage` events, then exactly one `done` or `error`.
+ * `usage` carries the provider's figures normalised so far; a later one replaces an earlier one.
+ */
+export type AdapterEvent =
+  | { type: 'open' }
+  | { type: 'text'; text: string }
+  | { type: 'tool_call'; id: string; name: string; arguments: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'done'; finishReason: FinishReason; model: string | null }
+  | { type: 'error'; failure: ProviderFailure };
+
+/** One per wire format, bound to one key (its SDK client). */
+export interface ProviderAdapter {
+  readonly wire: WireFormat;
+  /**
+   * Runs one provider request. Never throws: failures end the iteration with an `error` event.
+   * Aborting `signal` aborts the HTTP request; the iteration then ends with an error whose code is
+   * CANCELLED (the router tells a user's cancel from its own stall timeout by the abort reason).
+   */
+  stream(request: AdapterRequest, signal: AbortSignal): AsyncIterable<AdapterEvent>;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export interface CompleteResult {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: Usage | null;
+  finishReason: FinishReason;
+  model: string | null;
+}
