@@ -2,6 +2,8 @@ import { decideNavigation } from './navigation-policy.js';
 
 /** The parts of Electron's WebContents the guards touch; a plain object in tests. */
 export interface GuardableContents {
+  /** Electron's WebContents id; lets the guards recognise the same contents behind another wrapper. */
+  readonly id?: number;
   on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
@@ -15,6 +17,7 @@ export interface HardenOptions {
 }
 
 const hardened = new WeakSet<object>();
+const hardenedIds = new Set<number>();
 
 /**
  * Applied to every WebContents (from `web-contents-created` and again by the window factory, so
@@ -22,8 +25,9 @@ const hardened = new WeakSet<object>();
  * and never attach a <webview>; allowed https links go to the user's browser instead.
  */
 export function hardenWebContents(contents: GuardableContents, options: HardenOptions): void {
-  if (hardened.has(contents)) return;
+  if (hardened.has(contents) || (contents.id !== undefined && hardenedIds.has(contents.id))) return;
   hardened.add(contents);
+  if (contents.id !== undefined) hardenedIds.add(contents.id);
   const openOutside = (url: string) => {
     options.openExternal(url).catch(() => {
       // No browser configured: nothing useful to tell the renderer, and the link is not loaded.
