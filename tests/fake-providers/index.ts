@@ -1,0 +1,2 @@
+export { startFakeProviders, type FakeProviders, type FakeProvidersOptions } from './server.js';
+export type { RecordedRequest, StatsSnapshot } from './stats.js';

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+
+/** Starts one fake provider server for the file (port 0), resets it before each test, closes it after. */
+export function useFakeProviders(): { readonly fake: FakeProviders } {
+  const holder: { fake?: FakeProviders } = {};
+  beforeAll(async () => {
+    holder.fake = await startFakeProviders({ port: 0 });
+  });
+  beforeEach(() => holder.fake?.reset());
+  afterAll(async () => {
+    await holder.fake?.close();
+  });
+  return {
+    get fake(): FakeProviders {
+      if (!holder.fake) throw new Error('fake providers not started');
+      return holder.fake;
+    },
+  };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: () => unknown;
+}
+
+/** A plain HTTP call, for what SDKs refuse to send (no key) or to read raw wire bytes. */
+export async function raw(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
+  const res = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown };
+}
+
+/** Waits until the server has noticed something (a client going away is seen a moment after the abort). */
+export async function eventually(check: () => boolean, timeoutMs = 1500): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Runs a promise expected to fail and returns what it threw. */
+export async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a failure, but the call succeeded');
+}
+
+export const WEATHER_TOOL_SCHEMA = {
+  type: 'object',
+  properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] }, days: { type: 'integer' } },
+  required: ['city'],
+};
