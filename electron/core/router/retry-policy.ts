@@ -68,6 +68,8 @@ export function decideRetry(failure: ProviderFailure, state: RetryState, options
       return { kind: 'stop' };
     case 'KEY_INVALID':
     case 'QUOTA_EXHAUSTED':
+    // Another key of the same provider may belong to a project with access.
+    case 'PERMISSION_DENIED':
       return { kind: 'next-key' };
     case 'CONTEXT_TOO_LONG':
       return { kind: 'fallover', why: 'context-too-long' };
@@ -88,24 +90,6 @@ export function decideRetry(failure: ProviderFailure, state: RetryState, options
   }
   if (state.waitedMs + delayMs > options.maxTotalWaitMs) return { kind: 'fallover', why: 'exhausted' };
   return { kind: 'retry', delayMs, basis };
-}
-
-/** Parses retry-after-ms / x-ms-retry-after-ms / retry-after (seconds or an HTTP date). null when absent or unreadable. */
-export function retryAfterFromHeaders(get: (name: string) => string | null | undefined, now: () => number = Date.now): number | null {
-  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
-    const v = get(name);
-    if (v != null && v.trim() !== '') {
-      const ms = Number(v);
-      if (Number.isFinite(ms) && ms >= 0) return ms;
-    }
-  }
-  const ra = get('retry-after');
-  if (ra == null || ra.trim() === '') return null;
-  const seconds = Number(ra);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(ra);
-  if (Number.isFinite(date)) return Math.max(0, date - now());
-  return null;
 }
 
 /** Sleeps unless the signal aborts first (then rejects with the signal's reason). */

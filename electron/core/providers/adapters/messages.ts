@@ -32,8 +32,8 @@ export interface AnthropicTranslation {
   messages: Array<{ role: 'user' | 'assistant'; content: string }>;
 }
 
-// Anthropic refuses a conversation that starts with the assistant and empty text blocks.
-const ANTHROPIC_OPENING = '(conversation continues)';
+// Anthropic refuses a conversation that starts with the assistant, and empty text blocks; Gemini refuses empty contents.
+const OPENING_PLACEHOLDER = '(conversation continues)';
 
 /**
  * Anthropic: system prompts go to the top-level `system`; roles must alternate and start with the
@@ -53,7 +53,7 @@ export function toAnthropicMessages(messages: ChatMessage[]): AnthropicTranslati
     if (last && last.role === m.role) last.content += `\n\n${m.content}`;
     else out.push({ role: m.role, content: m.content });
   }
-  if (out.length === 0 || out[0]!.role !== 'user') out.unshift({ role: 'user', content: ANTHROPIC_OPENING });
+  if (out.length === 0 || out[0]!.role !== 'user') out.unshift({ role: 'user', content: OPENING_PLACEHOLDER });
   return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: out };
 }
 
@@ -81,7 +81,7 @@ export function toGeminiContents(messages: ChatMessage[]): GeminiTranslation {
     if (last && last.role === role) last.parts.push({ text: m.content });
     else contents.push({ role, parts: [{ text: m.content }] });
   }
-  if (contents.length === 0) contents.push({ role: 'user', parts: [{ text: ANTHROPIC_OPENING }] });
+  if (contents.length === 0) contents.push({ role: 'user', parts: [{ text: OPENING_PLACEHOLDER }] });
   return { systemInstruction: system.length > 0 ? system.join('\n\n') : undefined, contents };
 }
 

@@ -40,7 +40,7 @@ export interface ProviderFailure {
 
 /**
  * What an adapter yields. `open` once the provider accepted the request (response headers), then
- * any number of `text` / `tool_call` / `usage` events, then exactly one `done` or `error`.
+ * any number of `text` / `tool_call` / `usage` / `heartbeat` events, then exactly one `done` or `error`.
  * `usage` carries the provider's figures normalised so far; a later one replaces an earlier one.
  */
 export type AdapterEvent =
@@ -49,7 +49,12 @@ export type AdapterEvent =
   | { type: 'tool_call'; id: string; name: string; arguments: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'done'; finishReason: FinishReason; model: string | null }
-  | { type: 'error'; failure: ProviderFailure };
+  | { type: 'error'; failure: ProviderFailure }
+  /** A wire chunk that carried nothing for the caller (pings, block boundaries): proof of life for the stall watchdog. */
+  | { type: 'heartbeat' };
+
+/** Shared, so a heartbeat costs no allocation. */
+export const HEARTBEAT: AdapterEvent = Object.freeze({ type: 'heartbeat' }) as AdapterEvent;
 
 /** One per wire format, bound to one key (its SDK client). */
 export interface ProviderAdapter {

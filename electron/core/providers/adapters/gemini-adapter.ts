@@ -1,0 +1,135 @@
+import type { GoogleGenAI } from '@google/genai';
+import type { ProviderId } from '../../../../shared/contract/index.js';
+import { blockedFailure, cancelledFailure, isMalformedChunkError, isStreamCutError, malformedFailure, streamCutFailure } from './failure.js';
+import { toGeminiContents } from './messages.js';
+import type { Classify } from './openai-adapter.js';
+import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type FinishReason, type ProviderAdapter, type ProviderFailure } from './types.js';
+import { normaliseGeminiUsage, type GeminiUsageLike } from './usage.js';
+
+// Loose view of a GenerateContentResponse (streamed chunk or whole answer).
+interface ResponseLike {
+  modelVersion?: string;
+  candidates?: Array<{
+    content?: { parts?: Array<{ text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: unknown } }> };
+    finishReason?: string;
+  }>;
+  promptFeedback?: { blockReason?: string };
+  usageMetadata?: GeminiUsageLike;
+}
+
+const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
+
+export function geminiFinish(reason: string | undefined, hadToolCall: boolean): FinishReason {
+  if (hadToolCall) return 'tool_calls';
+  if (reason === 'STOP') return 'stop';
+  if (reason === 'MAX_TOKENS') return 'length';
+  if (reason !== undefined && FILTERED.has(reason)) return 'content_filter';
+  return 'other';
+}
+
+export function geminiParams(req: AdapterRequest, signal: AbortSignal): { model: string; contents: unknown; config: Record<string, unknown> } {
+  const { systemInstruction, contents } = toGeminiContents(req.messages);
+  const config: Record<string, unknown> = { maxOutputTokens: req.maxTokens, abortSignal: signal };
+  if (systemInstruction !== undefined) config.systemInstruction = systemInstruction;
+  if (req.temperature !== undefined) config.temperature = req.temperature;
+  if (req.tools && req.tools.length > 0) {
+    config.tools = [
+      {
+        functionDeclarations: req.tools.map((t) => ({
+          name: t.name,
+          ...(t.description ? { description: t.description } : {}),
+          parametersJsonSchema: t.parameters,
+        })),
+      },
+    ];
+  }
+  return { model: req.model, contents, config };
+}
+
+/** Gemini generateContent / streamGenerateContent through `@google/genai`. */
+export class GeminiAdapter implements ProviderAdapter {
+  readonly wire = 'gemini' as const;
+
+  constructor(
+    private readonly client: GoogleGenAI,
+    private readonly provider: ProviderId,
+    private readonly classify: Classify,
+  ) {}
+
+  async *stream(req: AdapterRequest, signal: AbortSignal): AsyncGenerator<AdapterEvent> {
+    try {
+      const params = geminiParams(req, signal) as Parameters<GoogleGenAI['models']['generateContent']>[0];
+      if (!req.stream) {
+        const res = (await this.client.models.generateContent(params)) as ResponseLike;
+        yield { type: 'open' };
+        const state = { finish: undefined as string | undefined, tool: false, text: false, model: null as string | null };
+        yield* this.fromResponse(res, state);
+        yield* this.finish(state, signal, true);
+        return;
+      }
+      const stream = (await this.client.models.generateContentStream(params)) as AsyncIterable<ResponseLike>;
+      yield { type: 'open' };
+      const state = { finish: undefined as string | undefined, tool: false, text: false, model: null as string | null };
+      for await (const chunk of stream) yield* this.fromResponse(chunk, state);
+      yield* this.finish(state, signal, false);
+    } catch (err) {
+      yield { type: 'error', failure: this.failureOf(err, signal) };
+    }
+  }
+
+  private *fromResponse(
+    res: ResponseLike,
+    state: { finish: string | undefined; tool: boolean; text: boolean; model: string | null },
+  ): Generator<AdapterEvent> {
+    if (res.modelVersion) state.model = res.modelVersion;
+    const candidate = res.candidates?.[0];
+    const parts = candidate?.content?.parts;
+    if (parts) {
+      for (const [i, part] of parts.entries()) {
+        // Thought summaries are not part of the answer.
+        if (part.thought) continue;
+        if (typeof part.text === 'string' && part.text.length > 0) {
+          state.text = true;
+          yield { type: 'text', text: part.text };
+        } else if (part.functionCall) {
+          state.tool = true;
+          const fc = part.functionCall;
+          yield { type: 'tool_call', id: fc.id ?? `call_${i}`, name: fc.name ?? '', arguments: JSON.stringify(fc.args ?? {}) };
+        }
+      }
+    }
+    if (candidate?.finishReason) state.finish = candidate.finishReason;
+    if (res.promptFeedback?.blockReason) state.finish = res.promptFeedback.blockReason;
+    // Each chunk's usageMetadata is the running total; the last one is final.
+    if (res.usageMetadata) yield { type: 'usage', usage: normaliseGeminiUsage(res.usageMetadata) };
+    else yield HEARTBEAT;
+  }
+
+  private *finish(
+    state: { finish: string | undefined; tool: boolean; text: boolean; model: string | null },
+    signal: AbortSignal,
+    whole: boolean,
+  ): Generator<AdapterEvent> {
+    if (signal.aborted) {
+      yield { type: 'error', failure: cancelledFailure() };
+      return;
+    }
+    if (state.finish === undefined && !whole) {
+      yield { type: 'error', failure: streamCutFailure(this.provider) };
+      return;
+    }
+    const reason = geminiFinish(state.finish, state.tool);
+    if (reason === 'content_filter' && !state.text) {
+      yield { type: 'error', failure: blockedFailure(this.provider, state.finish ?? 'blocked') };
+      return;
+    }
+    yield { type: 'done', finishReason: reason, model: state.model };
+  }
+
+  private failureOf(err: unknown, signal: AbortSignal): ProviderFailure {
+    if (signal.aborted) return cancelledFailure();
+    if (isMalformedChunkError(err)) return malformedFailure(this.provider);
+    if (isStreamCutError(err)) return streamCutFailure(this.provider);
+    return this.classify(err);
+  }
+}

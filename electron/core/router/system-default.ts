@@ -1,0 +1,40 @@
+import { AppError } from '../../../shared/contract/index.js';
+import { PROVIDER_LIST } from '../../../shared/providers/registry.js';
+import type { KeyResolver, ResolvedKey } from '../ports.js';
+
+export interface SystemDefault {
+  key: ResolvedKey;
+  model: string;
+}
+
+/** Where "System default" comes from. A team-server source can take precedence later (DESIGN.md section 6). */
+export interface SystemDefaultSource {
+  /** null when nothing is available. */
+  resolve(): SystemDefault | null;
+}
+
+/** The first provider, in registry order, with a key in the machine's environment, with its default model. */
+export function environmentSystemDefault(keys: Pick<KeyResolver, 'environmentKey'>): SystemDefaultSource {
+  return {
+    resolve() {
+      for (const spec of PROVIDER_LIST) {
+        const key = keys.environmentKey(spec.id);
+        if (key) return { key, model: spec.defaultModel };
+      }
+      return null;
+    },
+  };
+}
+
+export function systemDefaultUnavailable(): AppError {
+  const vars = PROVIDER_LIST.slice(0, 3)
+    .flatMap((p) => p.envVars.slice(0, 1))
+    .join(', ');
+  return new AppError(
+    'SYSTEM_DEFAULT_UNAVAILABLE',
+    `There is no system default model: Switchboard is not connected to a team server and no provider key is set in the environment.`,
+    {
+      hint: `Add a key in Settings → Providers and pick one of your models, or set a provider key in the environment (${vars}, ...) and restart Switchboard.`,
+    },
+  );
+}
