@@ -8,6 +8,10 @@ export const ERROR_CODES = [
   'KEY_NOT_FOUND',
   'KEY_NEEDS_REENTRY',
   'QUOTA_EXHAUSTED',
+  /** The key is valid but not allowed to do this (project, model or IP restrictions). */
+  'PERMISSION_DENIED',
+  /** The provider does not serve the user's current country or region. */
+  'REGION_NOT_SUPPORTED',
   'RATE_LIMITED',
   'PROVIDER_UNAVAILABLE',
   'PROVIDER_ERROR',
@@ -63,6 +67,8 @@ const STATUS: Record<ErrorCode, number> = {
   KEY_NOT_FOUND: 404,
   KEY_NEEDS_REENTRY: 409,
   QUOTA_EXHAUSTED: 402,
+  PERMISSION_DENIED: 403,
+  REGION_NOT_SUPPORTED: 403,
   RATE_LIMITED: 429,
   PROVIDER_UNAVAILABLE: 502,
   PROVIDER_ERROR: 502,

@@ -14,7 +14,8 @@ export const KeyOptions = z
   .strict();
 export type KeyOptions = z.infer<typeof KeyOptions>;
 
-export const KeyStatus = z.enum(['ok', 'untested', 'invalid', 'error', 'cooldown', 'needs-reentry']);
+/** `locked`: saved in a vault that is not unlocked yet (passphrase needed). */
+export const KeyStatus = z.enum(['ok', 'untested', 'invalid', 'error', 'cooldown', 'needs-reentry', 'locked']);
 export type KeyStatus = z.infer<typeof KeyStatus>;
 
 export const KeyTestResult = z.object({
@@ -22,6 +23,8 @@ export const KeyTestResult = z.object({
   latencyMs: z.number().nonnegative(),
   code: z.string().optional(),
   hint: z.string().optional(),
+  /** One sentence saying what happened ("OpenAI rejected the API key (HTTP 401)."). */
+  message: z.string().optional(),
   /** Models the provider reported, when the test listed them. */
   modelCount: z.number().int().nonnegative().optional(),
 });
@@ -46,6 +49,8 @@ export const KeyInfo = z.object({
   lastTest: KeyTestResult.optional(),
   /** Why the key cannot be used right now (needs re-entry, cooling down). */
   problem: z.string().optional(),
+  /** false: the key is kept in memory for this session only (no saved vault is open). */
+  persisted: z.boolean().optional(),
 });
 export type KeyInfo = z.infer<typeof KeyInfo>;
 
@@ -88,7 +93,7 @@ export const KeysTestDraftRequest = z
 export const KeysDeleteRequest = z.object({ id: Id }).strict();
 export const KeysDeleteResponse = z.object({ deleted: z.boolean(), endedSessions: z.number().int().nonnegative() });
 
-export const AuditAction = z.enum(['add', 'update', 'rotate', 'test', 'delete', 'decrypt-failed', 'rate-limited', 'unlock', 'protect']);
+export const AuditAction = z.enum(['add', 'update', 'rotate', 'test', 'delete', 'decrypt-failed', 'rate-limited', 'unlock', 'protect', 'reset']);
 export const AuditEntry = z.object({
   id: z.string(),
   time: z.number(),
@@ -108,4 +113,16 @@ export const KeysAuditRequest = z
 export const KeysAuditResponse = z.object({ entries: z.array(AuditEntry) });
 
 export const VaultUnlockRequest = z.object({ passphrase: z.string().min(1).max(1024) }).strict();
-export const VaultProtectRequest = z.object({ passphrase: z.string().min(8).max(1024) }).strict();
+export const VaultProtectRequest = z
+  .object({
+    passphrase: z.string().min(8).max(1024),
+    /** Required when the vault is already protected by a passphrase (changing it). */
+    currentPassphrase: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+/**
+ * Starts a new vault when the saved one cannot be opened (keychain changed, passphrase forgotten, file
+ * damaged). The old file is kept beside it as a backup, never deleted; keys it held stay listed as
+ * "needs re-entry". `passphrase` protects the new vault (else the OS keychain, else this session only).
+ */
+export const VaultResetRequest = z.object({ confirm: z.literal(true), passphrase: z.string().min(8).max(1024).optional() }).strict();

@@ -218,7 +218,9 @@ export function checkKeyFormat(id: ProviderId, secret: string): string | null {
   if (trimmed !== secret) return 'The key has spaces or line breaks around it; paste it again without them.';
   if (trimmed === '') return p.keyRequired ? `${p.name} needs a key.` : null;
   if (/\s/.test(trimmed)) return 'The key contains spaces; paste it again as one piece.';
-  if (p.keyPattern && !p.keyPattern.test(trimmed)) return `That does not look like a ${p.name} key: it ${p.keyHint}.`;
+  if (p.keyPattern && !p.keyPattern.test(trimmed)) {
+    return `That does not look like ${/^[AEIOU]/i.test(p.name) ? 'an' : 'a'} ${p.name} key (expected: ${p.keyHint}).`;
+  }
   return null;
 }
 

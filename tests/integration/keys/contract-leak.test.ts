@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../electron/core/app/logger.js';
+import { createCore, type Core } from '../../../electron/core/core.js';
+import { AppError } from '../../../shared/contract/index.js';
+import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { randomBytes } from 'node:crypto';
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+const CTX = { transport: 'web' as const, actor: 'test' };
+
+function files(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(root, e.name)) : [join(root, e.name)]));
+}
+
+describe('secrets never leave the vault (through the contract)', () => {
+  const dir = tempDir();
+  const lines: string[] = [];
+  const answers: string[] = [];
+  let fake: FakeProviders;
+  let core: Core;
+
+  const secrets = {
+    openai: `sk-proj-leak${hex(20)}`,
+    openaiRotated: `sk-proj-leak${hex(20)}`,
+    openaiBadRotation: `sk-proj-leak${hex(16)}-invalid`,
+    openaiInvalid: `sk-proj-leak${hex(16)}-invalid`,
+    anthropic: `sk-ant-api03-leak${hex(20)}`,
+    gemini: `AIza${hex(17)}x`,
+    azure: hex(16),
+    draft: `sk-proj-leak${hex(20)}`,
+    env: `sk-ant-api03-env${hex(20)}`,
+    passphrase: `pass-${hex(12)}`,
+  };
+
+  async function call(method: string, input: unknown): Promise<unknown> {
+    try {
+      const r = await core.call(method, input, CTX);
+      answers.push(JSON.stringify(r));
+      return r;
+    } catch (err) {
+      answers.push(JSON.stringify(err instanceof AppError ? err.toPayload() : String(err)));
+      return err;
+    }
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeProviders({ port: 0 });
+    core = await createCore({
+      dataDir: dir.path,
+      transport: 'web',
+      version: '0.0.0-test',
+      passphrase: secrets.passphrase,
+      env: { ANTHROPIC_API_KEY: secrets.env },
+      logger: createLogger({ level: 'debug', file: join(dir.path, 'logs', 'switchboard.log'), write: (l) => lines.push(l) }),
+    });
+  });
+  afterAll(async () => {
+    await core.close();
+    await fake.close();
+    dir.cleanup();
+  });
+
+  it('in no answer, error, log line or file of the data folder', async () => {
+    const add = (await call('keys.add', { provider: 'openai', label: 'main', secret: secrets.openai, baseUrl: fake.baseUrls.openai })) as { id: string };
+    expect(add.id).toBeTruthy();
+    expect(await call('keys.add', { provider: 'openai', secret: secrets.openaiInvalid, baseUrl: fake.baseUrls.openai })).toMatchObject({ code: 'KEY_INVALID' });
+    await call('keys.add', { provider: 'anthropic', secret: secrets.anthropic, baseUrl: fake.baseUrls.anthropic });
+    await call('keys.add', { provider: 'gemini', secret: secrets.gemini, baseUrl: fake.baseUrls.gemini });
+    await call('keys.add', { provider: 'azure', secret: secrets.azure, baseUrl: fake.baseUrls.azure, options: { deployment: 'gpt-4o-mini' } });
+    await call('keys.add', { provider: 'anthropic', secret: ` ${secrets.anthropic}` });
+    await call('keys.add', { provider: 'openai', secret: secrets.openai, baseUrl: 'http://api.example.com/v1' });
+    await call('keys.testDraft', { provider: 'openai', secret: secrets.draft, baseUrl: fake.baseUrls.openai });
+    await call('keys.test', { id: add.id });
+    await call('keys.test', { id: 'env:anthropic' });
+    expect(await call('keys.update', { id: add.id, secret: secrets.openaiBadRotation })).toMatchObject({ code: 'KEY_INVALID' });
+    await call('keys.update', { id: add.id, secret: secrets.openaiRotated, label: 'rotated' });
+    await call('keys.list', {});
+    await call('keys.audit', {});
+    await call('vault.status', {});
+    await call('app.info', {});
+    await call('vault.unlock', { passphrase: 'wrong passphrase' });
+    await call('keys.delete', { id: add.id });
+    await call('keys.delete', { id: 'env:anthropic' });
+
+    const list = (await call('keys.list', {})) as { keys: Array<{ source: string; last4: string }> };
+    expect(list.keys.some((k) => k.source === 'environment' && k.last4 === secrets.env.slice(-4))).toBe(true);
+    const info = (await call('app.info', {})) as { vault: { protection: string; persistent: boolean } };
+    expect(info.vault).toMatchObject({ protection: 'passphrase', persistent: true });
+
+    const all = Object.entries(secrets);
+    for (const [name, value] of all) {
+      for (const a of answers) expect(a.includes(value), `${name} in an answer`).toBe(false);
+      for (const l of lines) expect(l.includes(value), `${name} in a log line`).toBe(false);
+      for (const f of files(dir.path)) expect(readFileSync(f).includes(Buffer.from(value)), `${name} in ${f}`).toBe(false);
+    }
+    expect(files(dir.path).some((f) => f.endsWith('vault.json'))).toBe(true);
+  });
+
+  it('the saved keys still open after a restart with the passphrase', async () => {
+    await core.close();
+    core = await createCore({ dataDir: dir.path, transport: 'web', version: '0.0.0-test', passphrase: secrets.passphrase, env: {}, logger: createLogger({ write: (l) => lines.push(l) }) });
+    const { keys } = (await core.call('keys.list', {}, CTX)) as { keys: Array<{ provider: string; status: string }> };
+    expect(keys.map((k) => k.provider).sort()).toEqual(['anthropic', 'azure', 'gemini']);
+    expect(keys.every((k) => k.status === 'ok')).toBe(true);
+  });
+});

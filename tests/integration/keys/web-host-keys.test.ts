@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../electron/core/app/logger.js';
+import { createCore, type Core } from '../../../electron/core/core.js';
+import { startWebHost, type WebHost } from '../../../electron/host/server.js';
+import { writeHostToken } from '../../../electron/host/token.js';
+import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+
+function files(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(root, e.name)) : [join(root, e.name)]));
+}
+
+describe('keys over the web host (what keys.py drives)', () => {
+  const dir = tempDir();
+  const dataDir = join(dir.path, 'data');
+  const staticDir = join(dir.path, 'static');
+  const lines: string[] = [];
+  const seen: string[] = [];
+  let fake: FakeProviders;
+  let core: Core;
+  let host: WebHost;
+  let token: string;
+
+  async function rpc(method: string, body: unknown = {}): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${host.url}/api/rpc/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    seen.push(text);
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  }
+
+  beforeAll(async () => {
+    mkdirSync(staticDir, { recursive: true });
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><html><body>app</body></html>');
+    fake = await startFakeProviders({ port: 0 });
+    core = await createCore({ dataDir, transport: 'web', version: '0.0.0-test', env: {}, logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }) });
+    token = writeHostToken(dataDir);
+    host = await startWebHost({ core, token, staticDir, port: 0 });
+  });
+  afterAll(async () => {
+    await host.close();
+    await core.close();
+    await fake.close();
+    dir.cleanup();
+  });
+
+  it('add, list, refuse invalid, test, rotate, rate limit, audit, delete — and no secret anywhere', async () => {
+    const used: string[] = [];
+    const secret = `sk-proj-bar${hex(20)}`;
+    used.push(secret);
+    const add = await rpc('keys.add', { provider: 'openai', label: 'work, "main" key', secret, baseUrl: fake.baseUrls.openai });
+    expect(add.status).toBe(200);
+    const id = add.json.id as string;
+
+    const list = await rpc('keys.list', {});
+    expect(list.json.keys.map((k: { id: string }) => k.id)).toEqual([id]);
+    expect(JSON.stringify(list.json)).toContain(secret.slice(-4));
+
+    const bad = `sk-proj-bar${hex(8)}-invalid`;
+    used.push(bad);
+    const refused = await rpc('keys.add', { provider: 'openai', secret: bad, baseUrl: fake.baseUrls.openai });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.code).toBe('KEY_INVALID');
+    expect((await rpc('keys.list', {})).json.keys).toHaveLength(1);
+
+    const ant = `sk-ant-api03-bar${hex(20)}`;
+    const gem = `AIzaBar${hex(16)}`;
+    used.push(ant, gem);
+    expect((await rpc('keys.add', { provider: 'anthropic', secret: ant, baseUrl: fake.baseUrls.anthropic })).status).toBe(200);
+    expect((await rpc('keys.add', { provider: 'gemini', secret: gem, baseUrl: fake.baseUrls.gemini })).status).toBe(200);
+    const badGem = await rpc('keys.add', { provider: 'gemini', secret: `AIzaBar${hex(8)}-invalid`, baseUrl: fake.baseUrls.gemini });
+    expect(badGem.json.error.code).toBe('KEY_INVALID');
+
+    const test = await rpc('keys.test', { id });
+    expect(test.json).toMatchObject({ ok: true });
+
+    const rotated = `sk-proj-bar${hex(20)}`;
+    used.push(rotated);
+    const upd = await rpc('keys.update', { id, secret: rotated });
+    expect(upd.status).toBe(200);
+    expect(upd.json.key.last4).toBe(rotated.slice(-4));
+
+    let limited: any = null;
+    for (let i = 0; i < 12 && !limited; i++) {
+      const s = `sk-proj-bar${hex(20)}`;
+      used.push(s);
+      const r = await rpc('keys.update', { id, secret: s });
+      if (r.status === 429) limited = r.json;
+    }
+    expect(limited?.error.code).toBe('RATE_LIMITED');
+    expect(limited?.error.details.retryAt).toEqual(expect.any(Number));
+
+    const audit = await rpc('keys.audit', {});
+    const actions = audit.json.entries.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['add', 'rotate', 'test', 'rate-limited']));
+
+    const del = await rpc('keys.delete', { id });
+    expect(del.json).toEqual({ deleted: true, endedSessions: 0 });
+    expect((await rpc('keys.list', {})).json.keys.map((k: { id: string }) => k.id)).not.toContain(id);
+
+    const status = await rpc('vault.status', {});
+    expect(status.json).toMatchObject({ protection: 'session-only', persistent: false });
+    expect((await rpc('app.info', {})).json.vault.protection).toBe('session-only');
+
+    for (const s of used) {
+      for (const t of seen) expect(t.includes(s)).toBe(false);
+      for (const l of lines) expect(l.includes(s)).toBe(false);
+      for (const f of files(dataDir)) expect(readFileSync(f).includes(Buffer.from(s))).toBe(false);
+    }
+  });
+});
