@@ -1,0 +1,56 @@
+import { AboutPage } from '../features/about/AboutPage.js';
+import { ConversationPage } from '../features/conversations/ConversationPage.js';
+import { HomePage } from '../features/home/HomePage.js';
+import { SettingsPage } from '../features/settings/SettingsPage.js';
+import { UsagePage } from '../features/usage/UsagePage.js';
+import { useRoute } from '../router/navigation.js';
+import { Link } from '../router/Link.js';
+import { routePath } from '../router/routes.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
+import { useDocumentTitle } from './useDocumentTitle.js';
+
+/** Maps the current route to its page. New top-level pages (model catalog, …) are added here and in routes.ts. */
+export function RouteView() {
+  const route = useRoute();
+  let page;
+  switch (route.name) {
+    case 'home':
+      page = <HomePage />;
+      break;
+    case 'conversation':
+      page = <ConversationPage id={route.id} />;
+      break;
+    case 'settings':
+      page = <SettingsPage section={route.section} />;
+      break;
+    case 'usage':
+      page = <UsagePage />;
+      break;
+    case 'about':
+      page = <AboutPage />;
+      break;
+    case 'not-found':
+      page = <NotFound />;
+      break;
+  }
+  return (
+    <ErrorBoundary key={routePath(route)} compact>
+      {page}
+    </ErrorBoundary>
+  );
+}
+
+function NotFound() {
+  useDocumentTitle('Not found');
+  return (
+    <div className="page page-centered">
+      <div className="empty-state">
+        <h1>Nothing here</h1>
+        <p>This address does not match a page in Switchboard.</p>
+        <Link to="/" className="btn btn-primary">
+          Go to the start page
+        </Link>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import { Sidebar } from './Sidebar.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
+import { RouteView } from './RouteView.js';
+
+export function Shell() {
+  return (
+    <div className="app-shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Sidebar />
+      <main id="main" className="main" tabIndex={-1}>
+        <ConnectionBanner />
+        <RouteView />
+      </main>
+    </div>
+  );
+}

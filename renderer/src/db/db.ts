@@ -1,0 +1,31 @@
+import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
+import type { Conversation, Draft, Message } from './schema.js';
+
+export const DB_NAME = 'switchboard';
+
+/**
+ * Conversations, messages and drafts live in the renderer's IndexedDB. Every schema change adds a
+ * new `version(n)` with an upgrade function; never edit a shipped version.
+ */
+export class SwitchboardDb extends Dexie {
+  conversations!: EntityTable<Conversation, 'id'>;
+  messages!: EntityTable<Message, 'id'>;
+  drafts!: EntityTable<Draft, 'conversationId'>;
+
+  constructor(name: string = DB_NAME, options?: DexieOptions) {
+    super(name, options);
+    this.version(1).stores({
+      conversations: 'id, updatedAt, createdAt',
+      messages: 'id, conversationId, [conversationId+createdAt], status',
+      drafts: 'conversationId',
+    });
+  }
+}
+
+let instance: SwitchboardDb | null = null;
+
+/** The app's database, opened on first use. */
+export function appDb(): SwitchboardDb {
+  instance ??= new SwitchboardDb();
+  return instance;
+}

@@ -1,0 +1,73 @@
+import type { Attempt, KeySource, ProviderId, Usage } from '../../../shared/contract/index.js';
+
+/**
+ * The model a conversation talks to, stored as a snapshot with its display labels so history still
+ * reads right after a key or model is deleted.
+ */
+export type ConversationTarget =
+  | { kind: 'system'; label?: string }
+  | {
+      kind: 'key';
+      keyId: string;
+      provider: ProviderId;
+      model: string;
+      /** Display labels at the time of choosing. */
+      providerName: string;
+      keyLabel: string;
+      modelName?: string;
+    };
+
+export interface ConversationParams {
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  /** Agent or purpose name; recorded in the usage ledger with every call. */
+  agent: string;
+  target: ConversationTarget;
+  params: ConversationParams;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type MessageRole = 'user' | 'assistant' | 'system';
+export type MessageStatus = 'streaming' | 'done' | 'error' | 'cancelled';
+
+export interface MessageError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  role: MessageRole;
+  content: string;
+  createdAt: number;
+  status: MessageStatus;
+  /** Assistant messages: a snapshot of who answered and what it cost. */
+  provider?: ProviderId;
+  model?: string;
+  keyId?: string;
+  keyLabel?: string;
+  source?: KeySource;
+  usage?: Usage;
+  costUsd?: number | null;
+  attempts?: Attempt[];
+  fallbackNote?: string;
+  error?: MessageError;
+  /** The chat.send streamId while streaming, to match events and cancel. */
+  streamId?: string;
+  latencyMs?: number;
+  ttftMs?: number | null;
+}
+
+export interface Draft {
+  conversationId: string;
+  text: string;
+  updatedAt: number;
+}

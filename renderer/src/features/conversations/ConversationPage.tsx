@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import { useDocumentTitle } from '../../app/useDocumentTitle.js';
+import { ChatPanel } from '../chat/ChatPanel.js';
+import { Link } from '../../router/Link.js';
+import { paths } from '../../router/routes.js';
+import { IconButton } from '../../ui/Button.js';
+import { Icon } from '../../ui/Icon.js';
+import { InlineEdit } from '../../ui/InlineEdit.js';
+import { renameConversation } from './actions.js';
+import { DeleteConversationDialog } from './DeleteConversationDialog.js';
+import { useConversation } from './hooks.js';
+import { targetLabel } from './targets.js';
+import type { Conversation } from '../../db/schema.js';
+
+export function ConversationPage({ id }: { id: string }) {
+  const conversation = useConversation(id);
+  useDocumentTitle(conversation ? conversation.title : conversation === null ? 'Not found' : null);
+  if (conversation === undefined) return <div className="page" aria-busy="true" />;
+  if (conversation === null) {
+    return (
+      <div className="page page-centered">
+        <div className="empty-state">
+          <h1>Conversation not found</h1>
+          <p>It may have been deleted, or it was created in another browser profile.</p>
+          <Link to={paths.home()} className="btn btn-primary">
+            Go to the start page
+          </Link>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="page conversation-page">
+      <ConversationHeader conversation={conversation} />
+      <ChatPanel conversation={conversation} />
+    </div>
+  );
+}
+
+/** Title (rename in place) and the model in use. The chat feature's model picker goes in `.conversation-model`. */
+function ConversationHeader({ conversation }: { conversation: Conversation }) {
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  return (
+    <header className="conversation-header">
+      <div className="conversation-heading">
+        {editing ? (
+          <InlineEdit
+            className="inline-edit-title"
+            value={conversation.title}
+            label="Conversation title"
+            onSave={(title) => renameConversation(conversation.id, title)}
+            onDone={() => setEditing(false)}
+          />
+        ) : (
+          <h1 className="conversation-name" onDoubleClick={() => setEditing(true)}>
+            {conversation.title}
+          </h1>
+        )}
+        <p className="conversation-model">
+          <Icon name="spark" size={14} />
+          <span>
+            <span className="visually-hidden">Model: </span>
+            {targetLabel(conversation.target)}
+          </span>
+        </p>
+      </div>
+      <div className="conversation-tools">
+        <IconButton icon="pencil" label="Rename conversation" onClick={() => setEditing(true)} disabled={editing} size="md" />
+        <IconButton icon="trash" label="Delete conversation" onClick={() => setDeleting(true)} size="md" />
+      </div>
+      {deleting ? <DeleteConversationDialog conversation={conversation} onClose={() => setDeleting(false)} /> : null}
+    </header>
+  );
+}

@@ -1,0 +1,121 @@
+import { useEffect, useRef, useState } from 'react';
+import type { KeyInfo } from '../../../../../shared/contract/index.js';
+import { providerSpec } from '../../../../../shared/providers/registry.js';
+import { useBridge } from '../../../bridge/context.js';
+import { ExternalLink } from '../../../router/Link.js';
+import { Button } from '../../../ui/Button.js';
+import { Dialog } from '../../../ui/Dialog.js';
+import { Field } from '../../../ui/Field.js';
+import { SecretInput } from '../../../ui/SecretInput.js';
+import { keyShape, keyDisplayName, maskedKey, secretFormat, secretReady, type FormatState } from './key-form.js';
+import { TestResultView, type TestState } from './TestResultView.js';
+
+/**
+ * Replaces a key's secret. The new secret is tested first (here on request, and always by the core
+ * before it replaces anything): until it passes, the old secret keeps working.
+ */
+export function RotateKeyDialog({ keyInfo, onClose, onRotated }: { keyInfo: KeyInfo; onClose(): void; onRotated(key: KeyInfo): void }) {
+  const bridge = useBridge();
+  const spec = providerSpec(keyInfo.provider);
+  const secretRef = useRef<HTMLInputElement>(null);
+  const [format, setFormat] = useState<FormatState>({ kind: 'empty' });
+  const [showProblems, setShowProblems] = useState(false);
+  const [test, setTest] = useState<TestState>({ kind: 'idle' });
+
+  useEffect(() => {
+    const input = secretRef.current;
+    return () => {
+      if (input) input.value = '';
+    };
+  }, []);
+
+  // A rotation must change something: an empty secret is never "ready" here.
+  const ready = format.kind === 'ok' || (format.kind !== 'bad' && !spec.keyRequired && format.kind !== 'empty');
+  const busy = test.kind === 'running';
+
+  const check = () => {
+    if (ready && secretReady(keyInfo.provider, format)) return true;
+    setShowProblems(true);
+    secretRef.current?.focus();
+    return false;
+  };
+
+  const runTest = async () => {
+    if (!check()) return;
+    setTest({ kind: 'running', what: 'test' });
+    try {
+      const result = await bridge.call('keys.testDraft', {
+        provider: keyInfo.provider,
+        secret: secretRef.current?.value ?? '',
+        ...(keyInfo.baseUrl ? { baseUrl: keyInfo.baseUrl } : {}),
+        ...(keyInfo.options ? { options: keyInfo.options } : {}),
+      });
+      setTest({ kind: 'result', result });
+    } catch (error) {
+      setTest({ kind: 'error', error });
+    }
+  };
+
+  const replace = async () => {
+    if (!check()) return;
+    setTest({ kind: 'running', what: 'save' });
+    try {
+      const res = await bridge.call('keys.update', { id: keyInfo.id, secret: secretRef.current?.value ?? '' });
+      if (secretRef.current) secretRef.current.value = '';
+      onRotated(res.key);
+    } catch (error) {
+      setTest({ kind: 'error', error });
+    }
+  };
+
+  return (
+    <Dialog
+      title={`Rotate “${keyDisplayName(keyInfo)}”`}
+      description={
+        <p>
+          Paste the new {spec.name} key that replaces {maskedKey(keyInfo)}. It is tested before anything changes; the current key keeps working
+          until the new one passes. Afterwards, revoke the old key at <ExternalLink href={spec.docsUrl}>{spec.name}</ExternalLink>.
+        </p>
+      }
+      busy={busy}
+      onClose={onClose}
+      onSubmit={() => void replace()}
+      status={<TestResultView state={test} idleText="The new key is tested with one cheap call before it replaces the current one." />}
+      footer={
+        <>
+          <Button onClick={() => void runTest()} disabled={busy} busy={test.kind === 'running' && test.what === 'test'} icon="refresh">
+            Test connection
+          </Button>
+          <span className="footer-spacer" />
+          <Button onClick={onClose} disabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" disabled={busy} busy={test.kind === 'running' && test.what === 'save'}>
+            Replace key
+          </Button>
+        </>
+      }
+    >
+      <Field
+        label="New API key"
+        help={`It ${keyShape(spec)}.`}
+        error={format.kind === 'bad' ? format.message : showProblems && !ready ? 'Paste the new key.' : null}
+        status={format.kind === 'ok' ? format.message : null}
+      >
+        {(props) => (
+          <SecretInput
+            ref={secretRef}
+            {...props}
+            revealLabel="key"
+            data-autofocus
+            placeholder="Paste the new key"
+            onInput={(e) => {
+              setFormat(secretFormat(keyInfo.provider, e.currentTarget.value));
+              if (test.kind !== 'running') setTest({ kind: 'idle' });
+            }}
+          />
+        )}
+      </Field>
+    </Dialog>
+  );
+}

@@ -1,0 +1,20 @@
+import type { ComponentType } from 'react';
+import { GeneralSettings } from './GeneralSettings.js';
+import { ProvidersKeysPage } from './keys/ProvidersKeysPage.js';
+
+export interface SettingsSection {
+  /** The URL segment: /settings/<id>. */
+  id: string;
+  label: string;
+  component: ComponentType;
+}
+
+/**
+ * Settings sub-pages in navigation order. Add one entry to add a page, e.g. the limits page:
+ * `{ id: 'limits', label: 'Limits & time zone', component: LimitsPage }` (the route /settings/limits
+ * already parses).
+ */
+export const SETTINGS_SECTIONS: SettingsSection[] = [
+  { id: 'keys', label: 'Providers & Keys', component: ProvidersKeysPage },
+  { id: 'general', label: 'General', component: GeneralSettings },
+];

@@ -1,0 +1,1 @@
+export type BadgeTone = 'neutral' | 'success' | 'warning' | 'danger' | 'info' | 'accent';
