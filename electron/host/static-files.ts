@@ -58,12 +58,13 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('not found');
     return;
   }
-  const isHtml = file.endsWith('.html');
+  // Only Vite's content-hashed files under /assets/ can be cached forever; everything else (the
+  // HTML, favicon, theme script) keeps its name across builds and must be revalidated.
+  const hashed = file.startsWith(join(resolve(root), 'assets') + sep);
   res.writeHead(200, {
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
     'Content-Length': stat.size,
-    // Hashed asset names can be cached forever; the HTML must be revalidated to pick up new builds.
-    'Cache-Control': isHtml ? 'no-cache' : 'public, max-age=31536000, immutable',
+    'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
     ...SECURITY_HEADERS,
   });
   if (method === 'HEAD') {

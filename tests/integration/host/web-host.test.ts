@@ -66,6 +66,9 @@ describe('web host', () => {
     expect(r.body).toContain('<html');
     expect(r.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['cache-control']).toBe('no-cache');
+    const asset = await http(host, 'GET', '/assets/app.js');
+    expect(asset.headers['cache-control']).toContain('immutable');
   });
 
   it('falls back to index.html for app routes and 404s missing assets', async () => {
