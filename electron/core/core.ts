@@ -8,7 +8,15 @@ import { EventBus } from './app/event-bus.js';
 import type { HandlerMap } from './app/handlers.js';
 import { createLogger, type Logger } from './app/logger.js';
 import { SettingsStore } from './app/settings-store.js';
+import { createKeysArea } from './keys/keys-area.js';
 import type { KeyWrapper } from './vault/key-wrapper.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { catalogHandlers } from './catalog/handlers.js';
+import { createMetering } from './metering/create-metering.js';
+import type { CallAdmission, ModelLookup } from './ports.js';
+import { cachedAdapterFactory } from './providers/adapters/index.js';
+import { routerHandlers } from './router/handlers.js';
+import { ChatRouter } from './router/router.js';
 
 export interface CoreOptions {
   /** Where the vault, ledger, settings and logs live. Created if missing. */
@@ -56,27 +64,73 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const closers: Array<() => Promise<void> | void> = [];
 
   // --- keys (vault, key service) -------------------------------------------------------------
-  const vaultStatus = (): VaultStatus => ({
-    protection: 'session-only',
-    backend: 'memory',
-    persistent: false,
-    locked: false,
-    summary: 'Keys are kept in memory for this session only.',
-    actions: [],
+  // `keys.service` is the KeyResolver for the router; the router section plugs its session registry
+  // in with `keys.setSessionEnder(...)` (until then deleting a key reports endedSessions 0).
+  const keys = await createKeysArea({
+    dataDir: options.dataDir,
+    ...(options.osKeyWrapper ? { osKeyWrapper: options.osKeyWrapper } : {}),
+    ...(options.passphrase ? { passphrase: options.passphrase } : {}),
+    env: options.env ?? process.env,
+    logger,
+    bus,
+    now: options.now ?? Date.now,
+    changesPerHour: () => settings.get().credentialChangesPerHour,
   });
+  closers.push(() => keys.close());
+  const vaultStatus = (): VaultStatus => keys.vaultStatus();
 
   // --- catalog, metering, limits -------------------------------------------------------------
+  // `modelLookup` (ModelLookup) and `callAdmission` (CallAdmission) are what the router is given:
+  // estimatePromptTokens + admit before every provider request, reservation.settle() after it.
+  const catalog = new CatalogService({ dataDir: options.dataDir, logger, ...(options.now ? { now: options.now } : {}) });
+  const metering = createMetering({
+    dataDir: options.dataDir,
+    logger,
+    emit: (name, payload) => bus.emit(name, payload),
+    catalog,
+    // Labels only (user text, quoted by the CSV writer); secrets never reach the export.
+    keyLabels: async () => new Map((await keys.service.list()).map((k) => [k.id, k.label] as const)),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  closers.push(() => metering.close());
+  const modelLookup: ModelLookup = catalog;
+  const callAdmission: CallAdmission = metering.admission;
 
   // --- router, sessions ----------------------------------------------------------------------
+  // Settings are read once per change, not per turn: SettingsStore.get() reads the file.
+  let routerSettings = settings.get();
+  settings.onChange((next) => {
+    routerSettings = next;
+  });
+  const router = new ChatRouter({
+    keys: keys.service,
+    admission: callAdmission,
+    models: modelLookup,
+    settings: () => routerSettings,
+    emit: (name, payload) => bus.emit(name, payload),
+    logger,
+    adapters: cachedAdapterFactory(),
+  });
+  // Deleting a key ends the sessions that use it (session.ended) and stops their running turns.
+  keys.setSessionEnder(router.sessions);
+  // Registered after metering, so closed before it: running turns are stopped and metered first.
+  closers.push(async () => {
+    keys.setSessionEnder(null);
+    await router.close();
+  });
 
   const handlers: Partial<HandlerMap> = {
+    ...routerHandlers(router, keys.service),
+    ...catalogHandlers(catalog),
+    ...metering.handlers,
+    ...keys.handlers,
     ...appHandlers({
       dataDir: options.dataDir,
       version: options.version,
       transport: options.transport,
       settings,
       vaultStatus,
-      catalogCheckedAt: () => undefined,
+      catalogCheckedAt: () => catalog.checkedAt,
     }),
   };
   const complete = new Proxy(handlers, {
@@ -91,7 +145,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     call: (method, input, ctx) => dispatcher.call(method, input, ctx),
     onEvent: (listener) => bus.on(listener),
-    exportCsv: async () => notBuilt('usage.exportCsv'),
+    exportCsv: async (input) => metering.exportCsv(input),
     close: async () => {
       for (const close of closers.reverse()) await close();
     },

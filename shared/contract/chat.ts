@@ -47,6 +47,8 @@ export const ChatSendResponse = z.object({
   finishReason: z.string().optional(),
   /** Set when something other than the primary target answered. */
   fallbackNote: z.string().optional(),
+  /** The model id the provider reported when it differs from `model` (a dated snapshot, OpenRouter's pick). */
+  servedModel: z.string().optional(),
   latencyMs: z.number().nonnegative(),
   ttftMs: z.number().nonnegative().nullable(),
 });
@@ -74,6 +76,23 @@ export const ChatEstimateResponse = z.object({
   maxCostUsd: z.number().nonnegative().nullable(),
   tokenizer: z.string(),
 });
+
+/** What "System default" resolves to right now, or why it cannot be used and how to fix that (model picker). */
+export const ChatSystemDefaultRequest = z.object({}).strict();
+export const ChatSystemDefaultResponse = z.object({
+  available: z.boolean(),
+  provider: ProviderId.optional(),
+  model: z.string().optional(),
+  /** Where its key comes from: the machine's environment or the team server. */
+  source: z.enum(['environment', 'team']).optional(),
+  /** The key's label, e.g. "OpenAI (environment)". */
+  keyLabel: z.string().optional(),
+  /** Why it is unavailable. */
+  reason: z.string().optional(),
+  /** What to do about it. */
+  fix: z.string().optional(),
+});
+export type ChatSystemDefaultResponse = z.infer<typeof ChatSystemDefaultResponse>;
 
 export const SessionInfo = z.object({
   sessionId: z.string(),

@@ -7,6 +7,8 @@ import {
   ChatEstimateResponse,
   ChatSendRequest,
   ChatSendResponse,
+  ChatSystemDefaultRequest,
+  ChatSystemDefaultResponse,
   SessionsCloseRequest,
   SessionsCloseResponse,
   SessionsListRequest,
@@ -29,6 +31,7 @@ import {
   KeysUpdateRequest,
   KeysUpdateResponse,
   VaultProtectRequest,
+  VaultResetRequest,
   VaultUnlockRequest,
 } from './keys.js';
 import { LimitsGetRequest, LimitsGetResponse, LimitsSetRequest, LimitsSetResponse } from './limits.js';
@@ -78,6 +81,7 @@ export const contract = {
   'vault.status': m(Empty, VaultStatus),
   'vault.unlock': m(VaultUnlockRequest, VaultStatus, { sensitive: true }),
   'vault.protect': m(VaultProtectRequest, VaultStatus, { sensitive: true }),
+  'vault.reset': m(VaultResetRequest, VaultStatus, { sensitive: true }),
 
   'keys.add': m(KeysAddRequest, KeysAddResponse, { sensitive: true }),
   'keys.list': m(KeysListRequest, KeysListResponse),
@@ -98,6 +102,7 @@ export const contract = {
   'chat.send': m(ChatSendRequest, ChatSendResponse),
   'chat.cancel': m(ChatCancelRequest, ChatCancelResponse),
   'chat.estimate': m(ChatEstimateRequest, ChatEstimateResponse),
+  'chat.systemDefault': m(ChatSystemDefaultRequest, ChatSystemDefaultResponse),
 
   'usage.query': m(UsageQueryRequest, UsageQueryResponse),
   'usage.records': m(UsageRecordsRequest, UsageRecordsResponse),

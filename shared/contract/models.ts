@@ -18,6 +18,10 @@ export const ModelInfo = z.object({
   priceSource: z.enum(['catalog', 'user', 'provider']).nullable(),
   /** Day the price was checked (YYYY-MM-DD). */
   pricesCheckedAt: z.string().nullable(),
+  /** Higher prices for long prompts: applies when a call's prompt (cached tokens included) exceeds aboveInputTokens. */
+  pricingTiers: z.array(z.object({ aboveInputTokens: z.number().int().positive(), pricing: Pricing })).optional(),
+  /** Where a price was mapped from, or what the EU flag depends on. */
+  note: z.string().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

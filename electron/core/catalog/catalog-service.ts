@@ -1,0 +1,138 @@
+import {
+  AppError,
+  PROVIDER_IDS,
+  type ModelInfo,
+  type Pricing,
+  type ProviderId,
+} from '../../../shared/contract/index.js';
+import { CATALOG, CATALOG_SOURCE, filterModels, findCatalogModel, type CatalogModel, type ModelFilter } from '../../../shared/catalog/index.js';
+import { checkPricePerMillion } from '../../../shared/cost.js';
+import type { Logger } from '../app/logger.js';
+import type { ModelLookup } from '../ports.js';
+import { UserPriceStore, type UserPrice } from './user-prices.js';
+
+export interface CatalogServiceOptions {
+  dataDir: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface SetPriceInput {
+  provider: ProviderId;
+  model: string;
+  pricing: Pricing | null;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+}
+
+const PROVIDER_ORDER = new Map(PROVIDER_IDS.map((p, i) => [p, i]));
+
+/**
+ * The model catalog the app sees: the bundled table (shared/catalog) plus prices the user set.
+ * A user price wins over the bundled one. A model in neither is still usable: `find` answers null
+ * and its cost is unknown.
+ */
+export class CatalogService implements ModelLookup {
+  private readonly userPrices: UserPriceStore;
+  private readonly now: () => number;
+
+  constructor(options: CatalogServiceOptions) {
+    this.userPrices = new UserPriceStore(options.dataDir, options.logger);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Day the bundled prices were checked against the source (YYYY-MM-DD). */
+  get checkedAt(): string {
+    return CATALOG_SOURCE.checkedAt;
+  }
+
+  find(provider: ProviderId, model: string): ModelInfo | null {
+    const bundled = findCatalogModel(provider, model);
+    const user = this.userPrices.get(provider, model);
+    if (user) return withUserPrice(bundled ? plain(bundled) : null, user);
+    return bundled ? plain(bundled) : null;
+  }
+
+  list(filter: ModelFilter = {}): ModelInfo[] {
+    const seen = new Set<string>();
+    const all: ModelInfo[] = [];
+    for (const m of CATALOG) {
+      seen.add(`${m.provider}/${m.id}`);
+      const user = this.userPrices.get(m.provider, m.id);
+      all.push(user ? withUserPrice(plain(m), user) : plain(m));
+    }
+    const custom = this.userPrices
+      .all()
+      .filter((u) => !seen.has(`${u.provider}/${u.model}`) && !findCatalogModel(u.provider, u.model))
+      .map((u) => withUserPrice(null, u))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    all.push(...custom);
+    const ordered = all
+      .map((m, i) => ({ m, i }))
+      .sort((a, b) => (PROVIDER_ORDER.get(a.m.provider) ?? 99) - (PROVIDER_ORDER.get(b.m.provider) ?? 99) || a.i - b.i)
+      .map((x) => x.m);
+    return filterModels(ordered, filter);
+  }
+
+  /** Sets (or with `pricing: null` removes) the user's price for a model. Throws VALIDATION for implausible prices. */
+  setPrice(input: SetPriceInput): ModelInfo | null {
+    if (input.pricing === null) {
+      this.userPrices.remove(input.provider, input.model);
+      return this.find(input.provider, input.model);
+    }
+    const p = input.pricing;
+    if (p.input === null || p.output === null) {
+      throw new AppError('VALIDATION', 'Give both an input and an output price in USD per million tokens (0 for a free local model).', {
+        field: p.input === null ? 'pricing.input' : 'pricing.output',
+      });
+    }
+    for (const kind of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) {
+      const value = p[kind];
+      if (value === null) continue;
+      const why = checkPricePerMillion(value);
+      if (why) throw new AppError('VALIDATION', `pricing.${kind}: ${why}.`, { field: `pricing.${kind}`, value });
+    }
+    const existing = this.userPrices.get(input.provider, input.model);
+    this.userPrices.set({
+      provider: input.provider,
+      model: input.model,
+      pricing: { input: p.input, output: p.output, cacheRead: p.cacheRead, cacheWrite: p.cacheWrite },
+      contextWindow: input.contextWindow ?? existing?.contextWindow ?? null,
+      maxOutputTokens: input.maxOutputTokens ?? existing?.maxOutputTokens ?? null,
+      setAt: new Date(this.now()).toISOString().slice(0, 10),
+    });
+    return this.find(input.provider, input.model);
+  }
+}
+
+/** A catalog entry without the alias list (a copy, so callers cannot change the bundled table). */
+function plain(m: CatalogModel): ModelInfo {
+  const { aliases: _aliases, ...info } = m;
+  return { ...info, capabilities: [...info.capabilities], pricing: info.pricing ? { ...info.pricing } : null };
+}
+
+function withUserPrice(base: ModelInfo | null, user: UserPrice): ModelInfo {
+  const info: ModelInfo = base
+    ? { ...base }
+    : {
+        provider: user.provider,
+        id: user.model,
+        name: user.model,
+        contextWindow: null,
+        maxOutputTokens: null,
+        pricing: null,
+        capabilities: [],
+        eu: false,
+        recommended: false,
+        priceSource: null,
+        pricesCheckedAt: null,
+      };
+  info.pricing = { ...user.pricing };
+  info.priceSource = 'user';
+  info.pricesCheckedAt = user.setAt;
+  // The user's price has no long-prompt tiers: it is the price they pay.
+  delete info.pricingTiers;
+  if (user.contextWindow !== null) info.contextWindow = user.contextWindow;
+  if (user.maxOutputTokens !== null) info.maxOutputTokens = user.maxOutputTokens;
+  return info;
+}

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError, Pricing, ProviderId } from '../../../shared/contract/index.js';
+import type { Logger } from '../app/logger.js';
+import { writeFileAtomic } from './atomic-file.js';
+
+export const UserPrice = z.object({
+  provider: ProviderId,
+  model: z.string().min(1),
+  pricing: Pricing,
+  contextWindow: z.number().int().positive().nullable(),
+  maxOutputTokens: z.number().int().positive().nullable(),
+  /** Day the user set the price (YYYY-MM-DD). */
+  setAt: z.string(),
+});
+export type UserPrice = z.infer<typeof UserPrice>;
+
+const FileShape = z.object({ version: z.literal(1), prices: z.array(UserPrice) });
+
+/** Prices the user typed for custom, local or OpenAI-compatible models: `<dataDir>/model-prices.json`, 0600, atomic. */
+export class UserPriceStore {
+  private readonly path: string;
+  private readonly prices = new Map<string, UserPrice>();
+
+  constructor(dataDir: string, logger: Logger) {
+    this.path = join(dataDir, 'model-prices.json');
+    if (!existsSync(this.path)) return;
+    try {
+      const parsed = FileShape.parse(JSON.parse(readFileSync(this.path, 'utf8')));
+      for (const p of parsed.prices) this.prices.set(key(p.provider, p.model), p);
+    } catch (err) {
+      // Keep the unreadable file for the user to inspect instead of overwriting it on the next save.
+      const aside = `${this.path}.unreadable-${Date.now()}`;
+      try {
+        renameSync(this.path, aside);
+      } catch {
+        // leave it where it is
+      }
+      logger.warn('model-prices.json could not be read; user-defined prices start empty', { err, keptAs: aside });
+    }
+  }
+
+  get(provider: ProviderId, model: string): UserPrice | null {
+    return this.prices.get(key(provider, model)) ?? null;
+  }
+
+  all(): UserPrice[] {
+    return [...this.prices.values()];
+  }
+
+  set(price: UserPrice): void {
+    const next = new Map(this.prices);
+    next.set(key(price.provider, price.model), price);
+    this.save(next);
+  }
+
+  remove(provider: ProviderId, model: string): boolean {
+    if (!this.prices.has(key(provider, model))) return false;
+    const next = new Map(this.prices);
+    next.delete(key(provider, model));
+    this.save(next);
+    return true;
+  }
+
+  /** Writes first, then swaps the in-memory copy: a failed write leaves both the file and memory as they were. */
+  private save(next: Map<string, UserPrice>): void {
+    try {
+      writeFileAtomic(this.path, JSON.stringify({ version: 1, prices: [...next.values()] }, null, 2) + '\n');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
+      throw new AppError('INTERNAL', `The model price could not be saved (${code}); the previous prices are unchanged. Check free disk space and the data folder's permissions.`);
+    }
+    this.prices.clear();
+    for (const [k, v] of next) this.prices.set(k, v);
+  }
+}
+
+function key(provider: string, model: string): string {
+  return `${provider}\u0000${model}`;
+}

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { parseRequest, type EventName, type EventPayload } from '../../../shared/contract/index.js';
+import type { Logger } from '../app/logger.js';
+import type { HandlerMap } from '../app/handlers.js';
+import { MeteringAdmission } from '../limits/admission.js';
+import { limitsHandlers } from '../limits/handlers.js';
+import { LimitsStore } from '../limits/limits-store.js';
+import type { ModelLookup } from '../ports.js';
+import type { CsvExport } from './csv-export.js';
+import { usageCsv, usageHandlers } from './handlers.js';
+import { Ledger } from './ledger.js';
+import { machineTimeZone } from './time-zone.js';
+
+export interface MeteringOptions {
+  dataDir: string;
+  logger: Logger;
+  emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+  catalog?: ModelLookup;
+  /** Key id → label for the CSV (labels only). */
+  keyLabels?: () => Promise<Map<string, string>> | Map<string, string>;
+  now?: () => number;
+  /** The machine's zone, used until the user picks one (tests inject it). */
+  machineZone?: () => string;
+}
+
+export interface Metering {
+  ledger: Ledger;
+  /** The router's CallAdmission (electron/core/ports.ts). */
+  admission: MeteringAdmission;
+  handlers: Pick<HandlerMap, 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'limits.get' | 'limits.set'>;
+  /** Core.exportCsv: parses the request, then streams the CSV. */
+  exportCsv(input: unknown): CsvExport;
+  close(): void;
+}
+
+/** Opens the ledger (<dataDir>/usage.db), settles what a crash left running, and wires limits. */
+export function createMetering(options: MeteringOptions): Metering {
+  const now = options.now ?? Date.now;
+  const machineZone = options.machineZone ?? machineTimeZone;
+  const ledger = Ledger.open({ path: join(options.dataDir, 'usage.db'), timeZone: machineZone() });
+  try {
+    const limits = new LimitsStore(ledger, options.logger, machineZone);
+    const admission = new MeteringAdmission({
+      ledger,
+      limits,
+      emit: options.emit,
+      logger: options.logger,
+      now,
+      ...(options.catalog ? { catalog: options.catalog } : {}),
+    });
+    admission.recoverInterrupted();
+    const deps = { ledger, timeZone: () => limits.get().timeZone, now, ...(options.keyLabels ? { keyLabels: options.keyLabels } : {}) };
+    return {
+      ledger,
+      admission,
+      handlers: { ...usageHandlers(deps), ...limitsHandlers(admission) },
+      exportCsv: (input) => usageCsv(deps, parseRequest('usage.exportCsv', input)),
+      close: () => {
+        admission.close();
+        ledger.close();
+      },
+    };
+  } catch (err) {
+    ledger.close();
+    throw err;
+  }
+}

@@ -1,0 +1,36 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+// libsql: better-sqlite3's synchronous API over an N-API binding, so one binary serves Node and Electron.
+import Database from 'libsql';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) a SQLite file for the ledger: mode 0600 (SQLite gives the -wal and
+ * -shm files the database file's mode), WAL so readers never block the writer.
+ *
+ * synchronous=NORMAL: in WAL mode a committed transaction survives a crash or kill of the app;
+ * only an OS crash or power loss can drop the last few commits. FULL would fsync on every
+ * reservation and settle, which costs more than the provider call it meters on slow disks.
+ */
+export function openDb(path: string): Db {
+  if (path !== ':memory:') {
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+    try {
+      chmodSync(path, 0o600);
+    } catch {
+      // Windows has no POSIX modes; the data folder itself is private there.
+    }
+  }
+  const db = new Database(path, { timeout: 5000 });
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  // Every commit appends its pages to the WAL; copying them back (checkpoint) every 1000 pages, the
+  // default, costs about as much again as the commits. Checkpoint every ~32 MB instead, and keep
+  // the file from growing past 64 MB afterwards.
+  db.exec('PRAGMA wal_autocheckpoint = 8000');
+  db.exec('PRAGMA journal_size_limit = 67108864');
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec('PRAGMA busy_timeout = 5000');
+  return db;
+}
+

@@ -1,0 +1,61 @@
+import { AppError, type TimeInput } from '../../../shared/contract/index.js';
+import type { PartialHandlers } from '../app/handlers.js';
+import { exportCsv, type CsvExport } from './csv-export.js';
+import { toRecord, type Ledger, type RecordsFilter } from './ledger.js';
+import { boundMs, queryUsage, resolveZone } from './usage-query.js';
+
+export interface UsageHandlerDeps {
+  ledger: Ledger;
+  /** The limits time zone: day, week and month boundaries and date-only bounds follow it. */
+  timeZone: () => string;
+  keyLabels?: () => Promise<Map<string, string>> | Map<string, string>;
+  now: () => number;
+}
+
+const DEFAULT_PAGE = 100;
+
+function encodeCursor(c: { time: number; seq: number }): string {
+  return Buffer.from(`${c.time}.${c.seq}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { time: number; seq: number } {
+  const m = /^(\d+)\.(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new AppError('VALIDATION', 'cursor: not a cursor from usage.records (pass nextCursor back unchanged)', { field: 'cursor' });
+  return { time: Number(m[1]), seq: Number(m[2]) };
+}
+
+function rangeFilter(deps: UsageHandlerDeps, from: TimeInput | undefined, to: TimeInput | undefined): RecordsFilter {
+  const z = resolveZone(deps.timeZone());
+  const filter: RecordsFilter = {};
+  const f = boundMs(from, 'from', z, 'from');
+  const t = boundMs(to, 'to', z, 'to');
+  if (f !== undefined) filter.from = f;
+  if (t !== undefined) filter.to = t;
+  if (f !== undefined && t !== undefined && f > t) throw new AppError('VALIDATION', 'from: must not be after to', { field: 'from' });
+  return filter;
+}
+
+/** The CSV behind usage.exportCsv (Core.exportCsv): streamed page by page. */
+export function usageCsv(deps: UsageHandlerDeps, request: { from?: TimeInput; to?: TimeInput }): CsvExport {
+  const options = { zone: resolveZone(deps.timeZone()), now: deps.now(), ...(deps.keyLabels ? { keyLabels: deps.keyLabels } : {}) };
+  return exportCsv(deps.ledger, rangeFilter(deps, request.from, request.to), options);
+}
+
+export function usageHandlers(deps: UsageHandlerDeps): PartialHandlers<'usage.query' | 'usage.records' | 'usage.exportCsv'> {
+  return {
+    'usage.query': (request) => {
+      const { plan: _plan, ...result } = queryUsage(deps.ledger, request, deps.timeZone());
+      return result;
+    },
+    'usage.records': (request) => {
+      const filter = rangeFilter(deps, request.from, request.to);
+      if (request.sessionId !== undefined) filter.sessionId = request.sessionId;
+      if (request.provider !== undefined) filter.provider = request.provider;
+      const page = deps.ledger.records(filter, request.limit ?? DEFAULT_PAGE, request.cursor ? decodeCursor(request.cursor) : null);
+      return { records: page.rows.map(toRecord), nextCursor: page.next ? encodeCursor(page.next) : null };
+    },
+    // The transports stream the file through Core.exportCsv (web host: text/csv; Electron: a save
+    // dialog). Reached directly, this answers how many rows an export would hold without writing one.
+    'usage.exportCsv': (request) => ({ saved: false, rows: deps.ledger.count(rangeFilter(deps, request.from, request.to)) }),
+  };
+}

@@ -1,0 +1,489 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
+import { costNanoUsd, nanoToUsd, pricingForPrompt, promptTokensOf, type PricingTier } from '../../../shared/cost.js';
+import { openDb, type Db } from './db.js';
+import { migrate, type Migration } from './migrations.js';
+import { isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
+
+interface PendingReservation extends NewReservation {
+  seq: number;
+}
+
+/** What is written when a call is admitted. */
+export interface NewReservation {
+  id: string;
+  time: number;
+  sessionId: string;
+  agent: string | null;
+  provider: ProviderId;
+  model: string;
+  keyId: string | null;
+  source: KeySource;
+  promptEstimate: number;
+  maxOutputTokens: number;
+  reservedTokens: number;
+  /** Worst-case cost in nano-USD; null when the price is unknown. */
+  reservedNano: number | null;
+  /** Price snapshot at admission (USD per million tokens). */
+  pricing: Pricing | null;
+  /** Long-prompt tiers of that snapshot. */
+  tiers: PricingTier[] | null;
+  attempt: number;
+  fallbackOf: string | null;
+}
+
+export interface Settlement {
+  status: Exclude<CallStatus, 'reserved'>;
+  usage: Usage;
+  errorCode: string | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  settledAt: number;
+}
+
+/** A settled call as limits see it. */
+export interface SettledCall {
+  record: UsageRecord;
+  /** input + cache read + cache write + output tokens. */
+  tokens: number;
+  /** What the call counts against USD limits (nano-USD): its cost, else its worst-case reservation, else 0. */
+  capNano: number;
+}
+
+/** A raw ledger row (snake_case, as stored). */
+export interface CallRow {
+  seq: number;
+  id: string;
+  time: number;
+  session_id: string;
+  agent: string | null;
+  provider: ProviderId;
+  model: string;
+  key_id: string | null;
+  source: KeySource;
+  status: CallStatus;
+  error_code: string | null;
+  input_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  estimated: number;
+  cost_nusd: number | null;
+  priced: number;
+  price_input: number | null;
+  price_output: number | null;
+  price_cache_read: number | null;
+  price_cache_write: number | null;
+  price_tiers: string | null;
+  prompt_estimate: number;
+  max_output_tokens: number;
+  reserved_tokens: number;
+  reserved_nusd: number | null;
+  latency_ms: number | null;
+  ttft_ms: number | null;
+  attempt: number;
+  fallback_of: string | null;
+  settled_at: number | null;
+}
+
+/** Every column of a calls row, in the order rows are read in (raw arrays are mapped back by position). */
+const CALL_COLUMNS = [
+  'seq', 'id', 'time', 'session_id', 'agent', 'provider', 'model', 'key_id', 'source', 'status', 'error_code',
+  'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
+  'cost_nusd', 'priced', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write', 'price_tiers',
+  'prompt_estimate', 'max_output_tokens', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt',
+  'fallback_of', 'settled_at',
+] as const satisfies ReadonlyArray<keyof CallRow>;
+const SELECT_CALLS = `SELECT ${CALL_COLUMNS.join(', ')} FROM calls`;
+
+// libsql builds result objects slowly (tens of microseconds for a wide row); raw arrays mapped here cost a fraction.
+function fromRaw(values: unknown[]): CallRow {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < CALL_COLUMNS.length; i++) row[CALL_COLUMNS[i]!] = values[i];
+  return row as unknown as CallRow;
+}
+
+function rawRows(stmt: { all(...args: unknown[]): unknown[] }, ...args: unknown[]): CallRow[] {
+  return (stmt.all(...args) as unknown[][]).map(fromRaw);
+}
+
+export interface RecordsFilter {
+  from?: number;
+  to?: number;
+  sessionId?: string;
+  provider?: ProviderId;
+}
+
+const SUM_COLUMNS = 'calls, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_nusd, unknown_cost_calls, cap_nusd, estimated_calls';
+const SUM_UPDATE = SUM_COLUMNS.split(', ')
+  .map((c) => `${c} = ${c} + excluded.${c}`)
+  .join(', ');
+
+export interface LedgerOptions {
+  /** The SQLite file (usually <dataDir>/usage.db). */
+  path: string;
+  /** Zone of the day rollup for a new ledger (later: the limits time zone, see ensureDayRollup). */
+  timeZone: string;
+  migrations?: readonly Migration[];
+}
+
+/**
+ * The usage ledger: one row per provider call, reserved at admission and settled exactly once.
+ * Nothing here deletes rows; deleting a conversation leaves its calls in place.
+ * All methods are synchronous, so a check and the write that follows it cannot interleave with
+ * another call's.
+ */
+export class Ledger {
+  readonly db: Db;
+  private dayZone: Zone;
+  private readonly stmts;
+  /** Reservations this process wrote and has not settled: settling needs no read back. */
+  private readonly pending = new Map<string, PendingReservation>();
+  private readonly settleTx;
+
+  private constructor(db: Db, timeZone: string) {
+    this.db = db;
+    this.dayZone = zone(timeZone);
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO calls (id, time, session_id, agent, provider, model, key_id, source, status,
+          priced, price_input, price_output, price_cache_read, price_cache_write, price_tiers,
+          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      byId: db.prepare(`${SELECT_CALLS} WHERE id = ?`).raw(true),
+      settle: db.prepare(`UPDATE calls SET status = ?, error_code = ?, input_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
+          output_tokens = ?, reasoning_tokens = ?, estimated = ?, cost_nusd = ?, priced = ?, price_input = ?, price_output = ?,
+          price_cache_read = ?, price_cache_write = ?, latency_ms = ?, ttft_ms = ?, settled_at = ?
+        WHERE seq = ? AND status = 'reserved'`),
+      upsertQ: db.prepare(`INSERT INTO rollup_q (bucket, provider, model, key_id, agent, source, status, ${SUM_COLUMNS})
+        VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (bucket, provider, model, key_id, agent, source, status) DO UPDATE SET ${SUM_UPDATE}`),
+      upsertDay: db.prepare(`INSERT INTO rollup_day (day, provider, model, key_id, source, status, ${SUM_COLUMNS})
+        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (day, provider, model, key_id, source, status) DO UPDATE SET ${SUM_UPDATE}`),
+      open: db.prepare(`${SELECT_CALLS} WHERE status = 'reserved' ORDER BY seq`).raw(true),
+      kvGet: db.prepare('SELECT value FROM kv WHERE key = ?'),
+      kvSet: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      sessionCap: db.prepare("SELECT COALESCE(SUM(COALESCE(cost_nusd, reserved_nusd, 0)), 0) AS n FROM calls WHERE session_id = ? AND status <> 'reserved'"),
+    };
+    this.settleTx = db.transaction(this.writeSettlement.bind(this));
+    // Keep the day rollup's zone as it was; the limits service moves it when the user's zone differs.
+    const stored = this.kvGet('rollup_day_tz');
+    this.ensureDayRollup(stored && isValidTimeZone(stored) ? stored : timeZone);
+  }
+
+  static open(options: LedgerOptions): Ledger {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+    const db = openDb(options.path);
+    try {
+      migrate(db, options.migrations);
+      return new Ledger(db, options.timeZone);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      // Leave a compact file behind: fold the WAL into the database and truncate it.
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch {
+      // another connection still reading; SQLite checkpoints on the next open
+    }
+    this.db.close();
+  }
+
+  get timeZone(): string {
+    return this.dayZone.name;
+  }
+
+  insertReservation(r: NewReservation): void {
+    const p = r.pricing;
+    const { lastInsertRowid } = this.stmts.insert.run(
+      r.id,
+      r.time,
+      r.sessionId,
+      r.agent,
+      r.provider,
+      r.model,
+      r.keyId,
+      r.source,
+      p ? 1 : 0,
+      p?.input ?? null,
+      p?.output ?? null,
+      p?.cacheRead ?? null,
+      p?.cacheWrite ?? null,
+      r.tiers && r.tiers.length > 0 ? JSON.stringify(r.tiers) : null,
+      r.promptEstimate,
+      r.maxOutputTokens,
+      r.reservedTokens,
+      r.reservedNano,
+      r.attempt,
+      r.fallbackOf,
+    );
+    this.pending.set(r.id, { ...r, seq: Number(lastInsertRowid) });
+  }
+
+  get(id: string): CallRow | null {
+    const values = this.stmts.byId.get(id) as unknown[] | undefined;
+    return values ? fromRaw(values) : null;
+  }
+
+  /**
+   * Replaces a reservation with what the call used, priced with the snapshot taken at admission
+   * (the long-prompt tier the actual prompt falls in). Returns null when the row was already
+   * settled (a call is settled exactly once: the UPDATE only matches a row still reserved).
+   */
+  settle(id: string, s: Settlement): SettledCall | null {
+    const r = this.pending.get(id) ?? this.pendingFromRow(id);
+    if (!r) return null;
+    const pricing = pricingForPrompt(r.pricing, r.tiers ?? undefined, promptTokensOf(s.usage));
+    const cost = costNanoUsd(s.usage, pricing);
+    const capNano = cost ?? r.reservedNano ?? 0;
+    const u = s.usage;
+    const latency = s.latencyMs === null ? null : Math.round(s.latencyMs);
+    const ttft = s.ttftMs === null ? null : Math.round(s.ttftMs);
+    const changed = this.settleTx.immediate(r, s, pricing, cost, capNano, latency, ttft);
+    this.pending.delete(id);
+    if (!changed) return null;
+    const row: CallRow = {
+      seq: r.seq,
+      id: r.id,
+      time: r.time,
+      session_id: r.sessionId,
+      agent: r.agent,
+      provider: r.provider,
+      model: r.model,
+      key_id: r.keyId,
+      source: r.source,
+      status: s.status,
+      error_code: s.errorCode,
+      input_tokens: u.inputTokens,
+      cache_read_tokens: u.cacheReadTokens,
+      cache_write_tokens: u.cacheWriteTokens,
+      output_tokens: u.outputTokens,
+      reasoning_tokens: u.reasoningTokens,
+      estimated: u.estimated ? 1 : 0,
+      cost_nusd: cost,
+      priced: pricing ? 1 : 0,
+      price_input: pricing?.input ?? null,
+      price_output: pricing?.output ?? null,
+      price_cache_read: pricing?.cacheRead ?? null,
+      price_cache_write: pricing?.cacheWrite ?? null,
+      price_tiers: null,
+      prompt_estimate: r.promptEstimate,
+      max_output_tokens: r.maxOutputTokens,
+      reserved_tokens: r.reservedTokens,
+      reserved_nusd: r.reservedNano,
+      latency_ms: latency,
+      ttft_ms: ttft,
+      attempt: r.attempt,
+      fallback_of: r.fallbackOf,
+      settled_at: s.settledAt,
+    };
+    return { record: toRecord(row), tokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens, capNano };
+  }
+
+  private writeSettlement(
+    r: PendingReservation,
+    s: Settlement,
+    pricing: Pricing | null,
+    cost: number | null,
+    capNano: number,
+    latency: number | null,
+    ttft: number | null,
+  ): boolean {
+    const u = s.usage;
+    const { changes } = this.stmts.settle.run(
+      s.status,
+      s.errorCode,
+      u.inputTokens,
+      u.cacheReadTokens,
+      u.cacheWriteTokens,
+      u.outputTokens,
+      u.reasoningTokens,
+      u.estimated ? 1 : 0,
+      cost,
+      pricing ? 1 : 0,
+      pricing?.input ?? null,
+      pricing?.output ?? null,
+      pricing?.cacheRead ?? null,
+      pricing?.cacheWrite ?? null,
+      latency,
+      ttft,
+      s.settledAt,
+      r.seq,
+    );
+    if (changes !== 1) return false;
+    const sums = [u.inputTokens, u.cacheReadTokens, u.cacheWriteTokens, u.outputTokens, u.reasoningTokens, cost ?? 0, cost === null ? 1 : 0, capNano, u.estimated ? 1 : 0];
+    this.stmts.upsertQ.run(Math.floor(r.time / QUARTER_MS), r.provider, r.model, r.keyId ?? '', r.agent ?? '', r.source, s.status, ...sums);
+    this.stmts.upsertDay.run(this.dayZone.dayIndex(r.time), r.provider, r.model, r.keyId ?? '', r.source, s.status, ...sums);
+    return true;
+  }
+
+  /** A reservation written by an earlier process (crash recovery), read back from its row. */
+  private pendingFromRow(id: string): PendingReservation | null {
+    const row = this.get(id);
+    if (!row || row.status !== 'reserved') return null;
+    return {
+      seq: row.seq,
+      id: row.id,
+      time: row.time,
+      sessionId: row.session_id,
+      agent: row.agent,
+      provider: row.provider,
+      model: row.model,
+      keyId: row.key_id,
+      source: row.source,
+      promptEstimate: row.prompt_estimate,
+      maxOutputTokens: row.max_output_tokens,
+      reservedTokens: row.reserved_tokens,
+      reservedNano: row.reserved_nusd,
+      pricing: snapshotOf(row),
+      tiers: row.price_tiers ? (JSON.parse(row.price_tiers) as PricingTier[]) : null,
+      attempt: row.attempt,
+      fallbackOf: row.fallback_of,
+    };
+  }
+
+  /** Reservations not settled yet: after a crash, the calls that were running when it happened. */
+  openReservations(): CallRow[] {
+    return rawRows(this.stmts.open);
+  }
+
+  /** Settled spend of a session counted against its budget (nano-USD). */
+  sessionCapNano(sessionId: string): number {
+    return (this.stmts.sessionCap.get(sessionId) as { n: number }).n;
+  }
+
+  kvGet(key: string): string | null {
+    return (this.stmts.kvGet.get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  kvSet(key: string, value: string): void {
+    this.stmts.kvSet.run(key, value);
+  }
+
+  /** Keeps the day rollup in the given zone, rebuilding it from the quarter rollup when the zone changed. */
+  ensureDayRollup(timeZone: string): void {
+    const z = zone(timeZone);
+    if (this.kvGet('rollup_day_tz') === timeZone) {
+      this.dayZone = z;
+      return;
+    }
+    const range = this.db.prepare('SELECT (SELECT MIN(bucket) FROM rollup_q) AS lo, (SELECT MAX(bucket) FROM rollup_q) AS hi').get() as { lo: number | null; hi: number | null };
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM rollup_day');
+      if (range.lo !== null && range.hi !== null) {
+        const day = localDaySql(z, `bucket * ${QUARTER_MS}`, range.lo * QUARTER_MS, (range.hi + 1) * QUARTER_MS);
+        this.db.exec(`INSERT INTO rollup_day (day, provider, model, key_id, source, status, ${SUM_COLUMNS})
+          SELECT ${day}, provider, model, key_id, source, status, ${SUM_COLUMNS.split(', ')
+            .map((c) => `SUM(${c})`)
+            .join(', ')}
+          FROM rollup_q GROUP BY 1, 2, 3, 4, 5, 6`);
+      }
+      this.kvSet('rollup_day_tz', timeZone);
+    }).immediate();
+    this.dayZone = z;
+  }
+
+  /** Newest first, keyset-paged on (time, seq). */
+  records(filter: RecordsFilter, limit: number, cursor: { time: number; seq: number } | null): { rows: CallRow[]; next: { time: number; seq: number } | null } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    addFilters(filter, where, args);
+    if (cursor) {
+      where.push('(time, seq) < (?, ?)');
+      args.push(cursor.time, cursor.seq);
+    }
+    const sql = `${SELECT_CALLS} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, seq DESC LIMIT ?`;
+    const rows = rawRows(this.db.prepare(sql).raw(true), ...args, limit + 1);
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return { rows, next: more && last ? { time: last.time, seq: last.seq } : null };
+  }
+
+  /** Oldest first after a (time, seq) position, up to `maxSeq`: the pages a CSV export reads. */
+  pageAscending(filter: RecordsFilter, after: { time: number; seq: number } | null, maxSeq: number, limit: number): CallRow[] {
+    const where: string[] = ['seq <= ?'];
+    const args: unknown[] = [maxSeq];
+    addFilters(filter, where, args);
+    if (after) {
+      where.push('(time, seq) > (?, ?)');
+      args.push(after.time, after.seq);
+    }
+    return rawRows(this.db.prepare(`${SELECT_CALLS} WHERE ${where.join(' AND ')} ORDER BY time, seq LIMIT ?`).raw(true), ...args, limit);
+  }
+
+  maxSeq(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM calls').get() as { n: number }).n;
+  }
+
+  count(filter: RecordsFilter): number {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    addFilters(filter, where, args);
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM calls ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`).get(...args) as { n: number }).n;
+  }
+}
+
+function addFilters(filter: RecordsFilter, where: string[], args: unknown[]): void {
+  if (filter.from !== undefined) {
+    where.push('time >= ?');
+    args.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    where.push('time < ?');
+    args.push(filter.to);
+  }
+  if (filter.sessionId !== undefined) {
+    where.push('session_id = ?');
+    args.push(filter.sessionId);
+  }
+  if (filter.provider !== undefined) {
+    where.push('provider = ?');
+    args.push(filter.provider);
+  }
+}
+
+export function snapshotOf(row: CallRow): Pricing | null {
+  return row.priced
+    ? { input: row.price_input, output: row.price_output, cacheRead: row.price_cache_read, cacheWrite: row.price_cache_write }
+    : null;
+}
+
+export function toRecord(row: CallRow): UsageRecord {
+  return {
+    id: row.id,
+    time: row.time,
+    sessionId: row.session_id,
+    agent: row.agent,
+    provider: row.provider,
+    model: row.model,
+    keyId: row.key_id,
+    source: row.source,
+    status: row.status,
+    errorCode: row.error_code,
+    usage: {
+      inputTokens: row.input_tokens,
+      cacheReadTokens: row.cache_read_tokens,
+      cacheWriteTokens: row.cache_write_tokens,
+      outputTokens: row.output_tokens,
+      reasoningTokens: row.reasoning_tokens,
+      estimated: row.estimated === 1,
+    },
+    costUsd: row.cost_nusd === null ? null : nanoToUsd(row.cost_nusd),
+    pricing: snapshotOf(row),
+    latencyMs: row.latency_ms,
+    ttftMs: row.ttft_ms,
+    attempt: row.attempt,
+    fallbackOf: row.fallback_of,
+    reservedUsd: row.reserved_nusd === null ? null : nanoToUsd(row.reserved_nusd),
+    reservedTokens: row.reserved_tokens,
+    settledAt: row.settled_at,
+  };
+}

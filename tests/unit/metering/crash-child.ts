@@ -1,0 +1,26 @@
+// Child process for the crash-recovery test: admits one call, says so, then waits to be killed.
+import { silentLogger } from '../../../electron/core/app/logger.js';
+import { CatalogService } from '../../../electron/core/catalog/catalog-service.js';
+import { createMetering } from '../../../electron/core/metering/create-metering.js';
+
+const dir = process.argv[2]!;
+const catalog = new CatalogService({ dataDir: dir, logger: silentLogger });
+const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () => {}, catalog, machineZone: () => 'UTC' });
+const model = catalog.find('openai', 'gpt-4o-mini')!;
+const messages = [{ role: 'user' as const, content: 'Tell me a long story about a lighthouse keeper.' }];
+const estimate = metering.admission.estimatePromptTokens(messages, 'openai', 'gpt-4o-mini');
+const reservation = metering.admission.admit({
+  sessionId: 'crash-session',
+  agent: 'writer',
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  keyId: 'key-1',
+  source: 'user',
+  promptTokens: estimate.tokens,
+  maxOutputTokens: 2000,
+  pricing: model.pricing,
+  attempt: 1,
+  fallbackOf: null,
+});
+process.stdout.write(`ADMITTED ${reservation.id} ${estimate.tokens}\n`);
+setInterval(() => {}, 1000);

@@ -1,0 +1,214 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../../../electron/core/metering/db.js';
+import { Ledger } from '../../../electron/core/metering/ledger.js';
+import { currentVersion, migrate, MIGRATIONS, type Migration } from '../../../electron/core/metering/migrations.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { admitRequest, ok, rig, type Rig } from './fixtures.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+function track(r: Rig): Rig {
+  cleanups.push(() => r.cleanup());
+  return r;
+}
+
+describe('migrations', () => {
+  it('creates the schema in versioned steps and records each in schema_version', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = openDb(join(t.path, 'usage.db'));
+    expect(migrate(db)).toEqual({ from: 0, to: MIGRATIONS.length });
+    expect(migrate(db)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length });
+    const versions = db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[];
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    db.close();
+    expect(statSync(join(t.path, 'usage.db')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a failed migration leaves the database as the previous one left it', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = openDb(join(t.path, 'usage.db'));
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.exec("INSERT INTO kv (key, value) VALUES ('keep', 'me')");
+    const broken: Migration = {
+      version: 2,
+      name: 'half done',
+      up: (d) => {
+        d.exec('CREATE TABLE half (x INTEGER)');
+        d.exec("UPDATE kv SET value = 'changed'");
+        d.exec('THIS IS NOT SQL');
+      },
+    };
+    expect(() => migrate(db, [MIGRATIONS[0]!, broken])).toThrow(/step 2 \(half done\).*unchanged/);
+    expect(currentVersion(db)).toBe(1);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").all()).toEqual([]);
+    expect((db.prepare("SELECT value FROM kv WHERE key = 'keep'").get() as { value: string }).value).toBe('me');
+    // The real step 2 still applies afterwards.
+    expect(migrate(db).to).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('refuses a ledger written by a newer version instead of guessing', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = openDb(join(t.path, 'usage.db'));
+    migrate(db);
+    db.exec(`INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'future', 0)`);
+    expect(() => migrate(db)).toThrow(/newer version of Switchboard/);
+    db.close();
+  });
+
+  it('backfills the 15-minute rollup from calls already in the ledger', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = openDb(join(t.path, 'usage.db'));
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.exec(`INSERT INTO calls (id, time, session_id, provider, model, source, status, input_tokens, output_tokens, cost_nusd,
+      prompt_estimate, max_output_tokens, reserved_tokens) VALUES ('a', 900000, 's', 'openai', 'm', 'user', 'ok', 10, 5, 700, 10, 5, 15)`);
+    migrate(db);
+    expect(db.prepare('SELECT bucket, calls, input_tokens, cost_nusd FROM rollup_q').all()).toEqual([{ bucket: 1, calls: 1, input_tokens: 10, cost_nusd: 700 }]);
+    db.close();
+  });
+});
+
+describe('reservation and settle', () => {
+  it('writes a reservation at admission and replaces it with the actual usage on settle', () => {
+    const r = track(rig());
+    const res = r.metering.admission.admit(admitRequest({ promptTokens: 1000, maxOutputTokens: 500, agent: 'planner', attempt: 2, fallbackOf: 'prev-id' }));
+    expect(res.reservedTokens).toBe(1500);
+    expect(res.reservedUsd).toBeCloseTo((1000 * 2 + 500 * 10) / 1e6, 12);
+    const reserved = r.metering.ledger.get(res.id)!;
+    expect(reserved.status).toBe('reserved');
+    expect(reserved.prompt_estimate).toBe(1000);
+
+    r.clock.now += 1500;
+    const rec = res.settle({ ...ok({ inputTokens: 800, cacheReadTokens: 200, outputTokens: 300, reasoningTokens: 50 }), errorCode: null });
+    expect(rec).toMatchObject({
+      id: res.id,
+      sessionId: 's1',
+      agent: 'planner',
+      provider: 'openai',
+      model: 'test-model',
+      keyId: 'k1',
+      source: 'user',
+      status: 'ok',
+      errorCode: null,
+      usage: { inputTokens: 800, cacheReadTokens: 200, cacheWriteTokens: 0, outputTokens: 300, reasoningTokens: 50, estimated: false },
+      pricing: { input: 2, output: 10, cacheRead: 0.5, cacheWrite: 2.5 },
+      latencyMs: 120,
+      ttftMs: 40,
+      attempt: 2,
+      fallbackOf: 'prev-id',
+      reservedTokens: 1500,
+      settledAt: r.clock.now,
+    });
+    expect(rec.costUsd).toBeCloseTo((800 * 2 + 200 * 0.5 + 300 * 10) / 1e6, 12);
+    expect(r.events.filter((e) => e.name === 'usage.recorded')).toHaveLength(1);
+  });
+
+  it('settles exactly once: a second settle returns the first result', () => {
+    const r = track(rig());
+    const res = r.metering.admission.admit(admitRequest());
+    const first = res.settle(ok({ inputTokens: 10, outputTokens: 10 }));
+    const second = res.settle({ status: 'error', usage: first.usage, errorCode: 'X', latencyMs: 1, ttftMs: null });
+    expect(second).toEqual(first);
+    expect(r.metering.ledger.get(res.id)!.status).toBe('ok');
+  });
+
+  it('records error, cancelled and interrupted outcomes with their usage', () => {
+    const r = track(rig());
+    for (const status of ['error', 'cancelled', 'interrupted'] as const) {
+      const res = r.metering.admission.admit(admitRequest());
+      const rec = res.settle({ status, usage: { inputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 2, reasoningTokens: 0, estimated: true }, errorCode: status === 'error' ? 'PROVIDER_UNAVAILABLE' : null, latencyMs: 10, ttftMs: null });
+      expect(rec.status).toBe(status);
+      expect(rec.usage.estimated).toBe(true);
+    }
+  });
+
+  it('a model with an unknown price has cost null in the ledger, never 0', () => {
+    const r = track(rig());
+    const res = r.metering.admission.admit(admitRequest({ pricing: null, model: 'who-knows' }));
+    expect(res.reservedUsd).toBeNull();
+    const rec = res.settle(ok({ inputTokens: 100, outputTokens: 10 }));
+    expect(rec.costUsd).toBeNull();
+    expect(rec.pricing).toBeNull();
+  });
+
+  it('prices a long prompt at the tier the actual prompt falls in, from the catalog snapshot', () => {
+    const r = track(rig());
+    const pro = r.catalog.find('gemini', 'gemini-2.5-pro')!;
+    const res = r.metering.admission.admit(admitRequest({ provider: 'gemini', model: 'gemini-2.5-pro', pricing: pro.pricing, promptTokens: 250_000, maxOutputTokens: 1000 }));
+    const tier = pro.pricingTiers![0]!.pricing;
+    expect(res.reservedUsd).toBeCloseTo((250_000 * tier.input! + 1000 * tier.output!) / 1e6, 9);
+    const rec = res.settle(ok({ inputTokens: 250_000, outputTokens: 1000 }));
+    expect(rec.pricing).toEqual(tier);
+    expect(rec.costUsd).toBeCloseTo((250_000 * tier.input! + 1000 * tier.output!) / 1e6, 9);
+  });
+
+  it('ledger rows survive everything the app does: nothing deletes them', () => {
+    const r = track(rig());
+    const res = r.metering.admission.admit(admitRequest({ sessionId: 'conversation-to-delete' }));
+    res.settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    const again = track(r.reopen());
+    expect(again.metering.ledger.records({ sessionId: 'conversation-to-delete' }, 10, null).rows).toHaveLength(1);
+  });
+
+  it('closing settles running calls as interrupted so none stay reserved', () => {
+    const r = track(rig());
+    const res = r.metering.admission.admit(admitRequest({ promptTokens: 321 }));
+    r.metering.close();
+    const rec = res.settle(ok({ inputTokens: 999, outputTokens: 999 }));
+    expect(rec.status).toBe('interrupted');
+    const again = track(rig({ dir: r.dir }));
+    const row = again.metering.ledger.get(res.id)!;
+    expect(row.status).toBe('interrupted');
+    expect(row.input_tokens).toBe(321);
+  });
+});
+
+describe('crash recovery', () => {
+  it('a reservation left by a killed process is settled as interrupted with its estimate on the next start', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url)), t.path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /ADMITTED .*\n/.exec(out);
+        if (m) resolve(m[0]);
+      });
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      child.on('exit', (code) => reject(new Error(`child exited ${code}: ${err}`)));
+    });
+    const [, id, promptTokens] = line.trim().split(' ');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    // Before recovery the row is there, still reserved.
+    const raw = Ledger.open({ path: join(t.path, 'usage.db'), timeZone: 'UTC' });
+    expect(raw.get(id!)!.status).toBe('reserved');
+    raw.close();
+
+    const r = track(rig({ dir: t.path }));
+    const row = r.metering.ledger.get(id!)!;
+    expect(row.status).toBe('interrupted');
+    expect(row.estimated).toBe(1);
+    expect(row.input_tokens).toBe(Number(promptTokens));
+    expect(row.output_tokens).toBe(0);
+    expect(row.session_id).toBe('crash-session');
+    // Priced with the snapshot taken at admission (gpt-4o-mini input $0.15 per million).
+    expect(row.cost_nusd).toBe(Math.round(Number(promptTokens) * 0.15 * 1000));
+    expect(r.metering.ledger.openReservations()).toEqual([]);
+  }, 60_000);
+});
