@@ -13,6 +13,7 @@ import type { KeyWrapper } from './vault/key-wrapper.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { catalogHandlers } from './catalog/handlers.js';
 import { createMetering } from './metering/create-metering.js';
+import { prewarmTokenizers } from './metering/tokenizer.js';
 import type { CallAdmission, ModelLookup } from './ports.js';
 import { cachedAdapterFactory } from './providers/adapters/index.js';
 import { routerHandlers } from './router/handlers.js';
@@ -93,6 +94,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.now ? { now: options.now } : {}),
   });
   closers.push(() => metering.close());
+  const prewarm = setTimeout(() => prewarmTokenizers(), 1500);
+  prewarm.unref();
+  closers.push(() => clearTimeout(prewarm));
   const modelLookup: ModelLookup = catalog;
   const callAdmission: CallAdmission = metering.admission;
 

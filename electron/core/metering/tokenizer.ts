@@ -107,3 +107,11 @@ export function estimatePromptTokens(messages: readonly ChatMessage[], provider:
   for (const m of messages) tokens += countApprox(m.content, family.charsPerToken) + 1;
   return { tokens, tokenizer: `${family.name} (${family.charsPerToken} chars/token)` };
 }
+
+/**
+ * Loads the OpenAI tokenizer ahead of the first turn. Building its rank table blocks the event
+ * loop for a few hundred milliseconds; paying that shortly after start keeps the first chat fast.
+ */
+export function prewarmTokenizers(): void {
+  encoder('o200k_base');
+}

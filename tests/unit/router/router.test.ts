@@ -87,7 +87,7 @@ describe('chat turn', () => {
     expect(r.costUsd).toBe(s.admission.rows[0]!.record!.costUsd);
     expect(r.attempts).toEqual([expect.objectContaining({ provider: 'openai', model: 'gpt-4o-mini', keyId: 'oa1', status: 'ok', chainIndex: 0, attempt: 1 })]);
     expect(r.fallbackNote).toBeUndefined();
-    expect(s.admission.rows[0]!.request).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', keyId: 'oa1', maxOutputTokens: 16_384, attempt: 1, fallbackOf: null });
+    expect(s.admission.rows[0]!.request).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', keyId: 'oa1', maxOutputTokens: 8192, attempt: 1, fallbackOf: null });
     expect(s.keys.used).toEqual([{ keyId: 'oa1', ok: true }]);
   });
 
