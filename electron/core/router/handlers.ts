@@ -3,8 +3,9 @@ import { PROVIDER_LIST } from '../../../shared/providers/registry.js';
 import type { PartialHandlers } from '../app/handlers.js';
 import type { KeyResolver } from '../ports.js';
 import type { ChatRouter } from './router.js';
+import { describeSystemDefault } from './system-default.js';
 
-type RouterMethods = 'chat.send' | 'chat.cancel' | 'chat.estimate' | 'sessions.open' | 'sessions.close' | 'sessions.list' | 'providers.list';
+type RouterMethods = 'chat.send' | 'chat.cancel' | 'chat.estimate' | 'chat.systemDefault' | 'sessions.open' | 'sessions.close' | 'sessions.list' | 'providers.list';
 
 /** The contract methods the router serves. */
 export function routerHandlers(router: ChatRouter, keys: Pick<KeyResolver, 'list' | 'environmentKey'>): PartialHandlers<RouterMethods> {
@@ -12,6 +13,7 @@ export function routerHandlers(router: ChatRouter, keys: Pick<KeyResolver, 'list
     'chat.send': (req) => router.send(req),
     'chat.cancel': (req) => ({ cancelled: router.cancel(req) }),
     'chat.estimate': (req) => router.estimate(req),
+    'chat.systemDefault': () => describeSystemDefault(router.systemDefault),
     'sessions.open': (req) => ({ session: router.sessions.open(req) }),
     'sessions.close': (req) => ({ closed: router.sessions.close(req.sessionId) }),
     'sessions.list': () => ({ sessions: router.sessions.list() }),

@@ -43,8 +43,23 @@ export interface RouterTimeouts {
 
 export const DEFAULT_TIMEOUTS: RouterTimeouts = { firstByteMs: 60_000, firstTokenMs: 120_000, idleMs: 60_000, requestMs: 300_000 };
 
-/** Output allowance when neither the request nor the catalog names one. */
+/** Output allowance for a model the catalog does not know (local servers reject more than they hold). */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+/** Output allowance sent when the conversation sets none, capped at the model's own maximum. */
+export const DEFAULT_TURN_OUTPUT_TOKENS = 8192;
+/** Reasoning models spend output tokens thinking before they answer, so they get more room. */
+export const DEFAULT_TURN_OUTPUT_TOKENS_REASONING = 32768;
+
+/**
+ * The max output sent to the provider when the caller gives none. It is always sent, so the
+ * worst case reserved against limits is what the provider may really bill: reserving a model's
+ * full 128k-token maximum on every turn would make small budgets refuse ordinary chats.
+ */
+export function defaultOutputAllowance(info: ModelInfo | null): number {
+  if (!info) return DEFAULT_MAX_OUTPUT_TOKENS;
+  const base = info.capabilities.includes('reasoning') ? DEFAULT_TURN_OUTPUT_TOKENS_REASONING : DEFAULT_TURN_OUTPUT_TOKENS;
+  return info.maxOutputTokens !== null ? Math.min(base, info.maxOutputTokens) : base;
+}
 
 type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -147,7 +162,8 @@ export class ChatRouter {
   private readonly timeouts: RouterTimeouts;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly clock: () => number;
-  private readonly systemDefault: SystemDefaultSource;
+  /** What "System default" resolves to (chat.systemDefault describes it for the model picker). */
+  readonly systemDefault: SystemDefaultSource;
 
   constructor(private readonly deps: RouterDeps) {
     this.sessions = deps.sessions ?? new SessionRegistry({ ended: (p) => deps.emit('session.ended', p) });
@@ -234,7 +250,7 @@ export class ChatRouter {
     }
     const info = provider && model ? this.deps.models.find(provider, model) : null;
     const est = this.deps.admission.estimatePromptTokens(req.messages, provider ?? 'openai', model ?? providerSpec('openai').defaultModel);
-    const maxOut = req.params?.maxTokens ?? info?.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    const maxOut = req.params?.maxTokens ?? defaultOutputAllowance(info);
     const pricing = info?.pricing ?? null;
     return {
       provider,
@@ -591,7 +607,7 @@ export class ChatRouter {
 
   private maxTokensFor(params: ChatParams | undefined, info: ModelInfo | null, primary: boolean): number {
     const limit = info?.maxOutputTokens ?? null;
-    const wanted = params?.maxTokens ?? limit ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    const wanted = params?.maxTokens ?? defaultOutputAllowance(info);
     // The primary was validated; a fallback with a smaller limit gets what it can give.
     return !primary && limit !== null ? Math.min(wanted, limit) : wanted;
   }

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/contract/index.js';
+import { AppError, type ChatSystemDefaultResponse } from '../../../shared/contract/index.js';
 import { PROVIDER_LIST } from '../../../shared/providers/registry.js';
 import type { KeyResolver, ResolvedKey } from '../ports.js';
 
@@ -37,4 +37,21 @@ export function systemDefaultUnavailable(): AppError {
       hint: `Add a key in Settings → Providers and pick one of your models, or set a provider key in the environment (${vars}, ...) and restart Switchboard.`,
     },
   );
+}
+
+/** chat.systemDefault: what "System default" resolves to now, or why it is unavailable and the fix. */
+export function describeSystemDefault(source: SystemDefaultSource): ChatSystemDefaultResponse {
+  const sd = source.resolve();
+  if (!sd) {
+    const err = systemDefaultUnavailable();
+    const fix = typeof err.details?.hint === 'string' ? err.details.hint : undefined;
+    return { available: false, reason: err.message, ...(fix ? { fix } : {}) };
+  }
+  return {
+    available: true,
+    provider: sd.key.provider,
+    model: sd.model,
+    source: sd.key.source === 'team' ? 'team' : 'environment',
+    keyLabel: sd.key.label,
+  };
 }
