@@ -144,7 +144,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   server.headersTimeout = 30_000;
   server.requestTimeout = 0; // chat turns can legitimately take minutes
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = 65_000; // longer than any client's idle timeout, so the client always closes first
   server.listen(options.port, '127.0.0.1');
   await once(server, 'listening');
   port = (server.address() as AddressInfo).port;

@@ -299,7 +299,10 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
   // Streams may idle for long stretches under [[delay]] or [[fault:stall]]; Node's defaults would cut them.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
+  // Real APIs keep idle connections far longer than fetch's 4 s client-side idle timeout. With a
+  // shorter server timeout, the server can close a socket just as the client reuses it, and the
+  // test sees a spurious connection error (which the router rightly retries) on a loaded machine.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
