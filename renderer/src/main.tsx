@@ -10,6 +10,8 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/pages.css';
+import './styles/chat.css';
+import './styles/usage.css';
 
 const api = preloadApi();
 if (api) {

@@ -1,8 +1,18 @@
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.js';
+
+/** "New conversation" opens the model picker; with no keys it starts on the system default. */
+async function createConversation(app: Page): Promise<void> {
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'New conversation', exact: true }).click();
+  const dialog = app.getByRole('dialog', { name: 'New conversation' });
+  await expect(dialog.getByRole('radio', { name: /System default/ })).toBeChecked();
+  await dialog.getByRole('button', { name: 'Start conversation' }).click();
+  await expect(dialog).toBeHidden();
+}
 
 test('create, rename, reload, delete a conversation', async ({ app }) => {
   const sidebar = app.getByRole('navigation', { name: 'Main' });
-  await sidebar.getByRole('button', { name: 'New conversation', exact: true }).click();
+  await createConversation(app);
   await expect(app).toHaveURL(/\/conversations\/[0-9a-f-]{36}$/);
   const header = app.locator('.conversation-header');
   await expect(header.getByRole('heading', { name: 'New conversation' })).toBeVisible();
@@ -54,8 +64,8 @@ test('create, rename, reload, delete a conversation', async ({ app }) => {
 
 test('conversations are keyboard-usable: F2 renames, Delete asks to delete', async ({ app }) => {
   const sidebar = app.getByRole('navigation', { name: 'Main' });
-  await sidebar.getByRole('button', { name: 'New conversation', exact: true }).click();
-  await sidebar.getByRole('button', { name: 'New conversation', exact: true }).click();
+  await createConversation(app);
+  await createConversation(app);
   await expect(sidebar.getByRole('link', { name: /New conversation/ })).toHaveCount(2);
 
   const first = sidebar.getByRole('link', { name: /New conversation/ }).first();

@@ -17,7 +17,8 @@ import type { Logger } from '../app/logger.js';
 import type { AdmitRequest, CallAdmission, ModelLookup, Reservation, SettleOutcome } from '../ports.js';
 import { uuidv7 } from '../metering/ids.js';
 import { toRecord, type Ledger } from '../metering/ledger.js';
-import { estimatePromptTokens } from '../metering/tokenizer.js';
+import { TokenCounter } from '../metering/token-counter.js';
+import type { PromptEstimate } from '../metering/tokenizer.js';
 import { zone, type Zone } from '../metering/time-zone.js';
 import type { LimitsStore } from './limits-store.js';
 
@@ -30,6 +31,8 @@ export interface AdmissionOptions {
   logger: Logger;
   now?: () => number;
   newId?: () => string;
+  /** Counts prompt tokens off the main thread; by default one of its own, closed with this admission. */
+  tokens?: TokenCounter;
 }
 
 /** A call admitted and not settled yet, as limits count it. */
@@ -93,6 +96,8 @@ export class MeteringAdmission implements CallAdmission {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly newId: () => string;
+  readonly tokens: TokenCounter;
+  private readonly ownsTokens: boolean;
   private readonly open = new Map<string, OpenCall>();
   private readonly sessions = new Map<string, number>();
   private readonly emitted = new Map<string, 'warning' | 'exceeded'>();
@@ -109,6 +114,8 @@ export class MeteringAdmission implements CallAdmission {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? (() => uuidv7(this.now()));
+    this.ownsTokens = !options.tokens;
+    this.tokens = options.tokens ?? new TokenCounter({ logger: options.logger });
     this.ledger.ensureDayRollup(this.limits.get().timeZone);
   }
 
@@ -136,8 +143,9 @@ export class MeteringAdmission implements CallAdmission {
     return rows.length;
   }
 
-  estimatePromptTokens(messages: ChatMessage[], provider: ProviderId, model: string): { tokens: number; tokenizer: string } {
-    return estimatePromptTokens(messages, provider, model);
+  /** Asynchronous so the tokenizer can run in a worker; the router awaits it before the synchronous admit(). */
+  estimatePromptTokens(messages: ChatMessage[], provider: ProviderId, model: string): Promise<PromptEstimate> {
+    return this.tokens.estimate(messages, provider, model);
   }
 
   admit(request: AdmitRequest): Reservation {
@@ -305,6 +313,7 @@ export class MeteringAdmission implements CallAdmission {
       this.closedRecords.set(call.id, record);
     }
     this.closed = true;
+    if (this.ownsTokens) void this.tokens.close();
   }
 
   private tiersFor(provider: ProviderId, model: string, pricing: Pricing | null): PricingTier[] | null {
@@ -477,7 +486,7 @@ export class MeteringAdmission implements CallAdmission {
     throw new AppError(
       'LIMIT_EXCEEDED',
       `${describeLimit(c)} ($${nanoToUsd(c.limit).toFixed(2)}) cannot be guaranteed for ${request.model}: its price is unknown. ` +
-        `Set its price under Settings → Models (0 for a free local model) or remove the limit.`,
+        `Set its price on the Models page (0 for a free local model) or remove the limit.`,
       {
         scope: c.scope,
         subject: c.subject,

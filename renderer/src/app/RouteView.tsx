@@ -1,13 +1,17 @@
+import { lazy, Suspense } from 'react';
 import { AboutPage } from '../features/about/AboutPage.js';
 import { ConversationPage } from '../features/conversations/ConversationPage.js';
 import { HomePage } from '../features/home/HomePage.js';
 import { SettingsPage } from '../features/settings/SettingsPage.js';
-import { UsagePage } from '../features/usage/UsagePage.js';
 import { useRoute } from '../router/navigation.js';
 import { Link } from '../router/Link.js';
 import { routePath } from '../router/routes.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 import { useDocumentTitle } from './useDocumentTitle.js';
+
+// The dashboard carries the chart library; loading it on first visit keeps the first paint small.
+const UsagePage = lazy(() => import('../features/usage/UsagePage.js').then((m) => ({ default: m.UsagePage })));
+const ModelsPage = lazy(() => import('../features/catalog/ModelsPage.js').then((m) => ({ default: m.ModelsPage })));
 
 /** Maps the current route to its page. New top-level pages (model catalog, …) are added here and in routes.ts. */
 export function RouteView() {
@@ -26,6 +30,9 @@ export function RouteView() {
     case 'usage':
       page = <UsagePage />;
       break;
+    case 'models':
+      page = <ModelsPage />;
+      break;
     case 'about':
       page = <AboutPage />;
       break;
@@ -35,7 +42,7 @@ export function RouteView() {
   }
   return (
     <ErrorBoundary key={routePath(route)} compact>
-      {page}
+      <Suspense fallback={<div className="page" aria-busy="true" />}>{page}</Suspense>
     </ErrorBoundary>
   );
 }

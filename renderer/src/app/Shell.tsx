@@ -1,6 +1,7 @@
 import { Sidebar } from './Sidebar.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { RouteView } from './RouteView.js';
+import { LimitBanner } from '../features/usage/LimitBanner.js';
 
 export function Shell() {
   return (
@@ -11,6 +12,7 @@ export function Shell() {
       <Sidebar />
       <main id="main" className="main" tabIndex={-1}>
         <ConnectionBanner />
+        <LimitBanner />
         <RouteView />
       </main>
     </div>

@@ -1,8 +1,14 @@
 import { useState, type KeyboardEvent } from 'react';
 import type { Conversation } from '../db/schema.js';
-import { renameConversation, startConversation } from '../features/conversations/actions.js';
+import { useSessionEndedListener } from '../features/chat/session-events.js';
+import { useLiveTurn } from '../features/chat/turn-store.js';
+import { isRunning } from '../features/chat/stream-state.js';
+import { renameConversation } from '../features/conversations/actions.js';
 import { DeleteConversationDialog } from '../features/conversations/DeleteConversationDialog.js';
 import { useConversations } from '../features/conversations/hooks.js';
+import { NewConversationDialog } from '../features/conversations/NewConversationDialog.js';
+import { useNewConversation } from '../features/conversations/new-conversation.js';
+import { targetLabel, targetShortLabel } from '../features/conversations/targets.js';
 import { useRoute } from '../router/navigation.js';
 import { Link } from '../router/Link.js';
 import { paths } from '../router/routes.js';
@@ -15,15 +21,13 @@ import { useNow } from '../hooks/useNow.js';
 export function Sidebar() {
   const route = useRoute();
   const conversations = useConversations();
-  const [creating, setCreating] = useState(false);
+  const newOpen = useNewConversation((s) => s.open);
+  const showNew = useNewConversation((s) => s.show);
+  const hideNew = useNewConversation((s) => s.hide);
   // Re-render each minute so "5 min ago" stays true.
   const now = useNow(60_000);
-
-  const create = async () => {
-    setCreating(true);
-    await startConversation();
-    setCreating(false);
-  };
+  // The sidebar lives as long as the connection: it keeps session-ended notices for every conversation.
+  useSessionEndedListener();
 
   return (
     <nav className="sidebar" aria-label="Main">
@@ -32,10 +36,11 @@ export function Sidebar() {
         <span className="brand-name">Switchboard</span>
       </div>
       <div className="sidebar-actions">
-        <Button variant="primary" icon="plus" onClick={() => void create()} busy={creating} className="btn-block">
+        <Button variant="primary" icon="plus" onClick={showNew} className="btn-block" aria-haspopup="dialog">
           New conversation
         </Button>
       </div>
+      {newOpen ? <NewConversationDialog onClose={hideNew} /> : null}
       <h2 className="sidebar-heading" id="conversations-heading">
         Conversations
       </h2>
@@ -51,6 +56,7 @@ export function Sidebar() {
         )}
       </div>
       <ul className="sidebar-nav">
+        <NavItem to={paths.models()} icon="spark" label="Models" active={route.name === 'models'} />
         <NavItem to={paths.usage()} icon="chart" label="Usage" active={route.name === 'usage'} />
         <NavItem to={paths.settings()} icon="settings" label="Settings" active={route.name === 'settings'} />
         <NavItem to={paths.about()} icon="info" label="About" active={route.name === 'about'} />
@@ -73,6 +79,7 @@ function NavItem({ to, icon, label, active }: { to: string; icon: IconName; labe
 function ConversationItem({ conversation, active, now }: { conversation: Conversation; active: boolean; now: number }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const answering = isRunning(useLiveTurn(conversation.id));
 
   const onKeyDown = (e: KeyboardEvent<HTMLAnchorElement>) => {
     if (e.key === 'F2') {
@@ -104,7 +111,15 @@ function ConversationItem({ conversation, active, now }: { conversation: Convers
             title={conversation.title}
           >
             <span className="conversation-title">{conversation.title}</span>
-            <span className="conversation-meta">{relativeTime(conversation.updatedAt, now)}</span>
+            <span className="conversation-meta">
+              <span className="conversation-meta-model" title={targetLabel(conversation.target)}>
+                {targetShortLabel(conversation.target)}
+              </span>
+              <span className="conversation-meta-time">
+                <span className="visually-hidden">, </span>
+                {answering ? 'answering…' : relativeTime(conversation.updatedAt, now)}
+              </span>
+            </span>
           </Link>
           <span className="conversation-actions">
             <IconButton icon="pencil" label={`Rename “${conversation.title}”`} onClick={() => setEditing(true)} />

@@ -17,6 +17,13 @@ export type ConversationTarget =
       modelName?: string;
     };
 
+/** Why the core ended the conversation's session (its key was deleted); cleared when another model is picked. */
+export interface ConversationEnded {
+  reason: string;
+  keyId?: string;
+  at: number;
+}
+
 export interface ConversationParams {
   temperature?: number;
   maxTokens?: number;
@@ -28,7 +35,10 @@ export interface Conversation {
   /** Agent or purpose name; recorded in the usage ledger with every call. */
   agent: string;
   target: ConversationTarget;
+  /** Tried in order when the target fails before answering. */
+  fallbacks?: ConversationTarget[];
   params: ConversationParams;
+  ended?: ConversationEnded;
   createdAt: number;
   updatedAt: number;
 }
@@ -40,6 +50,11 @@ export interface MessageError {
   code: string;
   message: string;
   hint?: string;
+  /** The request field at fault (VALIDATION), e.g. "params.maxTokens". */
+  field?: string;
+  /** LIMIT_EXCEEDED: when the limit resets (ms since the epoch; null: never) and in which time zone. */
+  resetsAt?: number | null;
+  timeZone?: string;
 }
 
 export interface Message {

@@ -4,6 +4,7 @@ export type Route =
   | { name: 'conversation'; id: string }
   | { name: 'settings'; section: string }
   | { name: 'usage' }
+  | { name: 'models' }
   | { name: 'about' }
   | { name: 'not-found'; path: string };
 
@@ -38,6 +39,8 @@ export function parseRoute(pathname: string): Route {
     }
     case 'usage':
       return second === undefined ? { name: 'usage' } : { name: 'not-found', path: pathname };
+    case 'models':
+      return second === undefined ? { name: 'models' } : { name: 'not-found', path: pathname };
     case 'about':
       return second === undefined ? { name: 'about' } : { name: 'not-found', path: pathname };
     default:
@@ -55,6 +58,8 @@ export function routePath(route: Route): string {
       return `/settings/${encodeURIComponent(route.section)}`;
     case 'usage':
       return '/usage';
+    case 'models':
+      return '/models';
     case 'about':
       return '/about';
     case 'not-found':
@@ -67,6 +72,7 @@ export const paths = {
   conversation: (id: string) => routePath({ name: 'conversation', id }),
   settings: (section: string = DEFAULT_SETTINGS_SECTION) => routePath({ name: 'settings', section }),
   usage: () => '/usage',
+  models: () => '/models',
   about: () => '/about',
 };
 

@@ -9,8 +9,12 @@ import { InlineEdit } from '../../ui/InlineEdit.js';
 import { renameConversation } from './actions.js';
 import { DeleteConversationDialog } from './DeleteConversationDialog.js';
 import { useConversation } from './hooks.js';
-import { targetLabel } from './targets.js';
+import { ModelSettingsPopover } from './ModelSettingsPopover.js';
+import { ChangeModelDialog } from './NewConversationDialog.js';
+import { targetLabel, targetParts } from './targets.js';
+import { useChangeModel } from './change-model.js';
 import type { Conversation } from '../../db/schema.js';
+import { ConversationCost } from '../usage/ConversationCost.js';
 
 export function ConversationPage({ id }: { id: string }) {
   const conversation = useConversation(id);
@@ -37,10 +41,13 @@ export function ConversationPage({ id }: { id: string }) {
   );
 }
 
-/** Title (rename in place) and the model in use. The chat feature's model picker goes in `.conversation-model`. */
+/** Title (rename in place), the model in use (click to change) and its settings. */
 function ConversationHeader({ conversation }: { conversation: Conversation }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const changing = useChangeModel((s) => s.conversationId === conversation.id);
+  const setChanging = useChangeModel((s) => s.set);
+  const parts = targetParts(conversation.target);
   return (
     <header className="conversation-header">
       <div className="conversation-heading">
@@ -57,19 +64,30 @@ function ConversationHeader({ conversation }: { conversation: Conversation }) {
             {conversation.title}
           </h1>
         )}
-        <p className="conversation-model">
-          <Icon name="spark" size={14} />
-          <span>
-            <span className="visually-hidden">Model: </span>
-            {targetLabel(conversation.target)}
-          </span>
-        </p>
+        <div className="conversation-model">
+          <button
+            type="button"
+            className="conversation-model-button"
+            onClick={() => setChanging(conversation.id)}
+            title={`${targetLabel(conversation.target)}. Click to change the model.`}
+            aria-label={`Model: ${targetLabel(conversation.target)}. Change model`}
+          >
+            <Icon name="spark" size={14} />
+            <span className="conversation-model-name">{parts.model}</span>
+            {parts.provider ? <span className="conversation-model-provider">{parts.provider}</span> : null}
+            {parts.key ? <span className="conversation-model-key">key {parts.key}</span> : null}
+          </button>
+          {conversation.agent && conversation.agent !== 'chat' ? <span className="conversation-agent">{conversation.agent}</span> : null}
+        </div>
       </div>
       <div className="conversation-tools">
+        <ConversationCost sessionId={conversation.id} />
+        <ModelSettingsPopover conversation={conversation} />
         <IconButton icon="pencil" label="Rename conversation" onClick={() => setEditing(true)} disabled={editing} size="md" />
         <IconButton icon="trash" label="Delete conversation" onClick={() => setDeleting(true)} size="md" />
       </div>
       {deleting ? <DeleteConversationDialog conversation={conversation} onClose={() => setDeleting(false)} /> : null}
+      {changing ? <ChangeModelDialog conversation={conversation} onClose={() => setChanging(null)} /> : null}
     </header>
   );
 }

@@ -8,10 +8,12 @@ export interface NewConversation {
   title?: string;
   agent?: string;
   target?: ConversationTarget;
+  fallbacks?: ConversationTarget[];
   params?: ConversationParams;
 }
 
-export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'agent' | 'target' | 'params'>>;
+/** A field set to undefined is removed (Dexie deletes properties updated to undefined). */
+export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'agent' | 'target' | 'fallbacks' | 'params' | 'ended'>>;
 
 export type NewMessage = Omit<Message, 'id' | 'conversationId' | 'createdAt' | 'status'> & {
   id?: string;
@@ -53,6 +55,7 @@ export function createConversationStore(db: SwitchboardDb, clock: () => number =
         title: normalizeTitle(input.title ?? '') ?? DEFAULT_TITLE,
         agent: input.agent ?? DEFAULT_AGENT,
         target: input.target ?? SYSTEM_TARGET,
+        ...(input.fallbacks && input.fallbacks.length > 0 ? { fallbacks: input.fallbacks } : {}),
         params: input.params ?? {},
         createdAt: now,
         updatedAt: now,
@@ -110,6 +113,28 @@ export function createConversationStore(db: SwitchboardDb, clock: () => number =
         await touch(conversationId, now);
       });
       return message;
+    },
+
+    /**
+     * Starts a message over (retry, regenerate): keeps its identity and place, drops every field of
+     * the previous answer. Returns false when the message is gone.
+     */
+    async resetMessage(id: string, next: MessagePatch): Promise<boolean> {
+      return db.transaction('rw', db.messages, async () => {
+        const current = await db.messages.get(id);
+        if (!current) return false;
+        const fresh: Message = {
+          id: current.id,
+          conversationId: current.conversationId,
+          role: current.role,
+          createdAt: current.createdAt,
+          content: '',
+          status: 'done',
+          ...next,
+        };
+        await db.messages.put(fresh);
+        return true;
+      });
     },
 
     /** Returns false when the message is gone (its conversation was deleted mid-stream). */

@@ -1,4 +1,5 @@
-import type { ChatTarget } from '../../../../shared/contract/index.js';
+import type { ChatTarget, KeyInfo, ModelInfo } from '../../../../shared/contract/index.js';
+import { providerSpec } from '../../../../shared/providers/registry.js';
 import type { ConversationTarget } from '../../db/schema.js';
 
 export const SYSTEM_TARGET: ConversationTarget = { kind: 'system' };
@@ -8,9 +9,40 @@ export function toChatTarget(target: ConversationTarget): ChatTarget {
   return target.kind === 'system' ? { system: true } : { keyId: target.keyId, model: target.model };
 }
 
+/** The stored snapshot for a model used through one of the user's keys: labels are kept so history reads right after the key or model is gone. */
+export function keyTarget(key: Pick<KeyInfo, 'id' | 'provider' | 'label'>, model: string, info?: Pick<ModelInfo, 'name'> | null): ConversationTarget {
+  const name = info?.name?.trim();
+  return {
+    kind: 'key',
+    keyId: key.id,
+    provider: key.provider,
+    model,
+    providerName: providerSpec(key.provider).name,
+    keyLabel: key.label,
+    ...(name && name !== model ? { modelName: name } : {}),
+  };
+}
+
+export function sameTarget(a: ConversationTarget, b: ConversationTarget): boolean {
+  if (a.kind === 'system' || b.kind === 'system') return a.kind === b.kind;
+  return a.keyId === b.keyId && a.model === b.model;
+}
+
 /** The label shown in headers and lists, e.g. "OpenAI · gpt-4o-mini (Work)". */
 export function targetLabel(target: ConversationTarget): string {
   if (target.kind === 'system') return target.label ?? 'System default';
   const model = target.modelName ?? target.model;
   return target.keyLabel ? `${target.providerName} · ${model} (${target.keyLabel})` : `${target.providerName} · ${model}`;
+}
+
+/** The pieces of a target for compact display: model first, then provider and key. */
+export function targetParts(target: ConversationTarget): { model: string; provider: string | null; key: string | null } {
+  if (target.kind === 'system') return { model: target.label ?? 'System default', provider: null, key: null };
+  return { model: target.modelName ?? target.model, provider: target.providerName, key: target.keyLabel || null };
+}
+
+/** "GPT-4o mini · OpenAI": for the conversation list, where space is short. */
+export function targetShortLabel(target: ConversationTarget): string {
+  const p = targetParts(target);
+  return p.provider ? `${p.model} · ${p.provider}` : p.model;
 }

@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import { useDocumentTitle } from '../../app/useDocumentTitle.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { Link } from '../../router/Link.js';
 import { paths } from '../../router/routes.js';
 import { Button } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
-import { startConversation } from '../conversations/actions.js';
+import { openNewConversation } from '../conversations/new-conversation.js';
 import { useConversations } from '../conversations/hooks.js';
 
 /** The start page: a guided first run for new users, a short way back in for everyone else. */
@@ -13,16 +12,11 @@ export function HomePage() {
   useDocumentTitle(null);
   const conversations = useConversations();
   const providers = useBridgeQuery('providers.list', {}, { refreshOn: ['keys.changed', 'vault.changed'] });
-  const [creating, setCreating] = useState(false);
 
   const keysReady = providers.data ? providers.data.providers.some((p) => p.configured || p.hasEnvironmentKey) : undefined;
   const hasConversations = conversations !== undefined && conversations.length > 0;
 
-  const create = async () => {
-    setCreating(true);
-    await startConversation();
-    setCreating(false);
-  };
+  const create = openNewConversation;
 
   if (conversations === undefined) return <div className="page" aria-busy="true" />;
 
@@ -37,7 +31,7 @@ export function HomePage() {
             : 'Chat with the models you pay for, using your own provider keys. Keys stay on this computer, and every reply shows what it cost.'}
         </p>
         {keysReady === true && hasConversations ? (
-          <Button variant="primary" icon="plus" onClick={() => void create()} busy={creating}>
+          <Button variant="primary" icon="plus" onClick={create}>
             New conversation
           </Button>
         ) : (
@@ -68,7 +62,7 @@ export function HomePage() {
               <div className="step-body">
                 <h2>Start a conversation</h2>
                 <p>Choose a model for each conversation. You can switch models and compare what they cost.</p>
-                <Button variant={keysReady ? 'primary' : 'secondary'} icon="plus" onClick={() => void create()} busy={creating}>
+                <Button variant={keysReady ? 'primary' : 'secondary'} icon="plus" onClick={create}>
                   New conversation
                 </Button>
               </div>

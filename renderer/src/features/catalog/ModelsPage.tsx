@@ -1,0 +1,278 @@
+import { useDeferredValue, useId, useState } from 'react';
+import type { ModelInfo, ProviderId } from '../../../../shared/contract/index.js';
+import { Capability } from '../../../../shared/contract/index.js';
+import { PROVIDER_LIST, providerSpec } from '../../../../shared/providers/registry.js';
+import { useDocumentTitle } from '../../app/useDocumentTitle.js';
+import { useBridge } from '../../bridge/context.js';
+import { describeError } from '../../bridge/errors.js';
+import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
+import { toast } from '../../state/toast-store.js';
+import { Badge } from '../../ui/Badge.js';
+import { Button, IconButton } from '../../ui/Button.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
+import { ErrorNotice } from '../../ui/ErrorNotice.js';
+import { formatPricePerMillion } from '../usage/money.js';
+import { CAPABILITY_LABELS, EMPTY_FILTERS, formatTokenLimit, isFiltered, parsePrice, toListRequest, type CatalogFilters } from './catalog-filters.js';
+import { PriceDialog } from './PriceDialog.js';
+
+type Editing = { model: ModelInfo | null } | null;
+
+/** The model catalog: prices per million tokens, limits, capabilities, EU hosting, and custom prices. */
+export function ModelsPage() {
+  useDocumentTitle('Models');
+  const bridge = useBridge();
+  const [filters, setFilters] = useState<CatalogFilters>(EMPTY_FILTERS);
+  // Typing in the search box should not queue a request per key press.
+  const request = useDeferredValue(toListRequest(filters));
+  const models = useBridgeQuery('models.list', request);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [removing, setRemoving] = useState<ModelInfo | null>(null);
+  const id = useId();
+  const priceCap = parsePrice(filters.maxInputPrice);
+  const set = (patch: Partial<CatalogFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  const list = models.data?.models;
+
+  return (
+    <div className="page models-page">
+      <header className="page-header page-header-row">
+        <div>
+          <h1>Models</h1>
+          <p className="page-subtitle">
+            Prices in US dollars per million tokens.{' '}
+            {models.data ? (
+              <>
+                Bundled prices from models.dev, checked <time dateTime={models.data.checkedAt}>{models.data.checkedAt}</time>.
+              </>
+            ) : null}
+          </p>
+        </div>
+        <Button icon="plus" onClick={() => setEditing({ model: null })}>
+          Set a custom price
+        </Button>
+      </header>
+
+      <section className="card catalog-filters" aria-label="Filter models">
+        <div className="filter-grid">
+          <div className="field">
+            <label className="field-label" htmlFor={`${id}-search`}>
+              Search
+            </label>
+            <input id={`${id}-search`} type="search" className="input" placeholder="Name, id or provider" value={filters.search} maxLength={200} onChange={(e) => set({ search: e.currentTarget.value })} />
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor={`${id}-provider`}>
+              Provider
+            </label>
+            <select id={`${id}-provider`} className="input" value={filters.provider} onChange={(e) => set({ provider: e.currentTarget.value as ProviderId | '' })}>
+              <option value="">All providers</option>
+              {PROVIDER_LIST.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor={`${id}-capability`}>
+              Capability
+            </label>
+            <select id={`${id}-capability`} className="input" value={filters.capability} onChange={(e) => set({ capability: e.currentTarget.value as CatalogFilters['capability'] })}>
+              <option value="">Any</option>
+              {Capability.options.map((c) => (
+                <option key={c} value={c}>
+                  {CAPABILITY_LABELS[c]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor={`${id}-price`}>
+              Max input price
+            </label>
+            <div className="input-affix">
+              <span className="input-prefix" aria-hidden="true">
+                $
+              </span>
+              <input
+                id={`${id}-price`}
+                className="input"
+                inputMode="decimal"
+                placeholder="any"
+                value={filters.maxInputPrice}
+                aria-invalid={priceCap.error ? true : undefined}
+                aria-describedby={`${id}-price-msg`}
+                onChange={(e) => set({ maxInputPrice: e.currentTarget.value })}
+              />
+              <span className="input-suffix">/ 1M</span>
+            </div>
+          </div>
+        </div>
+        <div className="filter-row">
+          <label className="checkbox">
+            <input type="checkbox" checked={filters.euOnly} onChange={(e) => set({ euOnly: e.currentTarget.checked })} />
+            <span>EU-hosted only</span>
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={filters.recommendedOnly} onChange={(e) => set({ recommendedOnly: e.currentTarget.checked })} />
+            <span>Recommended only</span>
+          </label>
+          <p id={`${id}-price-msg`} className={`field-message ${priceCap.error ? 'is-error' : ''}`} aria-live="polite">
+            {priceCap.error ?? ''}
+          </p>
+          <span className="filter-count muted" aria-live="polite">
+            {list ? `${list.length} ${list.length === 1 ? 'model' : 'models'}` : ''}
+          </span>
+          {isFiltered(filters) ? (
+            <Button size="sm" variant="ghost" onClick={() => setFilters(EMPTY_FILTERS)}>
+              Clear filters
+            </Button>
+          ) : null}
+        </div>
+      </section>
+
+      {models.error && !models.data ? <ErrorNotice error={models.error} onRetry={models.reload} /> : null}
+
+      <div className="table-wrap catalog-table-wrap" aria-busy={models.loading}>
+        <table className="table catalog-table">
+          <caption className="visually-hidden">Models, with prices in USD per million tokens</caption>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col" className="num">
+                Input
+              </th>
+              <th scope="col" className="num">
+                Output
+              </th>
+              <th scope="col" className="num">
+                Cache read
+              </th>
+              <th scope="col" className="num">
+                Cache write
+              </th>
+              <th scope="col" className="num">
+                <abbr title="Context window, and the most tokens one answer may have">Context / output</abbr>
+              </th>
+              <th scope="col">Capabilities</th>
+              <th scope="col">Price checked</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list === undefined ? (
+              <tr>
+                <td colSpan={9}>
+                  <span className="skeleton skeleton-block" />
+                </td>
+              </tr>
+            ) : list.length === 0 ? (
+              <tr>
+                <td colSpan={9} className="table-empty muted">
+                  No model matches these filters.
+                </td>
+              </tr>
+            ) : (
+              list.map((m) => <ModelRow key={`${m.provider}/${m.id}`} model={m} onEdit={() => setEditing({ model: m })} onRemove={() => setRemoving(m)} />)
+            )}
+          </tbody>
+        </table>
+      </div>
+
+      {editing ? (
+        <PriceDialog
+          model={editing.model}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            models.reload();
+            if (saved) toast.success('Price saved', `${saved.name}: ${formatPricePerMillion(saved.pricing?.input)} input, ${formatPricePerMillion(saved.pricing?.output)} output per million tokens.`);
+          }}
+        />
+      ) : null}
+      {removing ? (
+        <ConfirmDialog
+          title="Remove your price?"
+          confirmLabel="Remove price"
+          danger
+          onClose={() => setRemoving(null)}
+          onConfirm={async () => {
+            try {
+              await bridge.call('models.setPrice', { provider: removing.provider, model: removing.id, pricing: null });
+            } catch (err) {
+              toast.error('Could not remove the price', describeError(err).message);
+              throw err;
+            }
+            setRemoving(null);
+            models.reload();
+            toast.success('Price removed');
+          }}
+        >
+          <p>
+            Calls to <code>{removing.id}</code> ({providerSpec(removing.provider).name}) will use the bundled price again, or count as unknown price if there is none. Costs already
+            recorded keep the price they were recorded with.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}
+
+function ModelRow({ model: m, onEdit, onRemove }: { model: ModelInfo; onEdit(): void; onRemove(): void }) {
+  const p = m.pricing;
+  const userPrice = m.priceSource === 'user';
+  const tiers = m.pricingTiers ?? [];
+  const tierNote = tiers.map((t) => `Above ${formatTokenLimit(t.aboveInputTokens)} prompt tokens: ${formatPricePerMillion(t.pricing.input)} input, ${formatPricePerMillion(t.pricing.output)} output`).join('. ');
+  return (
+    <tr data-testid="catalog-model" data-model={m.id} data-provider={m.provider}>
+      <td className="model-cell">
+        <span className="cell-main">{m.name}</span>
+        <span className="cell-sub">
+          {providerSpec(m.provider).name} · <code className="model-id">{m.id}</code>
+        </span>
+        <span className="model-badges">
+          {m.recommended ? <Badge tone="accent">Recommended</Badge> : null}
+          {m.eu ? (
+            <Badge tone="info" title={m.note}>
+              EU
+            </Badge>
+          ) : null}
+          {userPrice ? <Badge tone="neutral">Your price</Badge> : null}
+        </span>
+      </td>
+      <td className="num" title={tierNote || undefined}>
+        {formatPricePerMillion(p?.input)}
+        {tiers.length > 0 ? (
+          <span className="cell-sub tiered" title={tierNote}>
+            tiered
+          </span>
+        ) : null}
+      </td>
+      <td className="num">{formatPricePerMillion(p?.output)}</td>
+      <td className="num">{formatPricePerMillion(p?.cacheRead)}</td>
+      <td className="num">{formatPricePerMillion(p?.cacheWrite)}</td>
+      <td className="num">
+        <span className="cell-main" title={m.contextWindow ? `${m.contextWindow.toLocaleString()} tokens of context` : 'Context window unknown'}>
+          {formatTokenLimit(m.contextWindow)}
+        </span>
+        <span className="cell-sub" title={m.maxOutputTokens ? `At most ${m.maxOutputTokens.toLocaleString()} output tokens per answer` : 'Output limit unknown'}>
+          {formatTokenLimit(m.maxOutputTokens)} out
+        </span>
+      </td>
+      <td>
+        <span className="capabilities">
+          {m.capabilities.length === 0 ? <span className="muted">—</span> : m.capabilities.map((c) => <span key={c} className="capability">{CAPABILITY_LABELS[c]}</span>)}
+        </span>
+      </td>
+      <td className="nowrap checked-cell">
+        {m.pricesCheckedAt ? <time dateTime={m.pricesCheckedAt}>{m.pricesCheckedAt}</time> : <span className="muted">price unknown</span>}
+        <span className="cell-sub">{m.priceSource === 'user' ? 'set by you' : m.priceSource === 'provider' ? 'from the provider' : m.priceSource === 'catalog' ? 'models.dev' : ''}</span>
+      </td>
+      <td className="row-actions">
+        <IconButton icon="pencil" label={`Set price of ${m.name}`} onClick={onEdit} />
+        {userPrice ? <IconButton icon="trash" label={`Remove your price of ${m.name}`} onClick={onRemove} /> : null}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,240 @@
+import { memo, useId, useState } from 'react';
+import type { Attempt } from '../../../../shared/contract/index.js';
+import { providerSpec } from '../../../../shared/providers/registry.js';
+import type { Message, MessageError } from '../../db/schema.js';
+import { Link } from '../../router/Link.js';
+import { paths } from '../../router/routes.js';
+import { Badge } from '../../ui/Badge.js';
+import { Button } from '../../ui/Button.js';
+import { Icon } from '../../ui/Icon.js';
+import { Spinner } from '../../ui/Spinner.js';
+import { formatLatency } from '../../ui/format.js';
+import { CopyAction } from './CopyAction.js';
+import { formatCost, formatResetTime, formatTokenCount, usageParts } from './format.js';
+import { MarkdownText } from './Markdown.js';
+import { needsAnotherModel, type LiveTurn } from './stream-state.js';
+
+export interface MessageActions {
+  retry(messageId: string): void;
+  regenerate(messageId: string): void;
+  changeModel(): void;
+  openSettings(error: MessageError): void;
+}
+
+export interface MessageItemProps {
+  message: Message;
+  /** The running or just-settled turn, when it writes this message. */
+  live: LiveTurn | undefined;
+  /** The conversation's last message: only it can be retried or regenerated. */
+  isLast: boolean;
+  /** Another turn of the conversation is running. */
+  busy: boolean;
+  keyLabels: ReadonlyMap<string, string>;
+  actions: MessageActions;
+}
+
+export const MessageItem = memo(function MessageItem({ message, live, isLast, busy, keyLabels, actions }: MessageItemProps) {
+  if (message.role === 'user') {
+    return (
+      <article className="message message-user" aria-label="You wrote">
+        <div className="message-text">{message.content}</div>
+      </article>
+    );
+  }
+  const streaming = message.status === 'streaming';
+  const text = live && live.messageId === message.id && streaming ? live.text : message.content;
+  return (
+    <article
+      className={`message message-assistant is-${message.status}`}
+      aria-label={streaming ? 'Answer, being written' : message.status === 'cancelled' ? 'Answer, stopped' : message.status === 'error' ? 'Answer, failed' : 'Answer'}
+      aria-busy={streaming || undefined}
+      data-status={message.status}
+    >
+      {text ? <MarkdownText text={text} /> : null}
+      {streaming ? <StreamStatus live={live && live.messageId === message.id ? live : undefined} hasText={text !== ''} /> : null}
+      {message.status === 'cancelled' ? (
+        <p className="message-stopped">
+          <Badge tone="warning">stopped</Badge>
+          <span>{text ? 'You stopped this answer; the text above is what arrived.' : 'You stopped this answer before any text arrived.'}</span>
+        </p>
+      ) : null}
+      {message.status === 'error' && message.error ? (
+        <TurnError error={message.error} canRetry={isLast && !busy} onRetry={() => actions.retry(message.id)} actions={actions} hasText={text !== ''} />
+      ) : null}
+      {!streaming ? <MessageMeta message={message} keyLabels={keyLabels} /> : null}
+      {!streaming ? (
+        <div className="message-actions">
+          {text ? <CopyAction text={text} label="Copy answer" /> : null}
+          {isLast && message.status !== 'error' ? (
+            <Button size="sm" variant="ghost" icon="refresh" onClick={() => actions.regenerate(message.id)} disabled={busy}>
+              Regenerate
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </article>
+  );
+});
+
+function StreamStatus({ live, hasText }: { live: LiveTurn | undefined; hasText: boolean }) {
+  const last = live?.attempts[live.attempts.length - 1];
+  let label: string;
+  if (live?.phase === 'stopping') label = 'Stopping…';
+  else if (hasText) label = 'Writing…';
+  else if (last && last.status !== 'ok') {
+    const name = providerSpec(last.provider).name;
+    label = last.status === 'skipped' ? `Skipped ${name} ${last.model}; trying the next model…` : `${name} ${last.model} failed (${last.errorCode ?? 'error'}); trying again…`;
+  } else label = 'Waiting for the model…';
+  return (
+    <p className="message-streaming" role="status">
+      <Spinner size={12} />
+      <span>{label}</span>
+      <span className="message-streaming-hint">Esc stops</span>
+    </p>
+  );
+}
+
+function TurnError({
+  error,
+  canRetry,
+  onRetry,
+  actions,
+  hasText,
+}: {
+  error: MessageError;
+  canRetry: boolean;
+  onRetry(): void;
+  actions: MessageActions;
+  hasText: boolean;
+}) {
+  const title = error.code === 'STREAM_INTERRUPTED' ? 'The answer was cut off' : error.code === 'LIMIT_EXCEEDED' ? 'Limit reached' : 'This turn failed';
+  const paramField = error.code === 'VALIDATION' && (error.field === 'params.temperature' || error.field === 'params.maxTokens');
+  return (
+    <div className="turn-error callout callout-error" role="alert">
+      <Icon name="alert" size={18} />
+      <div className="callout-content">
+        <p className="callout-title">
+          {title}
+          <span className="code-tag">{error.code}</span>
+        </p>
+        <p>{error.message}</p>
+        {error.hint ? <p className="callout-hint">{error.hint}</p> : null}
+        {error.code === 'LIMIT_EXCEEDED' && error.resetsAt !== undefined && !/reset/i.test(error.message) ? (
+          <p className="callout-hint">
+            {error.resetsAt === null ? 'This limit does not reset by itself.' : `Resets ${formatResetTime(error.resetsAt, error.timeZone)}.`}
+          </p>
+        ) : null}
+        {hasText ? <p className="callout-hint">The text above is what arrived before the failure.</p> : null}
+        <div className="turn-error-actions">
+          {canRetry ? (
+            <Button size="sm" variant="secondary" icon="refresh" onClick={onRetry}>
+              Retry
+            </Button>
+          ) : null}
+          {needsAnotherModel(error.code) ? (
+            <Button size="sm" variant="secondary" icon="spark" onClick={actions.changeModel}>
+              Choose another model
+            </Button>
+          ) : null}
+          {paramField ? (
+            <Button size="sm" variant="secondary" icon="settings" onClick={() => actions.openSettings(error)}>
+              Open model settings
+            </Button>
+          ) : null}
+          {error.code === 'LIMIT_EXCEEDED' ? (
+            <Link to={paths.settings('limits')} className="btn btn-ghost btn-sm">
+              Review limits
+            </Link>
+          ) : null}
+          {error.code === 'KEY_INVALID' || error.code === 'QUOTA_EXHAUSTED' || error.code === 'KEY_NEEDS_REENTRY' || error.code === 'VAULT_LOCKED' ? (
+            <Link to={paths.settings('keys')} className="btn btn-ghost btn-sm">
+              Providers &amp; Keys
+            </Link>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Who answered, with what key, how many tokens and what it cost; a note and the attempts when something else answered. */
+function MessageMeta({ message, keyLabels }: { message: Message; keyLabels: ReadonlyMap<string, string> }) {
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+  const attempts = message.attempts ?? [];
+  const keyLabel = message.keyLabel ?? (message.keyId ? keyLabels.get(message.keyId) : undefined);
+  const showAttempts = attempts.length > 1 || message.fallbackNote !== undefined;
+  const done = message.status === 'done';
+  // Stopped and failed turns show what they still used, when the ledger says they used something.
+  const costShown = done || message.usage !== undefined;
+  return (
+    <div className="message-meta">
+      <p className="message-meta-line">
+        {message.model ? (
+          <span className="meta-model" title="Model">
+            {message.model}
+          </span>
+        ) : null}
+        {message.provider ? <span className="meta-provider">{providerSpec(message.provider).name}</span> : null}
+        {keyLabel ? <span className="meta-key">key {keyLabel}</span> : null}
+        {message.usage ? (
+          <span className="meta-tokens" aria-label={`Tokens: ${usageParts(message.usage).map((p) => `${formatTokenCount(p.value)} ${p.label}`).join(', ')}`}>
+            {usageParts(message.usage).map((p) => (
+              <span key={p.key} className={`meta-token meta-token-${p.key}`}>
+                {formatTokenCount(p.value)} {p.label}
+              </span>
+            ))}
+          </span>
+        ) : null}
+        {costShown ? (
+          <span className={`meta-cost ${message.costUsd === null || message.costUsd === undefined ? 'is-unknown' : ''}`} title="Cost of this answer">
+            {formatCost(message.costUsd)}
+          </span>
+        ) : null}
+        {costShown && message.usage?.estimated ? (
+          <Badge tone="neutral" title="The provider did not report usage; Switchboard counted the tokens itself.">
+            estimated
+          </Badge>
+        ) : null}
+        {message.latencyMs !== undefined && done ? <span className="meta-latency">{formatLatency(message.latencyMs)}</span> : null}
+      </p>
+      {message.fallbackNote ? (
+        <p className="message-note">
+          <Icon name="info" size={14} />
+          <span>{message.fallbackNote}</span>
+        </p>
+      ) : null}
+      {showAttempts ? (
+        <>
+          <button type="button" className="link-button attempts-toggle" aria-expanded={open} aria-controls={listId} onClick={() => setOpen((o) => !o)}>
+            {open ? 'Hide attempts' : `Show attempts (${attempts.length})`}
+          </button>
+          {open ? <AttemptList id={listId} attempts={attempts} keyLabels={keyLabels} /> : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function AttemptList({ id, attempts, keyLabels }: { id: string; attempts: Attempt[]; keyLabels: ReadonlyMap<string, string> }) {
+  return (
+    <ol id={id} className="attempt-list">
+      {attempts.map((a, i) => (
+        <li key={i} className={`attempt attempt-${a.status}`}>
+          <span className="attempt-what">
+            {a.chainIndex > 0 ? `Fallback ${a.chainIndex}: ` : ''}
+            {providerSpec(a.provider).name} <span className="mono">{a.model}</span>
+            {a.keyId ? ` · key ${keyLabels.get(a.keyId) ?? a.keyId}` : ''}
+            {a.attempt > 1 ? ` · try ${a.attempt}` : ''}
+          </span>
+          <span className="attempt-outcome">
+            <Badge tone={a.status === 'ok' ? 'success' : a.status === 'skipped' || a.status === 'cancelled' ? 'neutral' : 'danger'}>{a.status}</Badge>
+            {a.errorCode ? <span className="code-tag">{a.errorCode}</span> : null}
+            {a.latencyMs !== undefined ? <span className="muted"> {formatLatency(a.latencyMs)}</span> : null}
+          </span>
+          {a.errorMessage ? <span className="attempt-message">{a.errorMessage}</span> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,132 @@
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import type { Message } from '../../db/schema.js';
+import { ChatIcon } from './ChatIcon.js';
+import { MessageItem, type MessageActions } from './MessageItem.js';
+import type { LiveTurn } from './stream-state.js';
+
+export interface MessageListHandle {
+  /** Back to the newest message, following it again (after the user sends). */
+  scrollToEnd(): void;
+}
+
+export interface MessageListProps {
+  messages: Message[];
+  live: LiveTurn | undefined;
+  running: boolean;
+  keyLabels: ReadonlyMap<string, string>;
+  actions: MessageActions;
+  label: string;
+}
+
+/** How close to the bottom (px) still counts as "reading the latest". */
+const NEAR_BOTTOM = 48;
+
+/**
+ * The conversation, virtualised (only what is on screen is rendered), so a long history stays
+ * smooth. It follows the answer while it streams, unless the user has scrolled up to read; then a
+ * "Jump to latest" button brings them back.
+ */
+export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList({ messages, live, running, keyLabels, actions, label }, ref) {
+  const virtuoso = useRef<VirtuosoHandle>(null);
+  const scroller = useRef<HTMLElement | null>(null);
+  const following = useRef(true);
+  const lastTop = useRef(0);
+  const [detached, setDetached] = useState(false);
+
+  const toEnd = useCallback(() => {
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, []);
+
+  useImperativeHandle(ref, () => ({
+    scrollToEnd: () => {
+      following.current = true;
+      setDetached(false);
+      virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+      requestAnimationFrame(toEnd);
+    },
+  }));
+
+  const onScroll = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = el.scrollTop;
+    const distance = el.scrollHeight - el.clientHeight - top;
+    // Only the user scrolls up; content growing below never moves scrollTop back.
+    if (top < lastTop.current - 2 && distance > NEAR_BOTTOM) following.current = false;
+    else if (distance <= NEAR_BOTTOM) following.current = true;
+    lastTop.current = top;
+    setDetached(!following.current);
+  }, []);
+
+  const scrollerRef = useCallback(
+    (el: HTMLElement | Window | null) => {
+      if (scroller.current) scroller.current.removeEventListener('scroll', onScroll);
+      scroller.current = el instanceof HTMLElement ? el : null;
+      if (scroller.current) {
+        scroller.current.addEventListener('scroll', onScroll, { passive: true });
+        // The list scrolls on its own: reachable and scrollable by keyboard, and named.
+        scroller.current.tabIndex = 0;
+        scroller.current.setAttribute('role', 'log');
+        scroller.current.setAttribute('aria-label', label);
+      }
+    },
+    [onScroll, label],
+  );
+
+  // The streamed answer grows the last item: stay at the bottom while following.
+  const liveLength = live?.text.length ?? 0;
+  useEffect(() => {
+    if (following.current) toEnd();
+  }, [liveLength, toEnd]);
+
+  const lastId = messages[messages.length - 1]?.id;
+  return (
+    <div className="message-list">
+      <Virtuoso
+        ref={virtuoso}
+        scrollerRef={scrollerRef}
+        data={messages}
+        computeItemKey={(_, m) => m.id}
+        initialTopMostItemIndex={{ index: Math.max(0, messages.length - 1), align: 'end' }}
+        followOutput={() => (following.current ? 'auto' : false)}
+        totalListHeightChanged={() => {
+          if (following.current) toEnd();
+        }}
+        increaseViewportBy={{ top: 600, bottom: 600 }}
+        components={{ Header: ListPad, Footer: ListPad }}
+        itemContent={(_, m) => (
+          <div className="message-row">
+            <MessageItem
+              message={m}
+              live={live && live.messageId === m.id ? live : undefined}
+              isLast={m.id === lastId}
+              busy={running}
+              keyLabels={keyLabels}
+              actions={actions}
+            />
+          </div>
+        )}
+      />
+      {detached ? (
+        <button
+          type="button"
+          className="jump-latest"
+          onClick={() => {
+            following.current = true;
+            setDetached(false);
+            virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' });
+          }}
+        >
+          <ChatIcon name="arrowDown" size={14} />
+          {running ? 'Follow the answer' : 'Jump to latest'}
+        </button>
+      ) : null}
+    </div>
+  );
+});
+
+function ListPad() {
+  return <div className="message-list-pad" aria-hidden="true" />;
+}

@@ -1,0 +1,73 @@
+import type { Usage } from '../../../../shared/contract/index.js';
+
+/** 1234 → "1,234". */
+export function formatTokenCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export interface UsagePart {
+  key: 'input' | 'cached' | 'cacheWrite' | 'output' | 'reasoning';
+  label: string;
+  value: number;
+}
+
+/**
+ * The token counts worth showing for one answer: input and output always, cache reads, cache writes
+ * and reasoning only when there were some. Reasoning is part of output (DESIGN.md section 2), so it
+ * is shown as "of which".
+ */
+export function usageParts(usage: Usage): UsagePart[] {
+  const parts: UsagePart[] = [{ key: 'input', label: 'in', value: usage.inputTokens }];
+  if (usage.cacheReadTokens > 0) parts.push({ key: 'cached', label: 'cached', value: usage.cacheReadTokens });
+  if (usage.cacheWriteTokens > 0) parts.push({ key: 'cacheWrite', label: 'cache write', value: usage.cacheWriteTokens });
+  parts.push({ key: 'output', label: 'out', value: usage.outputTokens });
+  if (usage.reasoningTokens > 0) parts.push({ key: 'reasoning', label: 'reasoning', value: usage.reasoningTokens });
+  return parts;
+}
+
+/** "1,200 in · 200 cached · 300 out · 40 reasoning". */
+export function formatUsage(usage: Usage): string {
+  return usageParts(usage)
+    .map((p) => `${formatTokenCount(p.value)} ${p.label}`)
+    .join(' · ');
+}
+
+/**
+ * A cost in US dollars, precise enough for the fractions of a cent single answers cost:
+ * $1.25, $0.042, $0.00031. `null` is a model without a known price: never shown as $0.
+ */
+export function formatCost(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return 'price unknown';
+  if (usd === 0) return '$0.00';
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.01) return `$${trimZeros(usd.toFixed(3), 2)}`;
+  // Two significant digits, written out (never 4.5e-7).
+  const decimals = Math.min(12, -Math.floor(Math.log10(usd)) + 1);
+  return `$${trimZeros(usd.toFixed(decimals), 2)}`;
+}
+
+function trimZeros(fixed: string, minDecimals: number): string {
+  const [int, frac = ''] = fixed.split('.');
+  let f = frac.replace(/0+$/, '');
+  if (f.length < minDecimals) f = f.padEnd(minDecimals, '0');
+  return `${int}.${f}`;
+}
+
+/** The cost range of the next turn: "$0.0002–$0.0098", one value when both ends agree, "price unknown". */
+export function formatCostRange(min: number | null, max: number | null): string {
+  if (min === null || max === null) return 'price unknown';
+  const a = formatCost(min);
+  const b = formatCost(max);
+  return a === b ? a : `${a}–${b}`;
+}
+
+/** When a limit resets, in the limit's own time zone: "Jun 2, 00:00 (Europe/Berlin)". */
+export function formatResetTime(ms: number, timeZone?: string): string {
+  const opts: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  try {
+    const text = new Date(ms).toLocaleString('en-US', timeZone ? { ...opts, timeZone } : opts);
+    return timeZone ? `${text} (${timeZone})` : text;
+  } catch {
+    return new Date(ms).toLocaleString('en-US', opts);
+  }
+}

@@ -1,0 +1,46 @@
+import { useMemo } from 'react';
+import type { ChatSystemDefaultResponse, ModelInfo, ProviderId } from '../../../../shared/contract/index.js';
+import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
+import { buildProviderGroups, type PickerGroups } from './model-options.js';
+
+export interface PickerData {
+  groups: PickerGroups | undefined;
+  systemDefault: ChatSystemDefaultResponse | undefined;
+  /** The first failure of the three calls, while nothing could be shown. */
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+const KEY_EVENTS = ['keys.changed', 'vault.changed'] as const;
+
+/** Keys, the catalog and the system default: everything the model picker lists. */
+export function usePickerData(): PickerData {
+  const keys = useBridgeQuery('keys.list', {}, { refreshOn: KEY_EVENTS });
+  const models = useBridgeQuery('models.list', {});
+  const sd = useBridgeQuery('chat.systemDefault', {}, { refreshOn: KEY_EVENTS });
+  const groups = useMemo(
+    () => (keys.data && models.data ? buildProviderGroups(keys.data.keys, models.data.models) : undefined),
+    [keys.data, models.data],
+  );
+  const error = groups ? undefined : (keys.error ?? models.error);
+  return {
+    groups,
+    systemDefault: sd.data,
+    error,
+    loading: groups === undefined && error === undefined,
+    reload: () => {
+      keys.reload();
+      models.reload();
+      sd.reload();
+    },
+  };
+}
+
+/** The catalog entry of one model (limits, prices), or null when the catalog does not know it. */
+export function useModelInfo(provider: ProviderId | null, model: string | null): ModelInfo | null | undefined {
+  const models = useBridgeQuery('models.list', provider ? { provider } : {}, { enabled: provider !== null && model !== null });
+  if (provider === null || model === null) return null;
+  if (!models.data) return models.error ? null : undefined;
+  return models.data.models.find((m) => m.id === model) ?? null;
+}

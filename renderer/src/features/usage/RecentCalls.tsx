@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import type { UsageRecord } from '../../../../shared/contract/index.js';
+import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
+import { Badge, type BadgeTone } from '../../ui/Badge.js';
+import { Button } from '../../ui/Button.js';
+import { ErrorNotice } from '../../ui/ErrorNotice.js';
+import { formatLatency } from '../../ui/format.js';
+import type { DateRange } from './date-range.js';
+import { providerName } from './limit-text.js';
+import { formatCostExact, formatTokens, totalTokens } from './money.js';
+import { SessionName } from './TopTables.js';
+import { useConversationTitles } from './useConversationTitles.js';
+
+const PAGE_SIZE = 20;
+
+const STATUS: Record<UsageRecord['status'], { label: string; tone: BadgeTone }> = {
+  ok: { label: 'OK', tone: 'success' },
+  error: { label: 'Error', tone: 'danger' },
+  cancelled: { label: 'Stopped', tone: 'neutral' },
+  interrupted: { label: 'Interrupted', tone: 'warning' },
+  reserved: { label: 'Running', tone: 'info' },
+};
+
+/** The calls of the range, newest first, a page at a time (usage.records cursors). */
+export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: string }) {
+  // cursors[i] opens page i + 1; a new range starts again at the newest page.
+  const rangeKey = `${range.from}|${range.to}`;
+  const [paging, setPaging] = useState<{ rangeKey: string; cursors: string[]; page: number }>({ rangeKey, cursors: [], page: 0 });
+  const { cursors, page } = paging.rangeKey === rangeKey ? paging : { cursors: [], page: 0 };
+  const cursor = page > 0 ? cursors[page - 1] : undefined;
+  const records = useBridgeQuery(
+    'usage.records',
+    { from: range.from, to: range.to, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+    { refreshOn: ['usage.recorded'] },
+  );
+  const rows = records.data?.records ?? [];
+  const next = records.data?.nextCursor ?? null;
+  const titles = useConversationTitles(rows.map((r) => r.sessionId));
+
+  const older = () => {
+    if (next) setPaging({ rangeKey, cursors: [...cursors.slice(0, page), next], page: page + 1 });
+  };
+  const newer = () => setPaging({ rangeKey, cursors, page: Math.max(0, page - 1) });
+
+  return (
+    <section className="card usage-table-card" aria-labelledby="recent-calls">
+      <div className="card-head">
+        <h2 id="recent-calls" className="card-title">
+          Calls
+        </h2>
+        <p className="muted small">Newest first{page > 0 ? ` · page ${page + 1}` : ''}</p>
+      </div>
+      {records.error && !records.data ? <ErrorNotice error={records.error} onRetry={records.reload} /> : null}
+      {rows.length === 0 ? (
+        <p className="muted table-empty">{records.loading ? 'Loading…' : 'No calls in this period.'}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table calls-table" aria-describedby="recent-calls">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Conversation</th>
+                <th scope="col">Model</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Tokens
+                </th>
+                <th scope="col" className="num">
+                  Cost
+                </th>
+                <th scope="col" className="num">
+                  Latency
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <CallRow key={r.id} record={r} titles={titles} timeZone={timeZone} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {page > 0 || next ? (
+        <div className="pager">
+          <Button size="sm" onClick={newer} disabled={page === 0}>
+            Newer
+          </Button>
+          <Button size="sm" onClick={older} disabled={!next}>
+            Older
+          </Button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles: ReadonlyMap<string, string> | undefined; timeZone: string }) {
+  const u = r.usage;
+  const status = STATUS[r.status];
+  const when = new Date(r.time);
+  const tokensDetail = [
+    `${formatTokens(u.inputTokens)} in`,
+    u.cacheReadTokens > 0 ? `${formatTokens(u.cacheReadTokens)} cache read` : null,
+    u.cacheWriteTokens > 0 ? `${formatTokens(u.cacheWriteTokens)} cache write` : null,
+    `${formatTokens(u.outputTokens)} out`,
+    u.reasoningTokens > 0 ? `${formatTokens(u.reasoningTokens)} reasoning` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return (
+    <tr data-testid="usage-call" data-status={r.status}>
+      <td className="nowrap" title={when.toLocaleString(undefined, { timeZone, dateStyle: 'full', timeStyle: 'long' })}>
+        <time dateTime={when.toISOString()}>
+          {when.toLocaleString(undefined, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })}
+        </time>
+      </td>
+      <td className="cell-clip">
+        <SessionName sessionId={r.sessionId} titles={titles} />
+        {r.agent ? <span className="cell-sub">{r.agent}</span> : null}
+      </td>
+      <td className="cell-clip">
+        <span className="cell-main mono">{r.model}</span>
+        <span className="cell-sub">
+          {providerName(r.provider)}
+          {r.source !== 'user' ? ` · ${r.source === 'environment' ? 'environment key' : 'team'}` : ''}
+          {r.attempt > 1 ? ` · attempt ${r.attempt}` : ''}
+          {r.fallbackOf ? ' · fallback' : ''}
+        </span>
+      </td>
+      <td>
+        <Badge tone={status.tone}>{status.label}</Badge>
+        {r.errorCode ? <span className="cell-sub mono">{r.errorCode}</span> : null}
+      </td>
+      <td className="num">
+        <span className="cell-main">{formatTokens(totalTokens(u))}</span>
+        <span className="cell-sub">{tokensDetail}</span>
+      </td>
+      <td className="num">
+        <span className="cell-main" title={r.pricing ? 'Computed from the price recorded with this call' : 'This model has no known price'}>
+          {formatCostExact(r.costUsd)}
+        </span>
+        {u.estimated ? (
+          <span className="cell-sub">
+            <Badge tone="warning" title="The provider did not report usage (the stream was cut); tokens were counted locally.">
+              estimated
+            </Badge>
+          </span>
+        ) : null}
+      </td>
+      <td className="num nowrap">
+        {r.latencyMs !== null ? formatLatency(r.latencyMs) : '—'}
+        {r.ttftMs !== null ? <span className="cell-sub">first token {formatLatency(r.ttftMs)}</span> : null}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../../renderer/src/db/schema.js';
+import { formatCost, formatCostRange, formatResetTime, formatTokenCount, formatUsage, usageParts } from '../../../renderer/src/features/chat/format.js';
+import { buildHistory, lastAnswer, orphanedStreams } from '../../../renderer/src/features/chat/history.js';
+
+let t = 0;
+function msg(role: Message['role'], content: string, extra: Partial<Message> = {}): Message {
+  t += 1;
+  return { id: `m${t}`, conversationId: 'c1', role, content, createdAt: t, status: 'done', ...extra };
+}
+
+const usage = (over: Partial<Message['usage'] & object> = {}) => ({
+  inputTokens: 1000,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  outputTokens: 500,
+  reasoningTokens: 0,
+  estimated: false,
+  ...over,
+});
+
+describe('history sent to the model', () => {
+  it('is the conversation as shown, without answers being written or turns that produced no text', () => {
+    const messages = [
+      msg('user', 'Hi'),
+      msg('assistant', 'Hello!'),
+      msg('user', 'Fail please'),
+      msg('assistant', '', { status: 'error', error: { code: 'PROVIDER_UNAVAILABLE', message: 'down' } }),
+      msg('user', 'Stop early'),
+      msg('assistant', 'Partial answ', { status: 'cancelled' }),
+      msg('user', 'Again'),
+      msg('assistant', 'streaming…', { status: 'streaming' }),
+    ];
+    expect(buildHistory(messages)).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+      { role: 'user', content: 'Fail please' },
+      { role: 'user', content: 'Stop early' },
+      // A stopped answer's partial text was seen by the user: it stays in the history.
+      { role: 'assistant', content: 'Partial answ' },
+      { role: 'user', content: 'Again' },
+    ]);
+  });
+
+  it('stops before the message being retried or regenerated', () => {
+    const messages = [msg('user', 'Q1'), msg('assistant', 'A1'), msg('user', 'Q2'), msg('assistant', 'A2')];
+    expect(buildHistory(messages, messages[3]!.id)).toEqual([
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'A1' },
+      { role: 'user', content: 'Q2' },
+    ]);
+    expect(buildHistory(messages, messages[0]!.id)).toEqual([]);
+  });
+
+  it('keeps whitespace-only messages out and the newest 10,000 when longer', () => {
+    expect(buildHistory([msg('user', '   \n'), msg('user', 'x')])).toEqual([{ role: 'user', content: 'x' }]);
+    const many = Array.from({ length: 10_005 }, (_, i) => msg('user', `n${i}`));
+    const h = buildHistory(many);
+    expect(h).toHaveLength(10_000);
+    expect(h[0]!.content).toBe('n5');
+  });
+
+  it('finds the last answer and answers left streaming by a closed page', () => {
+    const a = msg('assistant', 'A', { status: 'streaming' });
+    const b = msg('assistant', 'B', { status: 'streaming' });
+    expect(lastAnswer([msg('user', 'q'), b])).toBe(b);
+    expect(lastAnswer([b, msg('user', 'q')])).toBeNull();
+    expect(orphanedStreams([a, b], b.id)).toEqual([a]);
+    expect(orphanedStreams([a, b], null)).toEqual([a, b]);
+  });
+});
+
+describe('token and cost formatting', () => {
+  it('shows input and output always, cache and reasoning only when non-zero', () => {
+    expect(usageParts(usage()).map((p) => p.key)).toEqual(['input', 'output']);
+    expect(formatUsage(usage({ cacheReadTokens: 200, reasoningTokens: 40, outputTokens: 300 }))).toBe('1,000 in · 200 cached · 300 out · 40 reasoning');
+    expect(formatUsage(usage({ cacheWriteTokens: 64 }))).toBe('1,000 in · 64 cache write · 500 out');
+    expect(formatTokenCount(1234567)).toBe('1,234,567');
+  });
+
+  it('writes costs precisely enough for fractions of a cent, and never shows an unknown price as $0', () => {
+    expect(formatCost(null)).toBe('price unknown');
+    expect(formatCost(undefined)).toBe('price unknown');
+    expect(formatCost(0)).toBe('$0.00');
+    expect(formatCost(0.00045)).toBe('$0.00045');
+    expect(formatCost(0.000017)).toBe('$0.000017');
+    expect(formatCost(0.0000004567)).toBe('$0.00000046');
+    expect(formatCost(0.0123)).toBe('$0.012');
+    expect(formatCost(0.5)).toBe('$0.50');
+    expect(formatCost(12.345)).toBe('$12.35');
+    expect(formatCost(Number.NaN)).toBe('price unknown');
+  });
+
+  it('writes the next turn’s cost range', () => {
+    expect(formatCostRange(0.0002, 0.0098)).toBe('$0.0002–$0.0098');
+    expect(formatCostRange(0.01, 0.01)).toBe('$0.01');
+    expect(formatCostRange(null, 0.1)).toBe('price unknown');
+  });
+
+  it('says when a limit resets in its own time zone', () => {
+    const ms = Date.UTC(2026, 5, 1, 22, 0);
+    expect(formatResetTime(ms, 'Europe/Berlin')).toBe('Jun 2, 00:00 (Europe/Berlin)');
+    expect(formatResetTime(ms, 'UTC')).toBe('Jun 1, 22:00 (UTC)');
+    // An unknown zone still gives a time rather than failing.
+    expect(formatResetTime(ms, 'Not/AZone')).toMatch(/Jun \d/);
+  });
+});
