@@ -1,9 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+// Vite gives the config its original location in import.meta.dirname; no Node imports are needed
+// here, which keeps renderer/ free of Node modules even in its build config.
+const rendererRoot = import.meta.dirname;
+const projectRoot = `${import.meta.dirname}/../`;
 
 // Dev only: `SWITCHBOARD_HOST=http://127.0.0.1:<port> npx vite --config renderer/vite.config.ts`
 // proxies /api to a running web host. The host refuses foreign Origin headers, so the proxy drops it.
