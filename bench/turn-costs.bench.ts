@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../electron/core/app/logger.js';
 import { CatalogService } from '../electron/core/catalog/catalog-service.js';
 import { createMetering } from '../electron/core/metering/create-metering.js';
+import { TokenCounter } from '../electron/core/metering/token-counter.js';
 import { estimatePromptTokens } from '../electron/core/metering/tokenizer.js';
 import { contract, parseRequest, type ChatMessage } from '../shared/contract/index.js';
 import { machineRow } from './lib/machine.js';
@@ -21,6 +22,18 @@ function micro(op: () => unknown, n = N, warmup = WARMUP): { p50: number; n: num
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     op();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  return { p50: percentile(samples, 50), n };
+}
+
+/** The same for an asynchronous operation (awaited one at a time). */
+async function microAsync(op: () => Promise<unknown>, n = N, warmup = WARMUP): Promise<{ p50: number; n: number }> {
+  for (let i = 0; i < warmup; i++) await op();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await op();
     samples.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   return { p50: percentile(samples, 50), n };
@@ -65,15 +78,30 @@ const bench: Bench = {
         ttftMs: 1,
       };
       rows.push(row('zod: check chat.send answer', micro(() => contract['chat.send'].response.safeParse(answer)), 1));
-      rows.push(row('estimatePromptTokens, 1 short msg (o200k)', micro(() => estimatePromptTokens(SHORT, 'openai', 'gpt-4o-mini')), 1));
       const chars = LONG.reduce((n, m) => n + m.content.length, 0);
-      rows.push(row(`estimatePromptTokens, ${LONG.length} msgs / ${Math.round(chars / 1000)}k chars (o200k)`, micro(() => estimatePromptTokens(LONG, 'openai', 'gpt-4o-mini'), 40, 3), 1));
-      rows.push(row(`estimatePromptTokens, ${LONG.length} msgs (approx, claude)`, micro(() => estimatePromptTokens(LONG, 'anthropic', 'claude-haiku-4-5'), 200, 10), 1));
+      const size = `${LONG.length} msgs / ${Math.round(chars / 1000)}k chars`;
+      // What admission runs per turn: TokenCounter (worker-owned tokenizer, per-text cache).
+      const tokens = new TokenCounter({ logger: silentLogger });
+      try {
+        await tokens.whenReady('o200k_base');
+        rows.push(row('prompt tokens, 1 short msg (o200k, cached)', await microAsync(() => tokens.estimate(SHORT, 'openai', 'gpt-4o-mini')), 1));
+        rows.push(row(`prompt tokens, ${size} (o200k, history cached)`, await microAsync(() => tokens.estimate(LONG, 'openai', 'gpt-4o-mini')), 1));
+        let turn = 0;
+        const withNew = () => tokens.estimate([...LONG, { role: 'user', content: `A new question, number ${turn++}, about the fox.` }], 'openai', 'gpt-4o-mini');
+        rows.push(row(`prompt tokens, ${size} + 1 new msg (o200k, worker round trip)`, await microAsync(withNew, 400, 40), 1));
+      } finally {
+        await tokens.close();
+      }
+      rows.push(row(`prompt tokens, ${LONG.length} msgs (approx, claude)`, await microAsync(() => tokens.estimate(LONG, 'anthropic', 'claude-haiku-4-5'), 200, 10), 1));
+      // The encoding work itself, now done in the worker (in-thread here, uncached): what a turn used to pay.
+      rows.push(row('in-thread encode, 1 short msg (o200k, off the turn path)', micro(() => estimatePromptTokens(SHORT, 'openai', 'gpt-4o-mini')), 0));
+      rows.push(row(`in-thread encode, ${size} (o200k, off the turn path)`, micro(() => estimatePromptTokens(LONG, 'openai', 'gpt-4o-mini'), 40, 3), 0));
 
       const catalog = new CatalogService({ dataDir: dir, logger: silentLogger });
       const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () => {}, catalog });
       try {
         rows.push(row('limits read (admission.getLimits)', micro(() => metering.admission.getLimits()), 3));
+        rows.push(row('catalog.find (router + admission)', micro(() => catalog.find('openai', 'gpt-4o-mini')), 2));
         const info = catalog.find('openai', 'gpt-4o-mini');
         const usage = { inputTokens: 7, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 28, reasoningTokens: 0, estimated: false };
         let i = 0;
@@ -95,7 +123,7 @@ const bench: Bench = {
         };
         rows.push(row('ledger: admit + settle (incl. 3 limits reads)', micro(admitSettle), 1));
       } finally {
-        metering.close();
+        await metering.close();
       }
       return rows;
     } finally {

@@ -28,7 +28,7 @@ function stubKeys(fx: BenchFixture, wire: BenchWire): { key: ResolvedKey; keys: 
 }
 
 const stubAdmission: CallAdmission = {
-  estimatePromptTokens: () => ({ tokens: 10, tokenizer: 'stub' }),
+  estimatePromptTokens: async () => ({ tokens: 10, tokenizer: 'stub' }),
   admit: () => ({
     id: 'stub-reservation',
     reservedUsd: null,
@@ -76,5 +76,14 @@ export function meteredRouterPath(fx: BenchFixture, wire: BenchWire, messages: C
   const dir = join(fx.dir, `metering-${wire}`);
   const catalog = new CatalogService({ dataDir: dir, logger: silentLogger });
   const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () => {}, catalog });
-  return { turn: routerPath(fx, wire, messages, `metered-${wire}`, metering.admission, catalog), close: () => metering.close() };
+  const turn = routerPath(fx, wire, messages, `metered-${wire}`, metering.admission, catalog);
+  // Like the core's, its tokenizer worker is loaded before it is measured.
+  const ready = metering.tokens.whenReady();
+  return {
+    turn: async () => {
+      await ready;
+      return turn();
+    },
+    close: () => void metering.close(),
+  };
 }

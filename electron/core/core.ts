@@ -13,9 +13,8 @@ import type { KeyWrapper } from './vault/key-wrapper.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { catalogHandlers } from './catalog/handlers.js';
 import { createMetering } from './metering/create-metering.js';
-import { prewarmTokenizers } from './metering/tokenizer.js';
 import type { CallAdmission, ModelLookup } from './ports.js';
-import { cachedAdapterFactory } from './providers/adapters/index.js';
+import { cachedAdapterFactory, forgetOnKeyChange } from './providers/adapters/index.js';
 import { routerHandlers } from './router/handlers.js';
 import { ChatRouter } from './router/router.js';
 
@@ -94,9 +93,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.now ? { now: options.now } : {}),
   });
   closers.push(() => metering.close());
-  const prewarm = setTimeout(() => prewarmTokenizers(), 1500);
-  prewarm.unref();
-  closers.push(() => clearTimeout(prewarm));
+  // The tokenizer worker builds the OpenAI encoders off the main thread; started shortly after start
+  // (or by the first turn, which meanwhile gets a conservative estimate), so a core that lives only a
+  // moment (tests) spends no thread on it. metering.close() stops it.
+  const tokenizerStart = setTimeout(() => metering.tokens.start(), 1000);
+  tokenizerStart.unref();
+  closers.push(() => clearTimeout(tokenizerStart));
   const modelLookup: ModelLookup = catalog;
   const callAdmission: CallAdmission = metering.admission;
 
@@ -106,6 +108,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   settings.onChange((next) => {
     routerSettings = next;
   });
+  // SDK clients are reused per key and hold its secret: a deleted, rotated or re-locked key's client is dropped at once.
+  const adapters = cachedAdapterFactory();
+  forgetOnKeyChange((listener) => bus.on(listener), adapters);
   const router = new ChatRouter({
     keys: keys.service,
     admission: callAdmission,
@@ -113,7 +118,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings: () => routerSettings,
     emit: (name, payload) => bus.emit(name, payload),
     logger,
-    adapters: cachedAdapterFactory(),
+    adapters,
   });
   // Deleting a key ends the sessions that use it (session.ended) and stops their running turns.
   keys.setSessionEnder(router.sessions);
@@ -125,7 +130,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const handlers: Partial<HandlerMap> = {
     ...routerHandlers(router, keys.service),
-    ...catalogHandlers(catalog),
+    ...catalogHandlers(catalog, { keys: keys.service, logger, ...(options.now ? { now: options.now } : {}) }),
     ...metering.handlers,
     ...keys.handlers,
     ...appHandlers({

@@ -19,12 +19,20 @@ export interface ResolvedKey {
   id: string;
   provider: ProviderId;
   label: string;
-  /** Empty for OpenAI-compatible servers that need none. */
+  /**
+   * Empty for OpenAI-compatible servers that need none. For a stored key this is a getter that
+   * decrypts on every read: read it only to build a client, and do not keep it elsewhere.
+   */
   secret: string;
   /** null: the provider's default base URL. */
   baseUrl: string | null;
   options: KeyOptions;
   source: KeySource;
+  /**
+   * Changes whenever the secret changes (a new seal on rotation), so a client built for this key can
+   * be reused without decrypting it again. Without it, users of the key compare the secret itself.
+   */
+  version?: string;
 }
 
 /** Implemented by the keys service; used by the router. */
@@ -96,6 +104,10 @@ export interface Reservation {
  */
 export interface CallAdmission {
   admit(request: AdmitRequest): Reservation;
-  /** Prompt tokens of a request, with a real tokenizer where one exists for the model family. */
-  estimatePromptTokens(messages: ChatMessage[], provider: ProviderId, model: string): { tokens: number; tokenizer: string };
+  /**
+   * Prompt tokens of a request, with a real tokenizer where one exists for the model family.
+   * Asynchronous so the tokenizer can run off the main thread; it never rejects. Callers await it
+   * BEFORE admit(), so check-and-reserve stays one synchronous step.
+   */
+  estimatePromptTokens(messages: ChatMessage[], provider: ProviderId, model: string): Promise<{ tokens: number; tokenizer: string }>;
 }

@@ -38,6 +38,8 @@ import { LimitsGetRequest, LimitsGetResponse, LimitsSetRequest, LimitsSetRespons
 import {
   ModelsListRequest,
   ModelsListResponse,
+  ModelsRefreshRequest,
+  ModelsRefreshResponse,
   ModelsSetPriceRequest,
   ModelsSetPriceResponse,
   ProvidersListRequest,
@@ -94,6 +96,7 @@ export const contract = {
   'providers.list': m(ProvidersListRequest, ProvidersListResponse),
   'models.list': m(ModelsListRequest, ModelsListResponse),
   'models.setPrice': m(ModelsSetPriceRequest, ModelsSetPriceResponse),
+  'models.refresh': m(ModelsRefreshRequest, ModelsRefreshResponse),
 
   'sessions.open': m(SessionsOpenRequest, SessionsOpenResponse),
   'sessions.close': m(SessionsCloseRequest, SessionsCloseResponse),

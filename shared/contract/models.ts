@@ -22,6 +22,8 @@ export const ModelInfo = z.object({
   pricingTiers: z.array(z.object({ aboveInputTokens: z.number().int().positive(), pricing: Pricing })).optional(),
   /** Where a price was mapped from, or what the EU flag depends on. */
   note: z.string().optional(),
+  /** Day (YYYY-MM-DD) the provider last listed this model; only on models the bundled catalog lacks that came from a refresh. */
+  listedAt: z.string().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
@@ -36,7 +38,48 @@ export const ModelsListRequest = z
     recommendedOnly: z.boolean().optional(),
   })
   .strict();
-export const ModelsListResponse = z.object({ models: z.array(ModelInfo), checkedAt: z.string() });
+export const ProviderListing = z.object({
+  provider: ProviderId,
+  /** When the provider's model list in use was fetched (ISO 8601). */
+  fetchedAt: z.string(),
+  /** Models of that list the bundled catalog lacks (shown as provider-listed). */
+  models: z.number().int().nonnegative(),
+});
+export type ProviderListing = z.infer<typeof ProviderListing>;
+
+export const ModelsListResponse = z.object({
+  models: z.array(ModelInfo),
+  checkedAt: z.string(),
+  /** The providers' model lists kept from the last refreshes (models.refresh); absent before any. */
+  providerListings: z.array(ProviderListing).optional(),
+});
+
+/** Fetches configured providers' model lists (one key per provider: the user's own first, else the environment's). */
+export const ModelsRefreshRequest = z
+  .object({
+    /** Only this provider; every configured provider when absent. */
+    provider: ProviderId.optional(),
+  })
+  .strict();
+export const ModelsRefreshResult = z.object({
+  provider: ProviderId,
+  /** Models the provider listed this time (0 when the listing failed). */
+  listed: z.number().int().nonnegative(),
+  /** Listed models the bundled catalog lacks: now in models.list with priceSource "provider". */
+  added: z.number().int().nonnegative(),
+  /** Of those added, how many come with the provider's own prices (OpenRouter publishes them). */
+  priced: z.number().int().nonnegative(),
+  /** When the list now in use was fetched; after a failure, the previous list's time (null: none kept). */
+  fetchedAt: z.string().nullable(),
+  /** Why the listing failed; the previous list for this provider stays in use. */
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+});
+export type ModelsRefreshResult = z.infer<typeof ModelsRefreshResult>;
+export const ModelsRefreshResponse = z.object({
+  providers: z.array(ModelsRefreshResult),
+  /** When this refresh ran (ISO 8601). */
+  checkedAt: z.string(),
+});
 
 /** User-defined price for a custom or OpenAI-compatible model; `pricing: null` removes it. */
 export const ModelsSetPriceRequest = z

@@ -82,3 +82,104 @@ export function azureDeployment(id: string, model: string): Record<string, unkno
 export function azureDeploymentList(): Record<string, unknown> {
   return { data: AZURE_DEPLOYMENTS.map(([id, model]) => azureDeployment(id, model)), object: 'list' };
 }
+
+/**
+ * OpenRouter's `/api/v1/models`: prices are decimal strings in USD per token, `"-1"` where the price
+ * varies (its auto router). Some prices here differ from the bundled catalog on purpose (live
+ * listings drift from any snapshot), so tests can see that bundled prices win.
+ */
+export interface OpenRouterModelSpec {
+  id: string;
+  name: string;
+  contextLength: number;
+  maxCompletionTokens: number | null;
+  pricing: { prompt: string; completion: string; input_cache_read?: string; input_cache_write?: string };
+  inputModalities: string[];
+  supportedParameters: string[];
+}
+
+const CHAT_PARAMS = ['max_tokens', 'temperature', 'top_p', 'stop', 'seed'];
+
+export const OPENROUTER_MODELS: OpenRouterModelSpec[] = [
+  {
+    // Bundled in the catalog (0.15 / 0.6 there): listed here at another price, which must not win.
+    id: 'openai/gpt-4o-mini',
+    name: 'OpenAI: GPT-4o-mini',
+    contextLength: 128_000,
+    maxCompletionTokens: 16_384,
+    pricing: { prompt: '0.0000002', completion: '0.0000008', input_cache_read: '0.000000075' },
+    inputModalities: ['text', 'image', 'file'],
+    supportedParameters: [...CHAT_PARAMS, 'tools', 'tool_choice', 'response_format', 'structured_outputs'],
+  },
+  {
+    id: 'anthropic/claude-haiku-4.5',
+    name: 'Anthropic: Claude Haiku 4.5',
+    contextLength: 200_000,
+    maxCompletionTokens: 64_000,
+    pricing: { prompt: '0.000001', completion: '0.000005', input_cache_read: '0.0000001', input_cache_write: '0.00000125' },
+    inputModalities: ['text', 'image'],
+    supportedParameters: [...CHAT_PARAMS, 'tools', 'tool_choice', 'reasoning', 'include_reasoning'],
+  },
+  {
+    // In floating point 0.00000099 × 1e6 is 0.9900000000000001 and 0.0000023 / 1e-6 is
+    // 2.3000000000000003: a converter must land on 0.99 and 2.3.
+    id: 'fake-lab/tiny-chat',
+    name: 'Fake Lab: Tiny Chat',
+    contextLength: 32_768,
+    maxCompletionTokens: 4_096,
+    pricing: { prompt: '0.00000099', completion: '0.0000023' },
+    inputModalities: ['text'],
+    supportedParameters: CHAT_PARAMS,
+  },
+  {
+    id: 'meta-llama/llama-3.1-8b-instruct:free',
+    name: 'Meta: Llama 3.1 8B Instruct (free)',
+    contextLength: 131_072,
+    maxCompletionTokens: null,
+    pricing: { prompt: '0', completion: '0' },
+    inputModalities: ['text'],
+    supportedParameters: [...CHAT_PARAMS, 'tools'],
+  },
+  {
+    id: 'openrouter/auto',
+    name: 'Auto Router',
+    contextLength: 2_000_000,
+    maxCompletionTokens: null,
+    pricing: { prompt: '-1', completion: '-1' },
+    inputModalities: ['text', 'image'],
+    supportedParameters: CHAT_PARAMS,
+  },
+];
+
+/** What the fake bills for a model it does not list (OpenRouter bills every call; usage.cost is never absent). */
+export const OPENROUTER_DEFAULT_PRICING: OpenRouterModelSpec['pricing'] = { prompt: '0.000001', completion: '0.000002' };
+
+export function openrouterModel(m: OpenRouterModelSpec): Record<string, unknown> {
+  return {
+    id: m.id,
+    canonical_slug: m.id.replace(/:free$/, ''),
+    hugging_face_id: null,
+    name: m.name,
+    created: CREATED,
+    description: `${m.name} served by the fake provider.`,
+    context_length: m.contextLength,
+    architecture: { modality: `${m.inputModalities.join('+')}->text`, input_modalities: m.inputModalities, output_modalities: ['text'], tokenizer: 'Other', instruct_type: null },
+    pricing: { request: '0', image: '0', web_search: '0', internal_reasoning: '0', ...m.pricing },
+    top_provider: { context_length: m.contextLength, max_completion_tokens: m.maxCompletionTokens, is_moderated: m.id.startsWith('openai/') || m.id.startsWith('anthropic/') },
+    per_request_limits: null,
+    supported_parameters: m.supportedParameters,
+    default_parameters: {},
+  };
+}
+
+export function openrouterModelList(): Record<string, unknown> {
+  return { data: OPENROUTER_MODELS.map(openrouterModel) };
+}
+
+/**
+ * Azure deployments the fake does not have: any name containing "missing" (case-insensitive). Every
+ * other name is accepted, so tests can name deployments freely.
+ */
+export function azureDeploymentExists(name: string): boolean {
+  return !/missing/i.test(name);
+}

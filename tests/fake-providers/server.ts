@@ -7,6 +7,7 @@ import { FaultBook } from './faults.js';
 import { geminiError, geminiWire } from './gemini-wire.js';
 import * as models from './models.js';
 import { openaiError, openaiWire } from './openai-wire.js';
+import { openrouterError, openrouterWire } from './openrouter-wire.js';
 import { buildReply } from './reply.js';
 import { sendFaulty, streamFrames } from './sse.js';
 import { Stats, type RecordedRequest, type StatsSnapshot } from './stats.js';
@@ -24,8 +25,11 @@ export interface FakeProvidersOptions {
 export interface FakeProviders {
   url: string;
   port: number;
-  /** What each SDK takes as its base URL (Azure: the `endpoint` of `AzureOpenAI`). */
-  baseUrls: { openai: string; anthropic: string; gemini: string; azure: string };
+  /**
+   * What each SDK takes as its base URL (Azure: the `endpoint` of `AzureOpenAI`). `openrouter` is
+   * OpenRouter's dialect of the OpenAI format (prices in its model list, usage.cost in answers).
+   */
+  baseUrls: { openai: string; anthropic: string; gemini: string; azure: string; openrouter: string };
   stats(): StatsSnapshot;
   /** The last 50 requests' bodies, oldest first, credentials left out. */
   requests(): RecordedRequest[];
@@ -35,6 +39,16 @@ export interface FakeProviders {
 }
 
 type Key = { state: 'missing' } | { state: 'present'; value: string };
+
+/** A model or deployment listing: which door, the answer, and how errors look there. */
+interface Listing {
+  flavor: Flavor;
+  body: () => WireResponse | null;
+  /** Answers without a key (OpenRouter's model list). */
+  public?: boolean;
+  /** Errors in a dialect's own shape (OpenRouter); the flavor's otherwise. */
+  error?: (err: WireError) => WireResponse;
+}
 
 function bearer(ex: Exchange): string | undefined {
   const auth = ex.header('authorization');
@@ -79,6 +93,7 @@ const GEMINI_PATH = /^\/gemini\/(v1beta|v1)\/models\/([^/:]+):(generateContent|s
 const GEMINI_MODEL = /^\/gemini\/(?:v1beta|v1)\/models\/([^/:]+)$/;
 const AZURE_CHAT = /^\/azure\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 const AZURE_DEPLOYMENT = /^\/azure\/openai\/deployments\/([^/]+)$/;
+const OPENROUTER = '/openrouter/api/v1';
 
 class FakeProviderServer {
   readonly stats = new Stats();
@@ -90,6 +105,8 @@ class FakeProviderServer {
     anthropic: anthropicWire(),
     gemini: geminiWire(),
   } satisfies Record<Flavor, GenerationWire>;
+  /** OpenRouter speaks the OpenAI format (its faults are `@openai` ones) with its own usage, listing and errors. */
+  private readonly openrouter = openrouterWire();
 
   constructor(private readonly log?: (line: string) => void) {}
 
@@ -123,9 +140,10 @@ class FakeProviderServer {
       const limit = Number(ex.url.searchParams.get('limit') ?? '50');
       return ex.sendJson(200, { requests: this.stats.recorded().slice(-Math.max(1, Math.min(50, limit || 50))) });
     }
-    if (p === '/' && method === 'GET') return ex.sendJson(200, { name: 'switchboard fake providers', paths: ['/openai/v1', '/anthropic', '/gemini', '/azure'] });
+    if (p === '/' && method === 'GET') return ex.sendJson(200, { name: 'switchboard fake providers', paths: ['/openai/v1', '/anthropic', '/gemini', '/azure', OPENROUTER] });
 
     if (p === '/openai/v1/chat/completions' && method === 'POST') return this.generate(ex, { flavor: 'openai', pathModel: null, pathStream: null });
+    if (p === `${OPENROUTER}/chat/completions` && method === 'POST') return this.generate(ex, { flavor: 'openai', pathModel: null, pathStream: null, dialect: 'openrouter' });
     if (p === '/anthropic/v1/messages' && method === 'POST') return this.generate(ex, { flavor: 'anthropic', pathModel: null, pathStream: null });
     const gem = GEMINI_PATH.exec(p);
     if (gem && method === 'POST') {
@@ -143,14 +161,16 @@ class FakeProviderServer {
 
     if (method === 'GET') {
       const listing = this.listing(ex);
-      if (listing) return this.answerListing(ex, listing.flavor, listing.body);
+      if (listing) return this.answerListing(ex, listing);
     }
     return this.notFound(ex, method);
   }
 
   /** Model and deployment listings: what key tests and catalog refreshes call. */
-  private listing(ex: Exchange): { flavor: Flavor; body: () => WireResponse | null } | null {
+  private listing(ex: Exchange): Listing | null {
     const p = ex.path;
+    // OpenRouter's model list is public: it answers without a key (a key ending -invalid is still refused).
+    if (p === `${OPENROUTER}/models`) return { flavor: 'openai', body: () => json(models.openrouterModelList()), public: true, error: (e) => openrouterError(e, ++this.seq) };
     if (p === '/openai/v1/models') return { flavor: 'openai', body: () => json(models.openaiModelList()) };
     if (p.startsWith('/openai/v1/models/')) return { flavor: 'openai', body: () => json(models.openaiModel(p.slice('/openai/v1/models/'.length))) };
     if (p === '/anthropic/v1/models') return { flavor: 'anthropic', body: () => json(models.anthropicModelList()) };
@@ -165,25 +185,29 @@ class FakeProviderServer {
     const dep = AZURE_DEPLOYMENT.exec(p);
     if (dep) {
       const id = dep[1] ?? '';
+      if (!models.azureDeploymentExists(id)) return { flavor: 'azure', body: versioned(() => openaiError('azure', { kind: 'not_found' }, ++this.seq)) };
       return { flavor: 'azure', body: versioned(() => json(models.azureDeployment(id, models.AZURE_DEPLOYMENTS.find(([d]) => d === id)?.[1] ?? id))) };
     }
     return null;
   }
 
-  private async answerListing(ex: Exchange, flavor: Flavor, body: () => WireResponse | null): Promise<void> {
+  private async answerListing(ex: Exchange, listing: Listing): Promise<void> {
+    const { flavor, body } = listing;
     await ex.readBody();
     this.record(ex, flavor, Buffer.alloc(0));
-    const problem = keyProblem(keyOf(ex, flavor));
-    if (problem) return ex.send(errorFor(flavor, problem, ++this.seq));
+    const key = keyOf(ex, flavor);
+    const problem = listing.public && key.state === 'missing' ? null : keyProblem(key);
+    const renderError = listing.error ?? ((e: WireError) => errorFor(flavor, e, ++this.seq));
+    if (problem) return ex.send(renderError(problem));
     const headerProblem = this.wires[flavor].checkHeaders?.((n) => ex.header(n)) ?? null;
-    if (headerProblem) return ex.send(errorFor(flavor, headerProblem, ++this.seq));
+    if (headerProblem) return ex.send(renderError(headerProblem));
     const answer = body();
     return answer ? ex.send(answer) : this.azureNotFound(ex);
   }
 
   private async generate(ex: Exchange, route: RouteInfo): Promise<void> {
     const { flavor } = route;
-    const wire = this.wires[flavor];
+    const wire = route.dialect === 'openrouter' ? this.openrouter : this.wires[flavor];
     const raw = await ex.readBody();
     this.record(ex, flavor, raw);
     const key = keyOf(ex, flavor);
@@ -193,6 +217,8 @@ class FakeProviderServer {
     if (keyError) return refuse(keyError);
     const headerError = wire.checkHeaders?.((n) => ex.header(n)) ?? null;
     if (headerError) return refuse(headerError);
+    // Azure answers an unknown deployment before it reads the body.
+    if (flavor === 'azure' && route.pathModel !== null && !models.azureDeploymentExists(route.pathModel)) return refuse({ kind: 'not_found' });
     let body: unknown = null;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -201,6 +227,8 @@ class FakeProviderServer {
     }
     const turn = wire.parse(body, route);
     if ('invalid' in turn) return refuse({ kind: 'bad_request', message: turn.invalid });
+    // Azure's v1 API names the deployment in the body's model.
+    if (flavor === 'azure' && route.pathModel === null && !models.azureDeploymentExists(turn.model)) return refuse({ kind: 'not_found', model: turn.model });
 
     const directives = parseDirectives(turn.userText);
     const decision = this.faults.decide(flavor, turn.userText, directives.faults);
@@ -271,7 +299,8 @@ class FakeProviderServer {
     if (p.startsWith('/anthropic/')) return ex.sendJson(404, { type: 'error', error: { type: 'not_found_error', message: 'Not Found' } });
     if (p.startsWith('/gemini/')) return ex.sendJson(404, { error: { code: 404, message: `Method not found: ${method} ${p.slice('/gemini'.length)}`, status: 'NOT_FOUND' } });
     if (p.startsWith('/azure/')) return this.azureNotFound(ex);
-    ex.sendJson(404, { error: { message: `No fake provider route for ${method} ${p}. Base URLs: /openai/v1, /anthropic, /gemini, /azure.` } });
+    if (p.startsWith('/openrouter/')) return ex.sendJson(404, { error: { code: 404, message: 'Not Found' } });
+    ex.sendJson(404, { error: { message: `No fake provider route for ${method} ${p}. Base URLs: /openai/v1, /anthropic, /gemini, /azure, ${OPENROUTER}.` } });
   }
 
   private record(ex: Exchange, flavor: Flavor, rawBody: Buffer): void {
@@ -316,7 +345,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
   return {
     url,
     port,
-    baseUrls: { openai: `${url}/openai/v1`, anthropic: `${url}/anthropic`, gemini: `${url}/gemini`, azure: `${url}/azure` },
+    baseUrls: { openai: `${url}/openai/v1`, anthropic: `${url}/anthropic`, gemini: `${url}/gemini`, azure: `${url}/azure`, openrouter: `${url}${OPENROUTER}` },
     stats: () => fake.stats.snapshot(),
     requests: () => fake.stats.recorded(),
     reset: () => fake.reset(),

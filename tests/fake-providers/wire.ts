@@ -6,6 +6,8 @@ export interface RouteInfo {
   flavor: Flavor;
   pathModel: string | null;
   pathStream: boolean | null;
+  /** A provider that speaks the flavor's format with its own additions (OpenRouter over OpenAI). */
+  dialect?: 'openrouter';
 }
 
 export type Parsed = Turn | { invalid: string };

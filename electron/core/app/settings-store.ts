@@ -11,6 +11,7 @@ export const DEFAULT_SETTINGS: SettingsValue = {
 export class SettingsStore {
   private readonly conf: Conf<{ settings: SettingsValue }>;
   private readonly listeners = new Set<(s: SettingsValue) => void>();
+  private cached: SettingsValue | null = null;
 
   constructor(dataDir: string) {
     this.conf = new Conf<{ settings: SettingsValue }>({
@@ -23,16 +24,23 @@ export class SettingsStore {
     });
   }
 
+  /** Read from the file once (conf reads and parses it on every access), then kept until set(). A copy each call. */
   get(): SettingsValue {
-    const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...this.conf.get('settings') });
-    return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+    if (!this.cached) {
+      const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...this.conf.get('settings') });
+      this.cached = parsed.success ? parsed.data : DEFAULT_SETTINGS;
+    }
+    return { ...this.cached };
   }
 
   set(patch: Partial<SettingsValue>): SettingsValue {
     const next = Settings.parse({ ...this.get(), ...patch });
+    // Dropped first: if the write fails, the next get() reads what the file really holds.
+    this.cached = null;
     this.conf.set('settings', next);
-    for (const l of this.listeners) l(next);
-    return next;
+    this.cached = next;
+    for (const l of this.listeners) l({ ...next });
+    return { ...next };
   }
 
   onChange(listener: (s: SettingsValue) => void): () => void {

@@ -10,6 +10,8 @@ import { checkPricePerMillion } from '../../../shared/cost.js';
 import type { Logger } from '../app/logger.js';
 import type { ModelLookup } from '../ports.js';
 import { UserPriceStore, type UserPrice } from './user-prices.js';
+import { listedModelInfo } from './provider-listing.js';
+import { ProviderModelStore } from './provider-model-store.js';
 
 export interface CatalogServiceOptions {
   dataDir: string;
@@ -26,6 +28,7 @@ export interface SetPriceInput {
 }
 
 const PROVIDER_ORDER = new Map(PROVIDER_IDS.map((p, i) => [p, i]));
+const FOUND_CACHE = 1024;
 
 /**
  * The model catalog the app sees: the bundled table (shared/catalog) plus prices the user set.
@@ -35,9 +38,14 @@ const PROVIDER_ORDER = new Map(PROVIDER_IDS.map((p, i) => [p, i]));
 export class CatalogService implements ModelLookup {
   private readonly userPrices: UserPriceStore;
   private readonly now: () => number;
+  /** find() answers by provider and model (null: not in the catalog); cleared when a price changes. */
+  private readonly found = new Map<string, ModelInfo | null>();
+  /** Models the providers listed that the bundled table lacks (models.refresh); bundled and user prices win over them. */
+  readonly providerModels: ProviderModelStore;
 
   constructor(options: CatalogServiceOptions) {
     this.userPrices = new UserPriceStore(options.dataDir, options.logger);
+    this.providerModels = new ProviderModelStore(options.dataDir, options.logger, () => this.found.clear());
     this.now = options.now ?? Date.now;
   }
 
@@ -46,11 +54,24 @@ export class CatalogService implements ModelLookup {
     return CATALOG_SOURCE.checkedAt;
   }
 
+  /**
+   * The model's entry (the router and admission ask on every turn). Answers are cached until a price
+   * changes and are frozen, shared by every caller: read them, copy to change.
+   */
   find(provider: ProviderId, model: string): ModelInfo | null {
-    const bundled = findCatalogModel(provider, model);
-    const user = this.userPrices.get(provider, model);
-    if (user) return withUserPrice(bundled ? plain(bundled) : null, user);
-    return bundled ? plain(bundled) : null;
+    const k = `${provider}\u0000${model}`;
+    let info = this.found.get(k);
+    if (info === undefined) {
+      const bundled = findCatalogModel(provider, model);
+      const user = this.userPrices.get(provider, model);
+      const base = bundled ? plain(bundled) : this.listed(provider, model);
+      info = user ? withUserPrice(base, user) : base;
+      if (info) freezeInfo(info);
+      // Model names come from requests: bounded, oldest first out.
+      if (this.found.size >= FOUND_CACHE) this.found.delete(this.found.keys().next().value!);
+      this.found.set(k, info);
+    }
+    return info;
   }
 
   list(filter: ModelFilter = {}): ModelInfo[] {
@@ -60,6 +81,15 @@ export class CatalogService implements ModelLookup {
       seen.add(`${m.provider}/${m.id}`);
       const user = this.userPrices.get(m.provider, m.id);
       all.push(user ? withUserPrice(plain(m), user) : plain(m));
+    }
+    for (const [provider, listing] of this.providerModels.all()) {
+      for (const entry of listing.models) {
+        if (seen.has(`${provider}/${entry.id}`) || findCatalogModel(provider, entry.id)) continue;
+        seen.add(`${provider}/${entry.id}`);
+        const info = listedModelInfo(provider, entry, listing.fetchedAt);
+        const user = this.userPrices.get(provider, entry.id);
+        all.push(user ? withUserPrice(info, user) : info);
+      }
     }
     const custom = this.userPrices
       .all()
@@ -74,8 +104,33 @@ export class CatalogService implements ModelLookup {
     return filterModels(ordered, filter);
   }
 
+  /** The providers' model lists in use (from models.refresh), for models.list. */
+  providerListings(): Array<{ provider: ProviderId; fetchedAt: string; models: number }> {
+    return this.providerModels
+      .all()
+      .map(([provider, l]) => ({ provider, fetchedAt: l.fetchedAt, models: l.models.length }))
+      .sort((a, b) => (PROVIDER_ORDER.get(a.provider) ?? 99) - (PROVIDER_ORDER.get(b.provider) ?? 99));
+  }
+
+  private listed(provider: ProviderId, model: string): ModelInfo | null {
+    const entry = this.providerModels.get(provider, model);
+    const listing = entry ? this.providerModels.list(provider) : null;
+    return entry && listing ? listedModelInfo(provider, entry, listing.fetchedAt) : null;
+  }
+
   /** Sets (or with `pricing: null` removes) the user's price for a model. Throws VALIDATION for implausible prices. */
   setPrice(input: SetPriceInput): ModelInfo | null {
+    // Cleared before writing, since writePrice answers with a fresh find(), and again after a failure.
+    this.found.clear();
+    try {
+      return this.writePrice(input);
+    } catch (err) {
+      this.found.clear();
+      throw err;
+    }
+  }
+
+  private writePrice(input: SetPriceInput): ModelInfo | null {
     if (input.pricing === null) {
       this.userPrices.remove(input.provider, input.model);
       return this.find(input.provider, input.model);
@@ -103,6 +158,15 @@ export class CatalogService implements ModelLookup {
     });
     return this.find(input.provider, input.model);
   }
+}
+
+/** find() answers are shared between callers, so none can change what another reads. */
+function freezeInfo(info: ModelInfo): void {
+  Object.freeze(info.capabilities);
+  if (info.pricing) Object.freeze(info.pricing);
+  // plain() shares the tiers with the bundled table: freeze a copy, not the table.
+  if (info.pricingTiers) info.pricingTiers = Object.freeze(info.pricingTiers.map((t) => Object.freeze({ ...t, pricing: Object.freeze({ ...t.pricing }) }))) as typeof info.pricingTiers;
+  Object.freeze(info);
 }
 
 /** A catalog entry without the alias list (a copy, so callers cannot change the bundled table). */

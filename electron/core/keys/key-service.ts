@@ -305,13 +305,32 @@ export class KeyService implements KeyResolver {
 
   // --- KeyResolver -----------------------------------------------------------------------------
 
+  /**
+   * The key without decrypting it: `secret` is a getter that decrypts on each read, and `version`
+   * names the current seal (a fresh IV on every rotation), so the router's cached SDK client for the
+   * key is reused without the plaintext, which then lives only inside that client.
+   */
   async resolve(keyId: string): Promise<ResolvedKey> {
     const env = this.envById(keyId);
-    if (env) return { ...env.key, options: { ...env.key.options } };
+    if (env) return this.envResolved(env);
     const rec = this.deps.vault.get(keyId);
     if (!rec) throw new AppError('KEY_NOT_FOUND', 'No key with that id; it may have been deleted.', { keyId });
-    const secret = this.deps.vault.reveal(keyId);
-    return { id: keyId, provider: rec.meta.provider, label: rec.meta.label, secret, baseUrl: rec.meta.baseUrl, options: { ...rec.meta.options }, source: 'user' };
+    const sealed = rec.meta.sealed;
+    // A key that cannot be used fails here, as before, with the vault's own error (nothing is decrypted).
+    if (rec.blocked || !sealed) this.deps.vault.reveal(keyId);
+    const vault = this.deps.vault;
+    return {
+      id: keyId,
+      provider: rec.meta.provider,
+      label: rec.meta.label,
+      get secret(): string {
+        return vault.reveal(keyId);
+      },
+      baseUrl: rec.meta.baseUrl,
+      options: { ...rec.meta.options },
+      source: 'user',
+      version: `${rec.layer}:${sealed?.iv ?? ''}:${sealed?.tag ?? ''}`,
+    };
   }
 
   /**
@@ -341,7 +360,12 @@ export class KeyService implements KeyResolver {
 
   environmentKey(provider: ProviderId): ResolvedKey | null {
     const env = this.envKeys.get(provider);
-    return env ? { ...env.key, options: { ...env.key.options } } : null;
+    return env ? this.envResolved(env) : null;
+  }
+
+  /** An environment key's secret is read once at start and never changes while the app runs. */
+  private envResolved(env: EnvironmentKey): ResolvedKey {
+    return { ...env.key, options: { ...env.key.options }, version: 'environment' };
   }
 
   noteUsed(keyId: string, outcome: { ok: boolean; code?: string }): void {

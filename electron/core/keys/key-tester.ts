@@ -1,18 +1,28 @@
 import type { KeyTestResult } from '../../../shared/contract/index.js';
 import type { ClientKey } from '../providers/clients.js';
-import { resolveBaseUrl, wireOf } from '../providers/clients.js';
+import { createOpenAIClient, resolveBaseUrl, wireOf } from '../providers/clients.js';
 import { classifyProviderError } from '../providers/errors.js';
 import { listModelIds } from '../providers/list-models.js';
 
 export const KEY_TEST_TIMEOUT_MS = 15_000;
 
 export interface KeyTester {
-  /** A real, cheap provider call (list models). Never throws; failures come back as {ok: false, code, hint}. */
+  /**
+   * A real, cheap provider call: list models, or for an Azure key with a deployment, a one-token chat
+   * completion against that deployment (a fraction of a cent) so a wrong deployment name shows here,
+   * not at the first chat. Never throws; failures come back as {ok: false, code, hint}.
+   */
   test(key: ClientKey): Promise<KeyTestResult>;
 }
 
 export interface KeyTesterOptions {
   timeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+interface ProbeOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -34,8 +44,14 @@ export function createKeyTester(options: KeyTesterOptions = {}): KeyTester {
         timedOut = true;
         controller.abort();
       }, timeoutMs);
+      const probe: ProbeOptions = { signal: controller.signal, timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) };
+      const deployment = key.provider === 'azure' ? (key.options.deployment?.trim() ?? '') : '';
       try {
-        const ids = await listModelIds(key, { signal: controller.signal, timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        if (deployment !== '') {
+          await askDeployment(key, deployment, probe);
+          return { ok: true, latencyMs: elapsed(), message: `The deployment “${deployment}” answered.` };
+        }
+        const ids = await listModelIds(key, probe);
         return { ok: true, latencyMs: elapsed(), modelCount: ids.length };
       } catch (err) {
         const info = classifyProviderError(err, wireOf(key.provider), {
@@ -45,10 +61,57 @@ export function createKeyTester(options: KeyTesterOptions = {}): KeyTester {
           baseUrl,
           secrets: key.secret ? [key.secret] : [],
         });
-        return { ok: false, latencyMs: elapsed(), code: info.code, hint: info.hint, message: info.message };
+        const hint = deployment !== '' && isDeploymentNotFound(err) ? deploymentHint(deployment, baseUrl) : info.hint;
+        return { ok: false, latencyMs: elapsed(), code: info.code, hint, message: info.message };
       } finally {
         clearTimeout(timer);
       }
     },
   };
+}
+
+/**
+ * One-token chat completion against an Azure deployment: proves endpoint, key, API version and
+ * deployment together. Reasoning-model deployments refuse `max_tokens`; they get one retry with
+ * `max_completion_tokens`.
+ */
+async function askDeployment(key: ClientKey, deployment: string, opts: ProbeOptions): Promise<void> {
+  const client = createOpenAIClient(key, { timeoutMs: opts.timeoutMs, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const messages = [{ role: 'user' as const, content: 'Reply with OK.' }];
+  try {
+    await client.chat.completions.create({ model: deployment, messages, max_tokens: 1 }, { signal: opts.signal });
+  } catch (err) {
+    if (!refusesMaxTokens(err)) throw err;
+    await client.chat.completions.create({ model: deployment, messages, max_completion_tokens: 1 }, { signal: opts.signal });
+  }
+}
+
+function errorBody(err: unknown): { status: number | null; code: string; message: string } {
+  const e = err !== null && typeof err === 'object' ? (err as Record<string, unknown>) : {};
+  const inner = e.error !== null && typeof e.error === 'object' ? (e.error as Record<string, unknown>) : {};
+  return {
+    status: typeof e.status === 'number' ? e.status : null,
+    code: typeof inner.code === 'string' ? inner.code : typeof e.code === 'string' ? e.code : '',
+    message: typeof inner.message === 'string' ? inner.message : '',
+  };
+}
+
+function refusesMaxTokens(err: unknown): boolean {
+  const b = errorBody(err);
+  return b.status === 400 && /max_tokens/.test(b.message) && /max_completion_tokens|not supported|unsupported/i.test(`${b.code} ${b.message}`);
+}
+
+function isDeploymentNotFound(err: unknown): boolean {
+  const b = errorBody(err);
+  return b.status === 404 && (b.code === 'DeploymentNotFound' || /deployment/i.test(b.message));
+}
+
+function deploymentHint(deployment: string, baseUrl: string): string {
+  let host = baseUrl;
+  try {
+    host = new URL(baseUrl).host;
+  } catch {
+    // keep the URL as given
+  }
+  return `Wrong endpoint or deployment: ${host} has no deployment named “${deployment}”. Check the deployment name under Deployments in Azure AI Foundry (the name you gave it, which may differ from the model’s name) and that the endpoint is this resource’s. A deployment created in the last few minutes may not answer yet.`;
 }

@@ -10,6 +10,7 @@ import type { CsvExport } from './csv-export.js';
 import { usageCsv, usageHandlers } from './handlers.js';
 import { Ledger } from './ledger.js';
 import { machineTimeZone } from './time-zone.js';
+import { TokenCounter } from './token-counter.js';
 
 export interface MeteringOptions {
   dataDir: string;
@@ -27,10 +28,13 @@ export interface Metering {
   ledger: Ledger;
   /** The router's CallAdmission (electron/core/ports.ts). */
   admission: MeteringAdmission;
+  /** Prompt token counts (a worker thread owns the tokenizers); start() loads them ahead of the first turn. */
+  tokens: TokenCounter;
   handlers: Pick<HandlerMap, 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'limits.get' | 'limits.set'>;
   /** Core.exportCsv: parses the request, then streams the CSV. */
   exportCsv(input: unknown): CsvExport;
-  close(): void;
+  /** Settles running calls, closes the ledger, then stops the tokenizer worker. */
+  close(): Promise<void>;
 }
 
 /** Opens the ledger (<dataDir>/usage.db), settles what a crash left running, and wires limits. */
@@ -38,6 +42,8 @@ export function createMetering(options: MeteringOptions): Metering {
   const now = options.now ?? Date.now;
   const machineZone = options.machineZone ?? machineTimeZone;
   const ledger = Ledger.open({ path: join(options.dataDir, 'usage.db'), timeZone: machineZone() });
+  // Started lazily (first estimate, or the core's start()), so tests that never count spawn no thread.
+  const tokens = new TokenCounter({ logger: options.logger });
   try {
     const limits = new LimitsStore(ledger, options.logger, machineZone);
     const admission = new MeteringAdmission({
@@ -46,6 +52,7 @@ export function createMetering(options: MeteringOptions): Metering {
       emit: options.emit,
       logger: options.logger,
       now,
+      tokens,
       ...(options.catalog ? { catalog: options.catalog } : {}),
     });
     admission.recoverInterrupted();
@@ -53,11 +60,13 @@ export function createMetering(options: MeteringOptions): Metering {
     return {
       ledger,
       admission,
+      tokens,
       handlers: { ...usageHandlers(deps), ...limitsHandlers(admission) },
       exportCsv: (input) => usageCsv(deps, parseRequest('usage.exportCsv', input)),
       close: () => {
         admission.close();
         ledger.close();
+        return tokens.close();
       },
     };
   } catch (err) {

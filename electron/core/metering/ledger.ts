@@ -141,7 +141,8 @@ export class Ledger {
   private readonly stmts;
   /** Reservations this process wrote and has not settled: settling needs no read back. */
   private readonly pending = new Map<string, PendingReservation>();
-  private readonly settleTx;
+  /** BEGIN IMMEDIATE / COMMIT / ROLLBACK as prepared statements: libsql's transaction() runs exec(), which parses the SQL every time. */
+  private readonly tx;
 
   private constructor(db: Db, timeZone: string) {
     this.db = db;
@@ -167,7 +168,7 @@ export class Ledger {
       kvSet: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       sessionCap: db.prepare("SELECT COALESCE(SUM(COALESCE(cost_nusd, reserved_nusd, 0)), 0) AS n FROM calls WHERE session_id = ? AND status <> 'reserved'"),
     };
-    this.settleTx = db.transaction(this.writeSettlement.bind(this));
+    this.tx = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
     // Keep the day rollup's zone as it was; the limits service moves it when the user's zone differs.
     const stored = this.kvGet('rollup_day_tz');
     this.ensureDayRollup(stored && isValidTimeZone(stored) ? stored : timeZone);
@@ -246,7 +247,7 @@ export class Ledger {
     const u = s.usage;
     const latency = s.latencyMs === null ? null : Math.round(s.latencyMs);
     const ttft = s.ttftMs === null ? null : Math.round(s.ttftMs);
-    const changed = this.settleTx.immediate(r, s, pricing, cost, capNano, latency, ttft);
+    const changed = this.settleTransaction(r, s, pricing, cost, capNano, latency, ttft);
     this.pending.delete(id);
     if (!changed) return null;
     const row: CallRow = {
@@ -285,6 +286,19 @@ export class Ledger {
       settled_at: s.settledAt,
     };
     return { record: toRecord(row), tokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens, capNano };
+  }
+
+  /** writeSettlement in one immediate transaction (what db.transaction(fn).immediate does). */
+  private settleTransaction(...args: Parameters<Ledger['writeSettlement']>): boolean {
+    this.tx.begin.run();
+    try {
+      const changed = this.writeSettlement(...args);
+      this.tx.commit.run();
+      return changed;
+    } catch (err) {
+      this.tx.rollback.run();
+      throw err;
+    }
   }
 
   private writeSettlement(

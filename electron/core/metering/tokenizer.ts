@@ -7,18 +7,20 @@ export interface PromptEstimate {
   tokenizer: string;
 }
 
-type Encoding = 'o200k_base' | 'cl100k_base';
+export type Encoding = 'o200k_base' | 'cl100k_base';
 interface Encoder {
-  encode(text: string): number[];
+  encode(text: string, allowedSpecial?: string[] | 'all', disallowedSpecial?: string[] | 'all'): number[];
 }
 
 // OpenAI's chat format wraps each message in a few tokens and primes the reply with three more
 // (openai-cookbook "How to count tokens"); other chat formats are close enough for a reservation.
-const TOKENS_PER_MESSAGE = 4;
-const REPLY_PRIMING = 3;
+export const TOKENS_PER_MESSAGE = 4;
+export const REPLY_PRIMING = 3;
+/** The role name of each message. */
+export const TOKENS_PER_ROLE = 1;
 // Encoding a very long prompt exactly costs seconds of CPU (BPE is superlinear on long runs without
 // spaces); beyond this many characters a prefix is encoded and the rest extrapolated.
-const EXACT_CHAR_LIMIT = 60_000;
+export const EXACT_CHAR_LIMIT = 60_000;
 
 /**
  * Characters per token of English text for families whose tokenizer is not available in JS: the
@@ -37,6 +39,20 @@ const APPROX: Array<{ match: RegExp; name: string; charsPerToken: number }> = [
 ];
 const DEFAULT_APPROX = { name: 'approx-generic', charsPerToken: 3.3 };
 
+/**
+ * Stand-in for an OpenAI tokenizer that is not loaded yet (the first second or so after start, or
+ * for good if its worker cannot run): 2 ASCII characters per token, and every UTF-16 unit outside
+ * ASCII a token of its own (an emoji, two units, counts 2). Measured against o200k_base and
+ * cl100k_base that is about 2× the real count for prose and code, 1.2× for JSON, ≥ 1× for CJK,
+ * Cyrillic and accented text; only dense random strings (base64, hex), long number lists and runs
+ * of punctuation come out lower, by at most ~30 %. It errs high on purpose: a reservation that is
+ * too large is released at settle, one that is too small could let a limit be overshot. The exact
+ * bound (one token per UTF-8 byte) would reserve 4× for ordinary text and refuse ordinary chats
+ * near a limit.
+ */
+export const CONSERVATIVE_ASCII_CHARS_PER_TOKEN = 2;
+export const CONSERVATIVE_TOKENIZER = 'approx-openai (tokenizer loading)';
+
 /** Which real tokenizer, if any, a model uses. OpenRouter-style "vendor/model" ids are read by their model part. */
 export function encodingFor(provider: ProviderId, model: string): Encoding | null {
   const m = model.toLowerCase();
@@ -53,8 +69,8 @@ export function encodingFor(provider: ProviderId, model: string): Encoding | nul
 const loaded = new Map<Encoding, Encoder>();
 
 function loadModule(id: string): unknown {
-  // Synchronous on purpose: estimatePromptTokens is part of the synchronous admission step. The
-  // ranks (several MB) load on first use only and stay cached.
+  // Synchronous, in this thread: only for estimatePromptTokens below (tests, tools). The app counts
+  // in a worker (token-counter.ts) because building a rank table blocks for up to a second.
   const req = typeof require === 'function' ? require : createRequire(import.meta.url);
   return req(id);
 }
@@ -70,48 +86,106 @@ function encoder(enc: Encoding): Encoder {
   return e;
 }
 
-function countExact(e: Encoder, text: string): { tokens: number; sampled: boolean } {
-  if (text.length <= EXACT_CHAR_LIMIT) return { tokens: e.encode(text).length, sampled: false };
-  const head = text.slice(0, EXACT_CHAR_LIMIT);
-  const headTokens = e.encode(head).length;
-  return { tokens: Math.ceil((headTokens * text.length) / head.length), sampled: true };
+/**
+ * Tokens of one text. Special-token names typed by a user ("<|endoftext|>") are plain text to the
+ * provider, so they are counted as such (js-tiktoken's default throws on them).
+ */
+export function encodedLength(e: Encoder, text: string): number {
+  return e.encode(text, [], []).length;
 }
 
-function countApprox(text: string, charsPerToken: number): number {
+/** The part of a text that is encoded exactly; anything longer is extrapolated from it (see countFromHead). */
+export function exactHead(text: string): string {
+  return text.length <= EXACT_CHAR_LIMIT ? text : text.slice(0, EXACT_CHAR_LIMIT);
+}
+
+/** A text's tokens from those of its head (exactHead): the head's rate carried over the rest. */
+export function countFromHead(text: string, headTokens: number): { tokens: number; sampled: boolean } {
+  if (text.length <= EXACT_CHAR_LIMIT) return { tokens: headTokens, sampled: false };
+  return { tokens: Math.ceil((headTokens * text.length) / EXACT_CHAR_LIMIT), sampled: true };
+}
+
+/** UTF-16 units below 128, code points at or above it, and UTF-16 units at or above it. */
+function charClasses(text: string): { ascii: number; otherPoints: number; otherUnits: number } {
   let ascii = 0;
-  let other = 0;
-  for (const ch of text) {
-    if (ch.charCodeAt(0) < 128) ascii++;
-    else other++;
+  let otherUnits = 0;
+  let pairs = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      ascii++;
+      continue;
+    }
+    otherUnits++;
+    // A surrogate pair is one code point (an emoji, a rare CJK character).
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        otherUnits++;
+        pairs++;
+        i++;
+      }
+    }
   }
-  return Math.ceil(ascii / charsPerToken + other);
+  return { ascii, otherPoints: otherUnits - pairs, otherUnits };
 }
 
-/** Prompt tokens of a chat request, with a real tokenizer for OpenAI model families and a calibrated approximation otherwise. */
-export function estimatePromptTokens(messages: readonly ChatMessage[], provider: ProviderId, model: string): PromptEstimate {
-  const enc = encodingFor(provider, model);
-  const overhead = messages.length * TOKENS_PER_MESSAGE + REPLY_PRIMING;
-  if (enc) {
-    const e = encoder(enc);
-    let tokens = overhead;
-    let sampled = false;
-    for (const m of messages) {
-      const r = countExact(e, m.content);
-      tokens += r.tokens + 1; // the role name
-      sampled ||= r.sampled;
-    }
-    return { tokens, tokenizer: sampled ? `${enc} (long text sampled)` : enc };
-  }
-  const family = APPROX.find((a) => a.match.test(model)) ?? DEFAULT_APPROX;
-  let tokens = overhead;
-  for (const m of messages) tokens += countApprox(m.content, family.charsPerToken) + 1;
-  return { tokens, tokenizer: `${family.name} (${family.charsPerToken} chars/token)` };
+/** A calibrated approximation: a name (reported with the estimate) and its characters per ASCII token. */
+export interface ApproxFamily {
+  name: string;
+  charsPerToken: number;
+}
+
+/** The approximation used for a model without a JS tokenizer. */
+export function approxFamilyFor(model: string): ApproxFamily {
+  return APPROX.find((a) => a.match.test(model)) ?? DEFAULT_APPROX;
+}
+
+export function approxTokenizerName(family: ApproxFamily): string {
+  return `${family.name} (${family.charsPerToken} chars/token)`;
+}
+
+/** One text's tokens by a family's approximation: ASCII at its ratio, one token per other code point. */
+export function countApprox(text: string, charsPerToken: number): number {
+  const c = charClasses(text);
+  return Math.ceil(c.ascii / charsPerToken + c.otherPoints);
+}
+
+/** The stand-in count for an OpenAI-family text while its tokenizer is not loaded (see CONSERVATIVE_ASCII_CHARS_PER_TOKEN). */
+export function countConservative(text: string): number {
+  const c = charClasses(text);
+  return Math.ceil(c.ascii / CONSERVATIVE_ASCII_CHARS_PER_TOKEN + c.otherUnits);
+}
+
+/** Chat-format overhead of a request with `n` messages (per-message wrapping and reply priming). */
+export function promptOverhead(n: number): number {
+  return n * (TOKENS_PER_MESSAGE + TOKENS_PER_ROLE) + REPLY_PRIMING;
+}
+
+/** Prompt tokens of a model family without a tokenizer in JS: a calibrated approximation, named in the answer. */
+export function approximatePromptTokens(messages: readonly ChatMessage[], model: string): PromptEstimate {
+  const family = approxFamilyFor(model);
+  let tokens = promptOverhead(messages.length);
+  for (const m of messages) tokens += countApprox(m.content, family.charsPerToken);
+  return { tokens, tokenizer: approxTokenizerName(family) };
 }
 
 /**
- * Loads the OpenAI tokenizer ahead of the first turn. Building its rank table blocks the event
- * loop for a few hundred milliseconds; paying that shortly after start keeps the first chat fast.
+ * Prompt tokens of a chat request, counted in this thread: a real tokenizer for OpenAI model
+ * families (built on first use, which blocks for up to a second) and a calibrated approximation
+ * otherwise. The app uses TokenCounter (token-counter.ts), which counts the same way in a worker.
  */
-export function prewarmTokenizers(): void {
-  encoder('o200k_base');
+export function estimatePromptTokens(messages: readonly ChatMessage[], provider: ProviderId, model: string): PromptEstimate {
+  const enc = encodingFor(provider, model);
+  if (!enc) return approximatePromptTokens(messages, model);
+  const e = encoder(enc);
+  let tokens = promptOverhead(messages.length);
+  let sampled = false;
+  for (const m of messages) {
+    const r = countFromHead(m.content, encodedLength(e, exactHead(m.content)));
+    tokens += r.tokens;
+    sampled ||= r.sampled;
+  }
+  return { tokens, tokenizer: sampled ? `${enc} (long text sampled)` : enc };
 }

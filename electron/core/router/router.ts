@@ -249,7 +249,7 @@ export class ChatRouter {
       if ('model' in req.target) model = req.target.model;
     }
     const info = provider && model ? this.deps.models.find(provider, model) : null;
-    const est = this.deps.admission.estimatePromptTokens(req.messages, provider ?? 'openai', model ?? providerSpec('openai').defaultModel);
+    const est = await this.deps.admission.estimatePromptTokens(req.messages, provider ?? 'openai', model ?? providerSpec('openai').defaultModel);
     const maxOut = req.params?.maxTokens ?? defaultOutputAllowance(info);
     const pricing = info?.pricing ?? null;
     return {
@@ -414,7 +414,8 @@ export class ChatRouter {
     const pricing = info?.pricing ?? null;
     const maxTokens = this.maxTokensFor(req.params, info, entry.chainIndex === 0);
     const temperature = req.params?.temperature === undefined ? undefined : Math.min(req.params.temperature, maxTemperature(wireOf(provider)));
-    const promptTokens = this.promptTokens(state, provider, model);
+    // Awaited before admit(): the count may come from the tokenizer worker; check-and-reserve stays synchronous.
+    const promptTokens = await this.promptTokens(state, provider, model);
 
     let reservation: Reservation;
     try {
@@ -538,8 +539,8 @@ export class ChatRouter {
     // provider may have billed (it accepted the request, or we stopped it), else nothing.
     const cancelled = !ok && (failure!.code === 'CANCELLED' || failure!.code === 'SESSION_ENDED');
     let metered: Usage;
-    if (ok) metered = usage ?? this.estimatedUsage(promptTokens, text, provider, model, null);
-    else if (opened || cancelled || text.length > 0) metered = this.estimatedUsage(promptTokens, text, provider, model, usage);
+    if (ok) metered = usage ?? (await this.estimatedUsage(promptTokens, text, provider, model, null));
+    else if (opened || cancelled || text.length > 0) metered = await this.estimatedUsage(promptTokens, text, provider, model, usage);
     else metered = usage ?? ZERO_USAGE;
     const status = ok ? 'ok' : cancelled ? 'cancelled' : text.length > 0 ? 'interrupted' : 'error';
 
@@ -612,28 +613,30 @@ export class ChatRouter {
     return !primary && limit !== null ? Math.min(wanted, limit) : wanted;
   }
 
-  private promptTokens(state: TurnState, provider: ProviderId, model: string): number {
+  private async promptTokens(state: TurnState, provider: ProviderId, model: string): Promise<number> {
     const k = `${provider}\u0000${model}`;
     let n = state.promptCache.get(k);
     if (n === undefined) {
-      n = this.deps.admission.estimatePromptTokens(state.req.messages, provider, model).tokens;
+      n = (await this.deps.admission.estimatePromptTokens(state.req.messages, provider, model)).tokens;
       state.promptCache.set(k, n);
     }
     return n;
   }
 
-  private estimatedUsage(promptTokens: number, text: string, provider: ProviderId, model: string, reported: Usage | null): Usage {
-    const out = this.outputTokens(text, provider, model);
+  private async estimatedUsage(promptTokens: number, text: string, provider: ProviderId, model: string, reported: Usage | null): Promise<Usage> {
+    const out = await this.outputTokens(text, provider, model);
     if (reported) return { ...reported, outputTokens: Math.max(reported.outputTokens, out), estimated: true };
     return { ...ZERO_USAGE, inputTokens: promptTokens, outputTokens: out, estimated: true };
   }
 
-  private outputTokens(text: string, provider: ProviderId, model: string): number {
+  private async outputTokens(text: string, provider: ProviderId, model: string): Promise<number> {
     if (text.length === 0) return 0;
     try {
-      const withText = this.deps.admission.estimatePromptTokens([{ role: 'assistant', content: text }], provider, model).tokens;
-      const empty = this.deps.admission.estimatePromptTokens([{ role: 'assistant', content: '' }], provider, model).tokens;
-      return Math.max(1, withText - empty);
+      const [withText, empty] = await Promise.all([
+        this.deps.admission.estimatePromptTokens([{ role: 'assistant', content: text }], provider, model),
+        this.deps.admission.estimatePromptTokens([{ role: 'assistant', content: '' }], provider, model),
+      ]);
+      return Math.max(1, withText.tokens - empty.tokens);
     } catch {
       return Math.max(1, Math.ceil(text.length / 4));
     }

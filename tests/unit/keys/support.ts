@@ -21,6 +21,7 @@ export class ScriptedTester implements KeyTester {
 
 export interface Harness {
   area: KeysArea;
+  bus: EventBus;
   tester: ScriptedTester;
   events: AnyEvent[];
   lines: string[];
@@ -73,7 +74,7 @@ export async function harness(o: HarnessOptions): Promise<Harness> {
     }
     throw new Error(`${method} did not fail`);
   };
-  return { area, tester, events, lines, clock, call, fail };
+  return { area, bus, tester, events, lines, clock, call, fail };
 }
 
 export const invalidKey = (): KeyTestResult => ({ ok: false, latencyMs: 4, code: 'KEY_INVALID', hint: 'The key is wrong, revoked or for another provider.', message: 'OpenAI rejected the API key (HTTP 401).' });

@@ -8,7 +8,7 @@ const catalog = new CatalogService({ dataDir: dir, logger: silentLogger });
 const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () => {}, catalog, machineZone: () => 'UTC' });
 const model = catalog.find('openai', 'gpt-4o-mini')!;
 const messages = [{ role: 'user' as const, content: 'Tell me a long story about a lighthouse keeper.' }];
-const estimate = metering.admission.estimatePromptTokens(messages, 'openai', 'gpt-4o-mini');
+const estimate = await metering.admission.estimatePromptTokens(messages, 'openai', 'gpt-4o-mini');
 const reservation = metering.admission.admit({
   sessionId: 'crash-session',
   agent: 'writer',

@@ -65,7 +65,7 @@ export class FakeAdmission implements CallAdmission {
     };
   }
 
-  estimatePromptTokens(messages: ChatMessage[]): { tokens: number; tokenizer: string } {
+  async estimatePromptTokens(messages: ChatMessage[]): Promise<{ tokens: number; tokenizer: string }> {
     const chars = messages.reduce((n, m) => n + m.content.length + 4, 0);
     return { tokens: Math.ceil(chars / 4), tokenizer: 'chars/4' };
   }

@@ -1,4 +1,5 @@
-import type { ProviderId } from '../../../../shared/contract/index.js';
+import { createHash } from 'node:crypto';
+import type { AnyEvent, ProviderId } from '../../../../shared/contract/index.js';
 import { providerSpec } from '../../../../shared/providers/registry.js';
 import type { ResolvedKey } from '../../ports.js';
 import { createAnthropicClient, createGeminiClient, createOpenAIClient, wireOf } from '../clients.js';
@@ -73,15 +74,41 @@ export function buildAdapter(key: ResolvedKey, options: AdapterFactoryOptions = 
   }
 }
 
-/** An AdapterFactory that reuses SDK clients per key, so a turn does not rebuild one each time. */
-export function cachedAdapterFactory(options: AdapterFactoryOptions = {}): AdapterFactory {
+/** An AdapterFactory that drops what it keeps for a key (or for every key) when the key changes. */
+export interface CachedAdapterFactory extends AdapterFactory {
+  /** Forgets the client of `keyId`, or every client when no id is given (vault unlocked, reset, ...). */
+  forget(keyId?: string): void;
+  /** Whether a client for the key is kept now. */
+  holds(keyId: string): boolean;
+}
+
+/**
+ * Drops a key's cached client (and so its secret) as soon as the key changes or is deleted:
+ * keys.changed names the key; one without a key id, or vault.changed, drops them all.
+ * Returns the unsubscribe function.
+ */
+export function forgetOnKeyChange(subscribe: (listener: (event: AnyEvent) => void) => () => void, adapters: CachedAdapterFactory): () => void {
+  return subscribe((e) => {
+    if (e.name === 'keys.changed') adapters.forget(e.payload.keyId);
+    else if (e.name === 'vault.changed') adapters.forget();
+  });
+}
+
+/**
+ * An AdapterFactory that reuses SDK clients per key, so a turn does not rebuild one each time. A
+ * client is looked up by the key's version (or a digest of its secret when it has none), base URL
+ * and options, so a hit never reads the secret: a stored key is decrypted only to build its client,
+ * and the plaintext then lives only inside that client. Rotation changes the version (a stale client
+ * is never used); forget() drops a deleted or changed key's client at once.
+ */
+export function cachedAdapterFactory(options: AdapterFactoryOptions = {}): CachedAdapterFactory {
   const max = options.cacheSize ?? 64;
   const cache = new Map<string, { fingerprint: string; adapter: ProviderAdapter }>();
-  return (key) => {
-    const fingerprint = `${key.provider}\u0000${key.secret}\u0000${key.baseUrl ?? ''}\u0000${JSON.stringify(key.options)}`;
+  const factory = (key: ResolvedKey): ProviderAdapter => {
+    const fingerprint = fingerprintOf(key);
     const hit = cache.get(key.id);
     if (hit && hit.fingerprint === fingerprint) return hit.adapter;
-    const adapter = buildAdapter(key, options);
+    const adapter = buildAdapter(withSecretRead(key), options);
     cache.delete(key.id);
     cache.set(key.id, { fingerprint, adapter });
     if (cache.size > max) {
@@ -90,4 +117,21 @@ export function cachedAdapterFactory(options: AdapterFactoryOptions = {}): Adapt
     }
     return adapter;
   };
+  return Object.assign(factory, {
+    forget(keyId?: string): void {
+      if (keyId === undefined) cache.clear();
+      else cache.delete(keyId);
+    },
+    holds: (keyId: string): boolean => cache.has(keyId),
+  });
+}
+
+function fingerprintOf(key: ResolvedKey): string {
+  const secret = key.version !== undefined ? `v:${key.version}` : `s:${createHash('sha256').update(key.secret).digest('base64')}`;
+  return `${key.provider}\u0000${secret}\u0000${key.baseUrl ?? ''}\u0000${JSON.stringify(key.options)}`;
+}
+
+/** A copy with the secret read once (a stored key's `secret` decrypts on every read). */
+function withSecretRead(key: ResolvedKey): ResolvedKey {
+  return { id: key.id, provider: key.provider, label: key.label, secret: key.secret, baseUrl: key.baseUrl, options: key.options, source: key.source };
 }

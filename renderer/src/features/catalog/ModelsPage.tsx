@@ -14,6 +14,8 @@ import { ErrorNotice } from '../../ui/ErrorNotice.js';
 import { formatPricePerMillion } from '../usage/money.js';
 import { CAPABILITY_LABELS, EMPTY_FILTERS, formatTokenLimit, isFiltered, parsePrice, toListRequest, type CatalogFilters } from './catalog-filters.js';
 import { PriceDialog } from './PriceDialog.js';
+import { formatListTime, summarizeRefresh, type RefreshSummary } from './refresh-summary.js';
+import { RefreshResults } from './RefreshResults.js';
 
 type Editing = { model: ModelInfo | null } | null;
 
@@ -27,10 +29,27 @@ export function ModelsPage() {
   const models = useBridgeQuery('models.list', request);
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<ModelInfo | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
+  const [refreshed, setRefreshed] = useState<RefreshSummary | null>(null);
   const id = useId();
   const priceCap = parsePrice(filters.maxInputPrice);
   const set = (patch: Partial<CatalogFilters>) => setFilters((f) => ({ ...f, ...patch }));
   const list = models.data?.models;
+  const listings = models.data?.providerListings ?? [];
+  const lastListed = listings.reduce<string | null>((latest, l) => (latest === null || l.fetchedAt > latest ? l.fetchedAt : latest), null);
+
+  const refresh = async () => {
+    setRefreshing(true);
+    try {
+      const answer = await bridge.call('models.refresh', {});
+      setRefreshed(summarizeRefresh(answer.providers));
+      models.reload();
+    } catch (err) {
+      toast.error('Could not refresh from providers', describeError(err).message);
+    } finally {
+      setRefreshing(false);
+    }
+  };
 
   return (
     <div className="page models-page">
@@ -44,12 +63,30 @@ export function ModelsPage() {
                 Bundled prices from models.dev, checked <time dateTime={models.data.checkedAt}>{models.data.checkedAt}</time>.
               </>
             ) : null}
+            {lastListed ? (
+              <>
+                {' '}
+                Providers’ model lists fetched <time dateTime={lastListed}>{formatListTime(lastListed)}</time>.
+              </>
+            ) : null}
           </p>
         </div>
-        <Button icon="plus" onClick={() => setEditing({ model: null })}>
-          Set a custom price
-        </Button>
+        <div style={{ display: 'flex', gap: 8, flex: 'none' }}>
+          <Button
+            icon="refresh"
+            busy={refreshing}
+            onClick={() => void refresh()}
+            title="Ask each provider you have a key for which models it offers (OpenRouter also publishes prices). Nothing is generated and nothing is billed."
+          >
+            {refreshing ? 'Refreshing…' : 'Refresh from providers'}
+          </Button>
+          <Button icon="plus" onClick={() => setEditing({ model: null })}>
+            Set a custom price
+          </Button>
+        </div>
       </header>
+
+      {refreshed ? <RefreshResults summary={refreshed} onDismiss={() => setRefreshed(null)} /> : null}
 
       <section className="card catalog-filters" aria-label="Filter models">
         <div className="filter-grid">
@@ -222,6 +259,8 @@ export function ModelsPage() {
 function ModelRow({ model: m, onEdit, onRemove }: { model: ModelInfo; onEdit(): void; onRemove(): void }) {
   const p = m.pricing;
   const userPrice = m.priceSource === 'user';
+  const listed = m.listedAt !== undefined;
+  const unknown = p === null ? 'unknown' : undefined;
   const tiers = m.pricingTiers ?? [];
   const tierNote = tiers.map((t) => `Above ${formatTokenLimit(t.aboveInputTokens)} prompt tokens: ${formatPricePerMillion(t.pricing.input)} input, ${formatPricePerMillion(t.pricing.output)} output`).join('. ');
   return (
@@ -239,17 +278,22 @@ function ModelRow({ model: m, onEdit, onRemove }: { model: ModelInfo; onEdit(): 
             </Badge>
           ) : null}
           {userPrice ? <Badge tone="neutral">Your price</Badge> : null}
+          {listed ? (
+            <Badge tone="info" title={m.note}>
+              Listed by provider
+            </Badge>
+          ) : null}
         </span>
       </td>
       <td className="num" title={tierNote || undefined}>
-        {formatPricePerMillion(p?.input)}
+        {unknown ?? formatPricePerMillion(p?.input)}
         {tiers.length > 0 ? (
           <span className="cell-sub tiered" title={tierNote}>
             tiered
           </span>
         ) : null}
       </td>
-      <td className="num">{formatPricePerMillion(p?.output)}</td>
+      <td className="num">{unknown ?? formatPricePerMillion(p?.output)}</td>
       <td className="num">{formatPricePerMillion(p?.cacheRead)}</td>
       <td className="num">{formatPricePerMillion(p?.cacheWrite)}</td>
       <td className="num">
@@ -267,7 +311,17 @@ function ModelRow({ model: m, onEdit, onRemove }: { model: ModelInfo; onEdit(): 
       </td>
       <td className="nowrap checked-cell">
         {m.pricesCheckedAt ? <time dateTime={m.pricesCheckedAt}>{m.pricesCheckedAt}</time> : <span className="muted">price unknown</span>}
-        <span className="cell-sub">{m.priceSource === 'user' ? 'set by you' : m.priceSource === 'provider' ? 'from the provider' : m.priceSource === 'catalog' ? 'models.dev' : ''}</span>
+        <span className="cell-sub">
+          {m.priceSource === 'user'
+            ? 'set by you'
+            : m.priceSource === 'provider'
+              ? p
+                ? 'from the provider'
+                : 'listed by provider'
+              : m.priceSource === 'catalog'
+                ? 'models.dev'
+                : ''}
+        </span>
       </td>
       <td className="row-actions">
         <IconButton icon="pencil" label={`Set price of ${m.name}`} onClick={onEdit} />

@@ -121,7 +121,14 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
       className="key-dialog"
       status={
         <>
-          <TestResultView state={test} idleText="“Test connection” makes one cheap call to the provider. Saving tests the key too." />
+          <TestResultView
+            state={test}
+            idleText={
+              provider === 'azure'
+                ? '“Test connection” asks your deployment for a one-token answer (costs a fraction of a cent). Saving tests the key too.'
+                : '“Test connection” makes one cheap call to the provider. Saving tests the key too.'
+            }
+          />
           {offlineFailure(test) || skipTest ? (
             <label className="checkbox">
               <input type="checkbox" checked={skipTest} onChange={(e) => setSkipTest(e.currentTarget.checked)} />

@@ -81,7 +81,11 @@ export function ProviderOptionFields({
   problems: Partial<Record<keyof OptionFields, string>>;
 }) {
   const deployment = spec.fields.includes('deployment') ? (
-    <Field label="Deployment" help="Its name in Azure AI Foundry." error={problems.deployment ?? null}>
+    <Field
+      label="Deployment"
+      help="Its name in Azure AI Foundry. Testing the key sends this deployment one chat request of at most 1 token (a fraction of a cent), so a wrong name shows now rather than at your first chat."
+      error={problems.deployment ?? null}
+    >
       {(props) => (
         <input
           {...props}
