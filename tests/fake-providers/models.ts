@@ -176,6 +176,21 @@ export function openrouterModelList(): Record<string, unknown> {
   return { data: OPENROUTER_MODELS.map(openrouterModel) };
 }
 
+/** OpenRouter's GET /api/v1/key answer for a working key (no credit limit set). */
+export function openrouterKeyInfo(): Record<string, unknown> {
+  return {
+    data: {
+      label: 'sk-or-v1-fak...',
+      limit: null,
+      limit_remaining: null,
+      usage: 0,
+      is_free_tier: false,
+      is_provisioning_key: false,
+      rate_limit: { requests: -1, interval: '10s' },
+    },
+  };
+}
+
 /**
  * Azure deployments the fake does not have: any name containing "missing" (case-insensitive). Every
  * other name is accepted, so tests can name deployments freely.

@@ -171,6 +171,8 @@ class FakeProviderServer {
     const p = ex.path;
     // OpenRouter's model list is public: it answers without a key (a key ending -invalid is still refused).
     if (p === `${OPENROUTER}/models`) return { flavor: 'openai', body: () => json(models.openrouterModelList()), public: true, error: (e) => openrouterError(e, ++this.seq) };
+    // Key info (GET /api/v1/key): the one cheap OpenRouter call that proves a key, since /models is public.
+    if (p === `${OPENROUTER}/key`) return { flavor: 'openai', body: () => json(models.openrouterKeyInfo()), error: (e) => openrouterError(e, ++this.seq) };
     if (p === '/openai/v1/models') return { flavor: 'openai', body: () => json(models.openaiModelList()) };
     if (p.startsWith('/openai/v1/models/')) return { flavor: 'openai', body: () => json(models.openaiModel(p.slice('/openai/v1/models/'.length))) };
     if (p === '/anthropic/v1/models') return { flavor: 'anthropic', body: () => json(models.anthropicModelList()) };

@@ -8,7 +8,8 @@ export const KEY_TEST_TIMEOUT_MS = 15_000;
 
 export interface KeyTester {
   /**
-   * A real, cheap provider call: list models, or for an Azure key with a deployment, a one-token chat
+   * A real, cheap provider call: list models (OpenRouter: its key-info endpoint, because its model
+   * list is public), or for an Azure key with a deployment, a one-token chat
    * completion against that deployment (a fraction of a cent) so a wrong deployment name shows here,
    * not at the first chat. Never throws; failures come back as {ok: false, code, hint}.
    */
@@ -51,6 +52,11 @@ export function createKeyTester(options: KeyTesterOptions = {}): KeyTester {
           await askDeployment(key, deployment, probe);
           return { ok: true, latencyMs: elapsed(), message: `The deployment “${deployment}” answered.` };
         }
+        if (key.provider === 'openrouter') {
+          await askOpenRouterKeyInfo(key, probe);
+          const ids = await listModelIds(key, probe).catch(() => null);
+          return { ok: true, latencyMs: elapsed(), ...(ids ? { modelCount: ids.length } : {}) };
+        }
         const ids = await listModelIds(key, probe);
         return { ok: true, latencyMs: elapsed(), modelCount: ids.length };
       } catch (err) {
@@ -68,6 +74,15 @@ export function createKeyTester(options: KeyTesterOptions = {}): KeyTester {
       }
     },
   };
+}
+
+/**
+ * OpenRouter's model list is public, so listing models proves nothing about a key. Its key-info
+ * endpoint (GET /key) is free and answers 401 for a key it does not know.
+ */
+async function askOpenRouterKeyInfo(key: ClientKey, opts: ProbeOptions): Promise<void> {
+  const client = createOpenAIClient(key, { timeoutMs: opts.timeoutMs, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  await client.get('/key', { signal: opts.signal });
 }
 
 /**
