@@ -27,6 +27,8 @@ export const KeyTestResult = z.object({
   message: z.string().optional(),
   /** Models the provider reported, when the test listed them. */
   modelCount: z.number().int().nonnegative().optional(),
+  /** The request field a failure points at (e.g. "options.deployment"), for the form. */
+  field: z.string().optional(),
 });
 export type KeyTestResult = z.infer<typeof KeyTestResult>;
 

@@ -529,7 +529,7 @@ function refusal(test: KeyTestResult, providerName: string, kept?: string): AppE
   const what = test.message ?? `${providerName} did not accept the key.`;
   const offline = code === 'NETWORK' || code === 'TIMEOUT' || code === 'PROVIDER_UNAVAILABLE' ? ' To save it anyway, save without testing.' : '';
   const message = `Not saved: ${what} ${test.hint ?? ''}${offline}${kept ? ` ${kept}` : ''}`.replace(/\s+/g, ' ').trim();
-  return new AppError(code, message, { test, ...(code === 'VALIDATION' ? { field: 'baseUrl' } : {}) });
+  return new AppError(code, message, { test, ...(code === 'VALIDATION' ? { field: test.field ?? 'baseUrl' } : {}) });
 }
 
 function isKnownCode(code: string | undefined): code is 'NETWORK' | 'TIMEOUT' | 'PROVIDER_UNAVAILABLE' | 'PROVIDER_ERROR' | 'VALIDATION' {

@@ -67,8 +67,9 @@ export function createKeyTester(options: KeyTesterOptions = {}): KeyTester {
           baseUrl,
           secrets: key.secret ? [key.secret] : [],
         });
-        const hint = deployment !== '' && isDeploymentNotFound(err) ? deploymentHint(deployment, baseUrl) : info.hint;
-        return { ok: false, latencyMs: elapsed(), code: info.code, hint, message: info.message };
+        const missingDeployment = deployment !== '' && isDeploymentNotFound(err);
+        const hint = missingDeployment ? deploymentHint(deployment, baseUrl) : info.hint;
+        return { ok: false, latencyMs: elapsed(), code: info.code, hint, message: info.message, ...(missingDeployment ? { field: 'options.deployment' } : {}) };
       } finally {
         clearTimeout(timer);
       }

@@ -114,6 +114,8 @@ describe('adding an Azure key through the core', () => {
     expect(err.code).toBe('VALIDATION');
     expect(err.message).toMatch(/Wrong endpoint or deployment: .* no deployment named “prod-missing”/);
     expect((err.details?.test as { code?: string }).code).toBe('NOT_FOUND');
+    // The form can point at the deployment field rather than the endpoint.
+    expect(err.details?.field).toBe('options.deployment');
     expect((await call<{ keys: KeyInfo[] }>('keys.list', {})).keys.filter((k) => k.provider === 'azure')).toEqual([]);
 
     const draft = await call<{ ok: boolean; code?: string; hint?: string }>('keys.testDraft', { provider: 'azure', secret: AZURE_KEY, baseUrl: fake.baseUrls.azure, options: { deployment: 'prod-missing' } });
