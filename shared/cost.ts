@@ -7,6 +7,12 @@ import type { Pricing, Usage } from './contract/common.js';
  * an unknown cost is never reported as 0.
  */
 export function costUsd(usage: Usage, pricing: Pricing | null): number | null {
+  const micro = microUsd(usage, pricing);
+  return micro === null ? null : micro / 1e6;
+}
+
+/** Σ tokens × price-per-million (so micro-USD), or null when a used kind of token has no price. */
+function microUsd(usage: Usage, pricing: Pricing | null): number | null {
   if (!pricing) return null;
   const parts: Array<[number, number | null]> = [
     [usage.inputTokens, pricing.input],
@@ -20,7 +26,7 @@ export function costUsd(usage: Usage, pricing: Pricing | null): number | null {
     if (price === null) return null;
     micro += tokens * price;
   }
-  return micro / 1e6;
+  return micro;
 }
 
 /** Worst-case cost reserved before a call: every prompt token at the full input price plus every allowed output token. */
@@ -40,20 +46,8 @@ export const NANO_PER_USD = 1e9;
 
 /** Integer nano-USD of a call, or null when its cost is unknown (same rules as costUsd). */
 export function costNanoUsd(usage: Usage, pricing: Pricing | null): number | null {
-  if (!pricing) return null;
-  const parts: Array<[number, number | null]> = [
-    [usage.inputTokens, pricing.input],
-    [usage.cacheReadTokens, pricing.cacheRead],
-    [usage.cacheWriteTokens, pricing.cacheWrite],
-    [usage.outputTokens, pricing.output],
-  ];
-  let microUsd = 0;
-  for (const [tokens, price] of parts) {
-    if (tokens === 0) continue;
-    if (price === null) return null;
-    microUsd += tokens * price;
-  }
-  return Math.round(microUsd * 1000);
+  const micro = microUsd(usage, pricing);
+  return micro === null ? null : Math.round(micro * 1000);
 }
 
 /** Worst-case reservation in nano-USD: every prompt token at the input price plus every allowed output token. */
