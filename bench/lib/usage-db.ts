@@ -35,10 +35,11 @@ export interface UsageDb {
   /** ms to build it in this process, null when another bench of this run built it. */
   buildMs: number | null;
   /** How the build time split up. */
-  phases: { callsMs: number; quarterRollupMs: number; dayRollupMs: number };
+  /** calls: the INSERT; migrations: the backfills of migrations 2 and 3 (rollup_q, rollup_session_day); localDays: rollup_day and rollup_agent_day in the limits zone. */
+  phases: { callsMs: number; migrationsMs: number; localDaysMs: number };
   fileMb: number;
   /** Rows in the rollups, for reading the query plans. */
-  rollupRows: { quarter: number; day: number };
+  rollupRows: { quarter: number; day: number; agentDay: number; sessionDay: number };
 }
 
 // mulberry32: a seeded PRNG so every run draws the same calls.
@@ -195,10 +196,11 @@ function templateRow(rand: () => number, picks: ReturnType<typeof models>, keys:
  *     1,000,000 rows in SQL, each with its own time (ascending with seq, as admission writes them),
  *     UUIDv7-shaped id and session. Binding 32 parameters per row through libsql costs ~13 µs; this
  *     costs ~6 µs a row, nearly all of it SQLite's own insert and index work.
- *  2. migrate() to the newest schema: migration 2 fills rollup_q from the calls with the same sums
- *     Ledger.settle adds per call (a ledger upgraded with its history).
- *  3. Ledger.open + LimitsStore.set({timeZone}): the ledger builds rollup_day from rollup_q in the
- *     limits zone, as it does whenever that zone changes.
+ *  2. migrate() to the newest schema: migrations 2 and 3 fill rollup_q and rollup_session_day
+ *     from the calls with the same sums the ledger's triggers add per settled call (a ledger upgraded
+ *     with its history). The calls are inserted before migration 3 adds those triggers.
+ *  3. Ledger.open + LimitsStore.set({timeZone}): the ledger builds rollup_day and rollup_agent_day
+ *     from rollup_q in the limits zone, as it does whenever that zone changes.
  */
 function build(dataDir: string): Omit<UsageDb, 'dataDir' | 'buildMs'> {
   const path = join(dataDir, 'usage.db');
@@ -243,12 +245,17 @@ function build(dataDir: string): Omit<UsageDb, 'dataDir' | 'buildMs'> {
       new LimitsStore(ledger, silentLogger).set({ timeZone: LIMITS_ZONE });
       const t3 = performance.now();
       const count = (table: string) => (ledger.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-      const rollupRows = { quarter: count('rollup_q'), day: count('rollup_day') };
+      const rollupRows = {
+        quarter: count('rollup_q'),
+        day: count('rollup_day'),
+        agentDay: count('rollup_agent_day'),
+        sessionDay: count('rollup_session_day'),
+      };
       ledger.close();
       return {
         rows: USAGE_ROWS,
         keyLabels: labels,
-        phases: { callsMs: t1 - t0, quarterRollupMs: t2 - t1, dayRollupMs: t3 - t2 },
+        phases: { callsMs: t1 - t0, migrationsMs: t2 - t1, localDaysMs: t3 - t2 },
         fileMb: statSync(path).size / 1e6,
         rollupRows,
       };
@@ -306,9 +313,12 @@ export function usageDbRow(bench: string, db: UsageDb): BenchRow {
     case: `fixture: usage.db, ${db.rows.toLocaleString('en-US')} calls over ${USAGE_DAYS} days`,
     values: {
       'build s': db.buildMs === null ? 'reused' : db.buildMs / 1000,
-      'build steps s': db.buildMs === null ? '' : `calls ${sec(db.phases.callsMs)}, rollup_q ${sec(db.phases.quarterRollupMs)}, rollup_day ${sec(db.phases.dayRollupMs)}`,
+      'build steps s':
+        db.buildMs === null ? '' : `calls ${sec(db.phases.callsMs)}, migrations (q, session) ${sec(db.phases.migrationsMs)}, local days (day, agent) ${sec(db.phases.localDaysMs)}`,
       'file MB': db.fileMb,
-      rollups: `q ${db.rollupRows.quarter.toLocaleString('en-US')}, day ${db.rollupRows.day.toLocaleString('en-US')}`,
+      rollups: Object.entries(db.rollupRows)
+        .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
+        .join(', '),
     },
   };
 }

@@ -161,9 +161,11 @@ export class MeteringAdmission implements CallAdmission {
     const nano = worstCaseNanoUsd(promptTokens, maxOutputTokens, pricing);
     const tokens = promptTokens + maxOutputTokens;
     const agent = request.agent && request.agent.trim() !== '' ? request.agent : null;
+    // The rollups keep "no key" as '': an empty key id is no key, as everywhere else.
+    const keyId = request.keyId === '' ? null : request.keyId;
 
     // ---- check (synchronous from here to the insert) ----
-    const checks = this.checksFor(limits, win, request.provider, request.keyId, request.sessionId);
+    const checks = this.checksFor(limits, win, request.provider, keyId, request.sessionId);
     for (const c of checks) {
       if (c.unit === 'usd' && nano === null) this.refuseUnknownPrice(c, request, win);
       const need = c.unit === 'tokens' ? tokens : nano!;
@@ -179,7 +181,7 @@ export class MeteringAdmission implements CallAdmission {
         agent,
         provider: request.provider,
         model: request.model,
-        keyId: request.keyId,
+        keyId,
         source: request.source,
         promptEstimate: promptTokens,
         maxOutputTokens,
@@ -197,9 +199,9 @@ export class MeteringAdmission implements CallAdmission {
     }
     // ---- end of the synchronous step ----
 
-    const call: OpenCall = { id, time: now, provider: request.provider, keyId: request.keyId, sessionId: request.sessionId, tokens, nano: nano ?? 0 };
+    const call: OpenCall = { id, time: now, provider: request.provider, keyId, sessionId: request.sessionId, tokens, nano: nano ?? 0 };
     this.open.set(id, call);
-    this.notify(this.checksFor(limits, win, request.provider, request.keyId, request.sessionId), win);
+    this.notify(this.checksFor(limits, win, request.provider, keyId, request.sessionId), win);
 
     let settled: UsageRecord | null = null;
     return {

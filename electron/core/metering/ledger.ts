@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
 import { costNanoUsd, nanoToUsd, pricingForPrompt, promptTokensOf, type PricingTier } from '../../../shared/cost.js';
+import type Database from 'libsql';
 import { openDb, type Db } from './db.js';
 import { migrate, type Migration } from './migrations.js';
 import { isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
@@ -109,6 +110,59 @@ function rawRows(stmt: { all(...args: unknown[]): unknown[] }, ...args: unknown[
   return (stmt.all(...args) as unknown[][]).map(fromRaw);
 }
 
+/**
+ * What a CSV export reads per row: the columns of a UsageRecord as one JSON array built by SQLite,
+ * which JSON.parse turns into values at about half of libsql's per-column cost. The REAL prices
+ * stay separate columns: SQLite's JSON prints doubles with 15 significant digits, which does not
+ * always give back the same double.
+ */
+const EXPORT_JSON = [
+  'seq', 'id', 'time', 'session_id', 'agent', 'provider', 'model', 'key_id', 'source', 'status', 'error_code',
+  'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
+  'cost_nusd', 'priced', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt', 'fallback_of', 'settled_at',
+] as const satisfies ReadonlyArray<keyof CallRow>;
+const SELECT_EXPORT = `SELECT json_array(${EXPORT_JSON.join(', ')}), price_input, price_output, price_cache_read, price_cache_write FROM calls`;
+
+type ExportJson = [
+  seq: number, id: string, time: number, session: string, agent: string | null, provider: ProviderId, model: string,
+  keyId: string | null, source: KeySource, status: CallStatus, errorCode: string | null,
+  input: number, cacheRead: number, cacheWrite: number, output: number, reasoning: number, estimated: number,
+  costNano: number | null, priced: number, reservedTokens: number, reservedNano: number | null,
+  latency: number | null, ttft: number | null, attempt: number, fallbackOf: string | null, settledAt: number | null,
+];
+
+/** toRecord of an export row, without the CallRow in between (the same record: tests compare them). */
+function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
+  return {
+    id: v[1],
+    time: v[2],
+    sessionId: v[3],
+    agent: v[4],
+    provider: v[5],
+    model: v[6],
+    keyId: v[7],
+    source: v[8],
+    status: v[9],
+    errorCode: v[10],
+    usage: { inputTokens: v[11], cacheReadTokens: v[12], cacheWriteTokens: v[13], outputTokens: v[14], reasoningTokens: v[15], estimated: v[16] === 1 },
+    costUsd: v[17] === null ? null : nanoToUsd(v[17]),
+    pricing: v[18] ? { input: row[1] as number | null, output: row[2] as number | null, cacheRead: row[3] as number | null, cacheWrite: row[4] as number | null } : null,
+    latencyMs: v[21],
+    ttftMs: v[22],
+    attempt: v[23],
+    fallbackOf: v[24],
+    reservedUsd: v[20] === null ? null : nanoToUsd(v[20]),
+    reservedTokens: v[19],
+    settledAt: v[25],
+  };
+}
+
+export interface ExportPage {
+  records: UsageRecord[];
+  /** Where the next page starts (the last row's position), null when the page is empty. */
+  last: { time: number; seq: number } | null;
+}
+
 export interface RecordsFilter {
   from?: number;
   to?: number;
@@ -117,9 +171,13 @@ export interface RecordsFilter {
 }
 
 const SUM_COLUMNS = 'calls, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_nusd, unknown_cost_calls, cap_nusd, estimated_calls';
-const SUM_UPDATE = SUM_COLUMNS.split(', ')
-  .map((c) => `${c} = ${c} + excluded.${c}`)
-  .join(', ');
+/** The narrow rollups (one dimension, no status) count errors instead. */
+const NARROW_COLUMNS = `${SUM_COLUMNS}, error_calls`;
+const SUMS_OF = (columns: string) =>
+  columns
+    .split(', ')
+    .map((c) => `SUM(${c})`)
+    .join(', ');
 
 export interface LedgerOptions {
   /** The SQLite file (usually <dataDir>/usage.db). */
@@ -141,8 +199,12 @@ export class Ledger {
   private readonly stmts;
   /** Reservations this process wrote and has not settled: settling needs no read back. */
   private readonly pending = new Map<string, PendingReservation>();
+  /** The export's page queries by filter shape (an export reads a thousand pages of one shape). */
+  private readonly exportStmts = new Map<string, Database.Statement>();
   /** BEGIN IMMEDIATE / COMMIT / ROLLBACK as prepared statements: libsql's transaction() runs exec(), which parses the SQL every time. */
   private readonly tx;
+  /** The span rollup_zone holds offsets for (the triggers' local days). */
+  private zoneCover = { lo: 0, hi: 0 };
 
   private constructor(db: Db, timeZone: string) {
     this.db = db;
@@ -157,12 +219,6 @@ export class Ledger {
           output_tokens = ?, reasoning_tokens = ?, estimated = ?, cost_nusd = ?, priced = ?, price_input = ?, price_output = ?,
           price_cache_read = ?, price_cache_write = ?, latency_ms = ?, ttft_ms = ?, settled_at = ?
         WHERE seq = ? AND status = 'reserved'`),
-      upsertQ: db.prepare(`INSERT INTO rollup_q (bucket, provider, model, key_id, agent, source, status, ${SUM_COLUMNS})
-        VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (bucket, provider, model, key_id, agent, source, status) DO UPDATE SET ${SUM_UPDATE}`),
-      upsertDay: db.prepare(`INSERT INTO rollup_day (day, provider, model, key_id, source, status, ${SUM_COLUMNS})
-        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (day, provider, model, key_id, source, status) DO UPDATE SET ${SUM_UPDATE}`),
       open: db.prepare(`${SELECT_CALLS} WHERE status = 'reserved' ORDER BY seq`).raw(true),
       kvGet: db.prepare('SELECT value FROM kv WHERE key = ?'),
       kvSet: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -247,7 +303,7 @@ export class Ledger {
     const u = s.usage;
     const latency = s.latencyMs === null ? null : Math.round(s.latencyMs);
     const ttft = s.ttftMs === null ? null : Math.round(s.ttftMs);
-    const changed = this.settleTransaction(r, s, pricing, cost, capNano, latency, ttft);
+    const changed = this.settleTransaction(r, s, pricing, cost, latency, ttft);
     this.pending.delete(id);
     if (!changed) return null;
     const row: CallRow = {
@@ -297,6 +353,8 @@ export class Ledger {
       return changed;
     } catch (err) {
       this.tx.rollback.run();
+      // An extension of rollup_zone in this transaction was rolled back with it.
+      this.zoneCover = this.storedZoneCover();
       throw err;
     }
   }
@@ -306,11 +364,12 @@ export class Ledger {
     s: Settlement,
     pricing: Pricing | null,
     cost: number | null,
-    capNano: number,
     latency: number | null,
     ttft: number | null,
   ): boolean {
     const u = s.usage;
+    // The triggers look up the call's local day in rollup_zone: make sure it covers the call's time.
+    if (r.time < this.zoneCover.lo || r.time >= this.zoneCover.hi) this.coverZone(r.time);
     const { changes } = this.stmts.settle.run(
       s.status,
       s.errorCode,
@@ -331,11 +390,8 @@ export class Ledger {
       s.settledAt,
       r.seq,
     );
-    if (changes !== 1) return false;
-    const sums = [u.inputTokens, u.cacheReadTokens, u.cacheWriteTokens, u.outputTokens, u.reasoningTokens, cost ?? 0, cost === null ? 1 : 0, capNano, u.estimated ? 1 : 0];
-    this.stmts.upsertQ.run(Math.floor(r.time / QUARTER_MS), r.provider, r.model, r.keyId ?? '', r.agent ?? '', r.source, s.status, ...sums);
-    this.stmts.upsertDay.run(this.dayZone.dayIndex(r.time), r.provider, r.model, r.keyId ?? '', r.source, s.status, ...sums);
-    return true;
+    // The rollups follow in the same statement (triggers of migration 3).
+    return changes === 1;
   }
 
   /** A reservation written by an earlier process (crash recovery), read back from its row. */
@@ -381,27 +437,58 @@ export class Ledger {
     this.stmts.kvSet.run(key, value);
   }
 
-  /** Keeps the day rollup in the given zone, rebuilding it from the quarter rollup when the zone changed. */
+  /**
+   * Keeps the local-day rollups (rollup_day, rollup_agent_day) in the given zone, rebuilding them
+   * from the quarter rollup when the zone changed. Quarters are exact: every offset and DST change
+   * in use falls on a quarter hour.
+   */
   ensureDayRollup(timeZone: string): void {
     const z = zone(timeZone);
     if (this.kvGet('rollup_day_tz') === timeZone) {
       this.dayZone = z;
+      this.zoneCover = this.storedZoneCover();
+      if (this.zoneCover.lo >= this.zoneCover.hi) this.db.transaction(() => this.writeZone(z, defaultCover(Date.now()))).immediate();
       return;
     }
     const range = this.db.prepare('SELECT (SELECT MIN(bucket) FROM rollup_q) AS lo, (SELECT MAX(bucket) FROM rollup_q) AS hi').get() as { lo: number | null; hi: number | null };
     this.db.transaction(() => {
       this.db.exec('DELETE FROM rollup_day');
+      this.db.exec('DELETE FROM rollup_agent_day');
       if (range.lo !== null && range.hi !== null) {
         const day = localDaySql(z, `bucket * ${QUARTER_MS}`, range.lo * QUARTER_MS, (range.hi + 1) * QUARTER_MS);
         this.db.exec(`INSERT INTO rollup_day (day, provider, model, key_id, source, status, ${SUM_COLUMNS})
-          SELECT ${day}, provider, model, key_id, source, status, ${SUM_COLUMNS.split(', ')
-            .map((c) => `SUM(${c})`)
-            .join(', ')}
+          SELECT ${day}, provider, model, key_id, source, status, ${SUMS_OF(SUM_COLUMNS)}
           FROM rollup_q GROUP BY 1, 2, 3, 4, 5, 6`);
+        this.db.exec(`INSERT INTO rollup_agent_day (day, agent, ${NARROW_COLUMNS})
+          SELECT ${day}, agent, ${SUMS_OF(SUM_COLUMNS)}, SUM(CASE WHEN status = 'error' THEN calls ELSE 0 END)
+          FROM rollup_q GROUP BY 1, 2`);
       }
+      this.writeZone(z, this.zoneCover.lo < this.zoneCover.hi ? this.zoneCover : defaultCover(Date.now()));
       this.kvSet('rollup_day_tz', timeZone);
     }).immediate();
     this.dayZone = z;
+  }
+
+  /** What rollup_zone covers: from its first row to its closing NULL row (empty: lo = hi = 0). */
+  private storedZoneCover(): { lo: number; hi: number } {
+    const c = this.db.prepare('SELECT (SELECT MIN(from_ms) FROM rollup_zone) AS lo, (SELECT MAX(from_ms) FROM rollup_zone) AS hi').get() as { lo: number | null; hi: number | null };
+    return c.lo !== null && c.hi !== null && c.lo < c.hi ? { lo: c.lo, hi: c.hi } : { lo: 0, hi: 0 };
+  }
+
+  /** Extends rollup_zone to cover instant t (a settle inside its transaction: the offsets land with it). */
+  private coverZone(t: number): void {
+    const around = defaultCover(t);
+    const has = this.zoneCover.lo < this.zoneCover.hi;
+    this.writeZone(this.dayZone, { lo: has ? Math.min(this.zoneCover.lo, around.lo) : around.lo, hi: has ? Math.max(this.zoneCover.hi, around.hi) : around.hi });
+  }
+
+  /** rollup_zone := the zone's offsets over [lo, hi), ended by a NULL offset at hi. */
+  private writeZone(z: Zone, cover: { lo: number; hi: number }): void {
+    this.db.exec('DELETE FROM rollup_zone');
+    const insert = this.db.prepare('INSERT INTO rollup_zone (from_ms, offset_ms) VALUES (?, ?)');
+    for (const s of z.segments(cover.lo, cover.hi)) insert.run(s.from, s.offset);
+    insert.run(cover.hi, null);
+    this.zoneCover = { ...cover };
   }
 
   /** Newest first, keyset-paged on (time, seq). */
@@ -421,8 +508,8 @@ export class Ledger {
     return { rows, next: more && last ? { time: last.time, seq: last.seq } : null };
   }
 
-  /** Oldest first after a (time, seq) position, up to `maxSeq`: the pages a CSV export reads. */
-  pageAscending(filter: RecordsFilter, after: { time: number; seq: number } | null, maxSeq: number, limit: number): CallRow[] {
+  /** Records oldest first after a (time, seq) position, up to `maxSeq`: the pages a CSV export reads (the cheap way, see EXPORT_JSON). */
+  exportPage(filter: RecordsFilter, after: { time: number; seq: number } | null, maxSeq: number, limit: number): ExportPage {
     const where: string[] = ['seq <= ?'];
     const args: unknown[] = [maxSeq];
     addFilters(filter, where, args);
@@ -430,7 +517,22 @@ export class Ledger {
       where.push('(time, seq) > (?, ?)');
       args.push(after.time, after.seq);
     }
-    return rawRows(this.db.prepare(`${SELECT_CALLS} WHERE ${where.join(' AND ')} ORDER BY time, seq LIMIT ?`).raw(true), ...args, limit);
+    const sql = `${SELECT_EXPORT} WHERE ${where.join(' AND ')} ORDER BY time, seq LIMIT ?`;
+    let stmt = this.exportStmts.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql).raw(true);
+      this.exportStmts.set(sql, stmt);
+    }
+    const rows = stmt.all(...args, limit) as unknown[][];
+    const records: UsageRecord[] = new Array<UsageRecord>(rows.length);
+    let last: ExportPage['last'] = null;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const v = JSON.parse(row[0] as string) as ExportJson;
+      records[i] = exportRecord(v, row);
+      last = { time: v[2], seq: v[0] };
+    }
+    return { records, last };
   }
 
   maxSeq(): number {
@@ -443,6 +545,12 @@ export class Ledger {
     addFilters(filter, where, args);
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM calls ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`).get(...args) as { n: number }).n;
   }
+}
+
+/** What rollup_zone covers around t: a year before to two years after, in whole UTC years; a call outside extends it (coverZone). */
+function defaultCover(t: number): { lo: number; hi: number } {
+  const year = new Date(t).getUTCFullYear();
+  return { lo: Date.UTC(year - 1, 0, 1), hi: Date.UTC(year + 2, 0, 1) };
 }
 
 function addFilters(filter: RecordsFilter, where: string[], args: unknown[]): void {

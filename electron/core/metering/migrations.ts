@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/contract/index.js';
 import type { Db } from './db.js';
+import { DAY_MS, isValidTimeZone, localDaySql, QUARTER_MS, zone } from './time-zone.js';
 
 export interface Migration {
   version: number;
@@ -7,7 +8,7 @@ export interface Migration {
   up(db: Db): void;
 }
 
-/** Columns summed by both rollups; the same names in both tables. */
+/** Columns summed by every rollup; the same names in each table. */
 export const ROLLUP_SUMS = `
   calls INTEGER NOT NULL,
   input_tokens INTEGER NOT NULL,
@@ -19,6 +20,60 @@ export const ROLLUP_SUMS = `
   unknown_cost_calls INTEGER NOT NULL,
   cap_nusd INTEGER NOT NULL,
   estimated_calls INTEGER NOT NULL`;
+
+const SUM_NAMES = ['calls', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_nusd', 'unknown_cost_calls', 'cap_nusd', 'estimated_calls'];
+
+/** The sums of ROLLUP_SUMS over settled calls rows, in ROLLUP_SUMS order (what the triggers add per call). */
+const CALLS_SUMS = `COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens),
+  SUM(reasoning_tokens), COALESCE(SUM(cost_nusd), 0), SUM(cost_nusd IS NULL),
+  SUM(COALESCE(cost_nusd, reserved_nusd, 0)), SUM(estimated)`;
+
+/** The calls columns a rollup row depends on: an UPDATE of any other column leaves the rollups alone. */
+const ROLLUP_INPUTS = [
+  'status', 'time', 'session_id', 'agent', 'provider', 'model', 'key_id', 'source',
+  'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated', 'cost_nusd', 'reserved_nusd',
+].join(', ');
+
+/**
+ * Trigger statements adding (sign 1) or taking out (-1) one calls row R to every rollup, with the
+ * sums the backfills compute (CALLS_SUMS). The local day comes from rollup_zone; a time it does not
+ * cover gives NULL, which the NOT NULL day refuses: the statement fails rather than count a wrong day.
+ * Part of migration 3 (as are CALLS_SUMS and ROLLUP_INPUTS): change them only in a new migration
+ * that drops and recreates the triggers.
+ */
+function rollupUpserts(R: 'NEW' | 'OLD', sign: 1 | -1): string {
+  const m = (e: string) => (sign === 1 ? e : `-(${e})`);
+  const sums = [
+    m('1'),
+    m(`${R}.input_tokens`),
+    m(`${R}.cache_read_tokens`),
+    m(`${R}.cache_write_tokens`),
+    m(`${R}.output_tokens`),
+    m(`${R}.reasoning_tokens`),
+    m(`COALESCE(${R}.cost_nusd, 0)`),
+    m(`${R}.cost_nusd IS NULL`),
+    m(`COALESCE(${R}.cost_nusd, ${R}.reserved_nusd, 0)`),
+    m(`${R}.estimated`),
+  ].join(', ');
+  const errors = m(`${R}.status = 'error'`);
+  const localDay = `(${R}.time + (SELECT offset_ms FROM rollup_zone WHERE from_ms <= ${R}.time ORDER BY from_ms DESC LIMIT 1)) / ${DAY_MS}`;
+  const key = `COALESCE(${R}.key_id, '')`;
+  const agent = `COALESCE(${R}.agent, '')`;
+  const upsert = (table: string, keys: string[], values: string[], narrow: boolean) => {
+    const columns = [...keys, ...SUM_NAMES, ...(narrow ? ['error_calls'] : [])];
+    const update = columns.slice(keys.length).map((c) => `${c} = ${c} + excluded.${c}`);
+    return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${[...values, sums, ...(narrow ? [errors] : [])].join(', ')})
+      ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${update.join(', ')};`;
+  };
+  return [
+    upsert('rollup_q', ['bucket', 'provider', 'model', 'key_id', 'agent', 'source', 'status'],
+      [`${R}.time / ${QUARTER_MS}`, `${R}.provider`, `${R}.model`, key, agent, `${R}.source`, `${R}.status`], false),
+    upsert('rollup_day', ['day', 'provider', 'model', 'key_id', 'source', 'status'],
+      [localDay, `${R}.provider`, `${R}.model`, key, `${R}.source`, `${R}.status`], false),
+    upsert('rollup_agent_day', ['day', 'agent'], [localDay, agent], true),
+    upsert('rollup_session_day', ['day', 'session_id'], [`${R}.time / ${DAY_MS}`, `${R}.session_id`], true),
+  ].join('\n');
+}
 
 /**
  * The ledger's schema history. Never edit a migration that has shipped: add the next one.
@@ -109,6 +164,60 @@ export const MIGRATIONS: Migration[] = [
                  SUM(COALESCE(cost_nusd, reserved_nusd, 0)), SUM(estimated)
           FROM calls WHERE status <> 'reserved'
           GROUP BY 1, 2, 3, 4, 5, 6, 7;
+      `);
+    },
+  },
+  {
+    version: 3,
+    name: 'agent and conversation rollups, all rollups kept by triggers',
+    up: (db) => {
+      // rollup_agent_day: local days of the zone in kv 'rollup_day_tz' (like rollup_day) by agent alone.
+      // rollup_session_day: UTC days by conversation; UTC so a change of zone never rebuilds it from calls.
+      // The narrow two count errors in error_calls instead of carrying status in their key: one row
+      // per agent or conversation and day.
+      // rollup_zone: the UTC offsets of that zone (from_ms on, until the next row), so triggers can
+      //   find a call's local day; the last row's NULL offset ends what is known (see Ledger.coverZone).
+      db.exec(`
+        CREATE TABLE rollup_agent_day (
+          day INTEGER NOT NULL,
+          agent TEXT NOT NULL,
+          ${ROLLUP_SUMS},
+          error_calls INTEGER NOT NULL,
+          PRIMARY KEY (day, agent)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_session_day (
+          day INTEGER NOT NULL,
+          session_id TEXT NOT NULL,
+          ${ROLLUP_SUMS},
+          error_calls INTEGER NOT NULL,
+          PRIMARY KEY (day, session_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_zone (from_ms INTEGER PRIMARY KEY, offset_ms INTEGER) WITHOUT ROWID;
+        INSERT INTO rollup_session_day
+          SELECT time / ${DAY_MS}, session_id, ${CALLS_SUMS}, SUM(status = 'error')
+          FROM calls WHERE status <> 'reserved'
+          GROUP BY 1, 2;
+      `);
+      // Without a zone yet, the ledger builds its local-day rollups when it first opens (ensureDayRollup).
+      const tz = (db.prepare("SELECT value FROM kv WHERE key = 'rollup_day_tz'").get() as { value: string } | undefined)?.value;
+      const range = db.prepare("SELECT (SELECT MIN(time) FROM calls) AS lo, (SELECT MAX(time) FROM calls) AS hi").get() as { lo: number | null; hi: number | null };
+      if (tz && isValidTimeZone(tz) && range.lo !== null && range.hi !== null) {
+        db.exec(`INSERT INTO rollup_agent_day
+          SELECT ${localDaySql(zone(tz), 'time', range.lo, range.hi + 1)}, COALESCE(agent, ''), ${CALLS_SUMS}, SUM(status = 'error')
+          FROM calls WHERE status <> 'reserved'
+          GROUP BY 1, 2`);
+      }
+      // From here on SQLite keeps every rollup: a settled call counts once in each, in the statement
+      // that settles it, and any later change or removal of a settled row is taken back out.
+      db.exec(`
+        CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls WHEN NEW.status <> 'reserved'
+        BEGIN ${rollupUpserts('NEW', 1)} END;
+        CREATE TRIGGER calls_rollup_unsettle AFTER UPDATE OF ${ROLLUP_INPUTS} ON calls WHEN OLD.status <> 'reserved'
+        BEGIN ${rollupUpserts('OLD', -1)} END;
+        CREATE TRIGGER calls_rollup_settle AFTER UPDATE OF ${ROLLUP_INPUTS} ON calls WHEN NEW.status <> 'reserved'
+        BEGIN ${rollupUpserts('NEW', 1)} END;
+        CREATE TRIGGER calls_rollup_delete AFTER DELETE ON calls WHEN OLD.status <> 'reserved'
+        BEGIN ${rollupUpserts('OLD', -1)} END;
       `);
     },
   },

@@ -1,7 +1,8 @@
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CSV_HEADERS, guardFormula } from '../../../shared/csv-columns.js';
-import { exportCsv } from '../../../electron/core/metering/csv-export.js';
+import { stringify } from 'csv-stringify/sync';
+import { CsvRowWriter, exportCsv, STRINGIFY } from '../../../electron/core/metering/csv-export.js';
 import { toRecord } from '../../../electron/core/metering/ledger.js';
 import { zone } from '../../../electron/core/metering/time-zone.js';
 import { admitRequest, ok, rig, type Rig } from './fixtures.js';
@@ -115,5 +116,75 @@ describe('usage CSV export', () => {
     expect(chunks).toBeGreaterThan(15);
     expect(small).toBe(big);
     expect(parse(big)).toHaveLength(120);
+  });
+});
+
+describe('the CSV row writer', () => {
+  // Characters that decide quoting (delimiter, quote, CR, LF, whitespace JS's \s knows at the ends:
+  // space, tab, no-break space, line separator, BOM), a formula start, and plain text.
+  const ALPHABET = ['a', ',', '"', '\r', '\n', ' ', '\t', '\u00a0', '\u2028', '\ufeff', '=', 'é', '日'];
+  function* strings(maxLength: number): Generator<string> {
+    yield '';
+    let level = [''];
+    for (let n = 1; n <= maxLength; n++) {
+      const next: string[] = [];
+      for (const prefix of level) for (const c of ALPHABET) next.push(prefix + c);
+      yield* next;
+      level = next;
+    }
+  }
+
+  it('writes every cell exactly as csv-stringify does (all strings of up to 3 of the characters that matter)', () => {
+    const cells = [...strings(3)];
+    expect(cells.length).toBe(1 + 13 + 13 ** 2 + 13 ** 3);
+    const rows = cells.map((c, i) => [`r${i}`, c, i, null, c]);
+    const writer = new CsvRowWriter();
+    expect(writer.rows(rows)).toBe(stringify(rows, STRINGIFY));
+    // The same with every cell alone in its row, and with the cache of quoted cells warm.
+    const single = cells.map((c) => [c]);
+    expect(writer.rows(single)).toBe(stringify(single, STRINGIFY));
+  });
+
+  it('writes numbers, nulls and long random text exactly as csv-stringify does, and papaparse reads back every cell', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const numbers = [0, -0, 1, -1, 0.1 + 0.2, 1 / 3, 1e21, 1e-7, -123.456, Number.MAX_SAFE_INTEGER, 2 ** 60, 5e-324];
+    const text = () => Array.from({ length: Math.floor(rand() * 40) }, () => (rand() < 0.7 ? String.fromCharCode(32 + Math.floor(rand() * 95)) : ALPHABET[Math.floor(rand() * ALPHABET.length)]!)).join('');
+    const rows: Array<Array<string | number | null>> = [];
+    for (let i = 0; i < 3000; i++) rows.push([`id-${i}`, text(), numbers[i % numbers.length]!, rand() < 0.2 ? null : text(), text()]);
+    const csv = new CsvRowWriter().rows(rows);
+    expect(csv).toBe(stringify(rows, STRINGIFY));
+    const back = Papa.parse<string[]>(csv.slice(0, -2), { delimiter: ',', newline: '\r\n' });
+    expect(back.errors).toEqual([]);
+    expect(back.data).toEqual(rows.map((row) => row.map((c) => (c === null ? '' : String(c)))));
+  });
+});
+
+describe('export pages', () => {
+  it('hold the same records as the ledger, prices to the last bit', async () => {
+    const r = rig({ zone: 'Asia/Kolkata' });
+    rigs.push(r);
+    const tricky = { input: 0.1 + 0.2, output: 1 / 3, cacheRead: 1e-7, cacheWrite: 123.45678901234568 };
+    for (let i = 0; i < 40; i++) {
+      r.clock.now += 7_001;
+      const res = r.metering.admission.admit(
+        admitRequest({ pricing: i % 5 === 0 ? null : i % 2 ? tricky : admitRequest().pricing, agent: i % 3 ? null : `agent "${i}", ok`, keyId: i % 4 ? 'k1' : null, fallbackOf: i % 7 ? null : 'x', attempt: 1 + (i % 3) }),
+      );
+      if (i % 6 !== 5) res.settle({ ...ok({ inputTokens: 100 * i, cacheReadTokens: i, outputTokens: 3 * i, reasoningTokens: i % 2, estimated: i % 4 === 0 }), status: i % 9 ? 'ok' : 'error', errorCode: i % 9 ? null : 'X' });
+    }
+    const ledger = r.metering.ledger;
+    const expected = ledger.records({}, 1000, null).rows.map(toRecord).reverse();
+    const read: ReturnType<typeof toRecord>[] = [];
+    let after: { time: number; seq: number } | null = null;
+    for (;;) {
+      const page = ledger.exportPage({}, after, ledger.maxSeq(), 7);
+      if (!page.last) break;
+      read.push(...page.records);
+      after = page.last;
+    }
+    expect(read).toEqual(expected);
+    const rows = parse(await text(exportCsv(ledger, {}, { zone: zone('Asia/Kolkata'), now: r.clock.now }).chunks));
+    expect(rows.filter((x) => x.price_input_per_mtok !== '').map((x) => Number(x.price_output_per_mtok))).toContain(1 / 3);
+    expect(rows.map((x) => x.price_input_per_mtok)).toContain(String(0.1 + 0.2));
   });
 });

@@ -6,8 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../../electron/core/metering/db.js';
 import { Ledger } from '../../../electron/core/metering/ledger.js';
 import { currentVersion, migrate, MIGRATIONS, type Migration } from '../../../electron/core/metering/migrations.js';
+import { localDaySql, QUARTER_MS, zone } from '../../../electron/core/metering/time-zone.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { admitRequest, ok, rig, type Rig } from './fixtures.js';
+import { asLists, expectedRollups, rollupContents } from './rollup-oracle.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -74,6 +76,84 @@ describe('migrations', () => {
       prompt_estimate, max_output_tokens, reserved_tokens) VALUES ('a', 900000, 's', 'openai', 'm', 'user', 'ok', 10, 5, 700, 10, 5, 15)`);
     migrate(db);
     expect(db.prepare('SELECT bucket, calls, input_tokens, cost_nusd FROM rollup_q').all()).toEqual([{ bucket: 1, calls: 1, input_tokens: 10, cost_nusd: 700 }]);
+    db.close();
+  });
+});
+
+/** A ledger as version 2 left it: calls (settled and running) with rollup_q and rollup_day filled, day rollup in `zoneName`. */
+function v2Ledger(path: string, zoneName: string | null) {
+  const db = openDb(path);
+  migrate(db, MIGRATIONS.slice(0, 1));
+  const insert = db.prepare(`INSERT INTO calls (id, time, session_id, agent, provider, model, key_id, source, status, error_code,
+    input_tokens, cache_read_tokens, output_tokens, estimated, cost_nusd, prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd)
+    VALUES (?, ?, ?, ?, ?, 'm', ?, 'user', ?, NULL, ?, ?, ?, ?, ?, 10, 10, 20, ?)`);
+  const statuses = ['ok', 'error', 'cancelled', 'interrupted', 'reserved'];
+  // Every 47 minutes across the US fall-back night (2026-11-01) and the days around it.
+  for (let i = 0; i < 200; i++) {
+    insert.run(`c${i}`, Date.UTC(2026, 9, 30, 3) + i * 47 * 60_000 + i, `s${i % 4}`, i % 3 ? null : `agent${i % 2}`, i % 2 ? 'openai' : 'gemini', i % 5 ? 'k1' : null,
+      statuses[i % 5], i, i % 7, 2 * i, i % 9 === 0 ? 1 : 0, i % 6 ? 1000 + i : null, 500 + i);
+  }
+  migrate(db, MIGRATIONS.slice(0, 2));
+  if (zoneName) {
+    db.exec(`INSERT INTO kv (key, value) VALUES ('rollup_day_tz', '${zoneName}')`);
+    const lo = Date.UTC(2026, 9, 29);
+    db.exec(`INSERT INTO rollup_day SELECT ${localDaySql(zone(zoneName), `bucket * ${QUARTER_MS}`, lo, lo + 30 * 86_400_000)}, provider, model, key_id, source, status,
+      SUM(calls), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens),
+      SUM(cost_nusd), SUM(unknown_cost_calls), SUM(cap_nusd), SUM(estimated_calls) FROM rollup_q GROUP BY 1, 2, 3, 4, 5, 6`);
+  }
+  return db;
+}
+
+describe('migration 3: hourly, agent and conversation rollups', () => {
+  it('backfills the new rollups of an existing ledger from its calls, local days in its limits zone', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const path = join(t.path, 'usage.db');
+    const db = v2Ledger(path, 'America/New_York');
+    expect(migrate(db)).toEqual({ from: 2, to: 3 });
+    // Checked before any Ledger opens it: the migration alone filled them.
+    expect(asLists(rollupContents(db))).toEqual(asLists(expectedRollups(db, 'America/New_York')));
+    db.close();
+    const ledger = Ledger.open({ path, timeZone: 'UTC' });
+    expect(ledger.timeZone).toBe('America/New_York');
+    expect(asLists(rollupContents(ledger.db))).toEqual(asLists(expectedRollups(ledger.db, 'America/New_York')));
+    ledger.close();
+  });
+
+  it('a ledger without a limits zone yet gets its local-day rollups when it first opens', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const path = join(t.path, 'usage.db');
+    const db = v2Ledger(path, null);
+    migrate(db);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM rollup_agent_day').get() as { n: number }).n).toBe(0);
+    db.close();
+    const ledger = Ledger.open({ path, timeZone: 'Australia/Adelaide' });
+    expect(asLists(rollupContents(ledger.db))).toEqual(asLists(expectedRollups(ledger.db, 'Australia/Adelaide')));
+    ledger.close();
+  });
+
+  it('a failure in step 3 leaves the version 2 ledger exactly as it was', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = v2Ledger(join(t.path, 'usage.db'), 'America/New_York');
+    const schema = () => db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
+    const dump = () => ['calls', 'kv', 'rollup_q', 'rollup_day'].map((table) => db.prepare(`SELECT * FROM ${table}`).raw(true).all());
+    const before = { schema: schema(), data: dump() };
+    const step3 = MIGRATIONS[2]!;
+    const failing: Migration = {
+      ...step3,
+      up: (d) => {
+        step3.up(d);
+        throw new Error('disk I/O error');
+      },
+    };
+    expect(() => migrate(db, [MIGRATIONS[0]!, MIGRATIONS[1]!, failing])).toThrow(/step 3 .*left unchanged/);
+    expect(currentVersion(db)).toBe(2);
+    expect({ schema: schema(), data: dump() }).toEqual(before);
+    // The real step applies afterwards.
+    expect(migrate(db)).toEqual({ from: 2, to: 3 });
+    expect(asLists(rollupContents(db))).toEqual(asLists(expectedRollups(db, 'America/New_York')));
     db.close();
   });
 });
