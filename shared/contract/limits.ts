@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../time-zone.js';
 import { PROVIDER_IDS } from './common.js';
 
 const Tokens = z.number().int().positive().max(1e13);
@@ -18,14 +19,7 @@ export const LimitsPatch = z
     timeZone: z
       .string()
       .max(64)
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en-US', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'not a known IANA time zone')
+      .refine(isValidTimeZone, 'not a known IANA time zone')
       .optional(),
   })
   .strict();

@@ -3,26 +3,10 @@
  * Day indices count local calendar days since 1970-01-01 (the local date of day d is the UTC date
  * of d × 86 400 000), so grouping by local day is integer arithmetic once the offset is known.
  */
+export { isValidTimeZone, machineTimeZone } from '../../../shared/time-zone.js';
 export const DAY_MS = 86_400_000;
 /** Every UTC offset in use today is a multiple of 15 minutes, and so is every DST change. */
 export const QUARTER_MS = 900_000;
-
-export function machineTimeZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
-}
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A local calendar date. */
 export interface LocalDate {

@@ -3,6 +3,7 @@
  * the user's time zone. The core reads a date-only bound as that whole local day, so the dates are
  * passed through unchanged and day boundaries are never computed twice.
  */
+export { isValidTimeZone, machineTimeZone } from '../../../../shared/time-zone.js';
 
 export type RangePreset = 'today' | 'last7' | 'thisMonth' | 'last30' | 'custom';
 export type Granularity = 'day' | 'week' | 'month';
@@ -22,24 +23,6 @@ export const PRESETS: { id: RangePreset; label: string }[] = [
 
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** The browser's zone, for when the user has not chosen one yet. */
-export function machineTimeZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
-}
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
