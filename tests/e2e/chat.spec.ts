@@ -60,6 +60,8 @@ function composer(page: Page): Locator {
 }
 
 async function send(page: Page, text: string): Promise<void> {
+  // While a modal is open the page behind it is inert: typing would go nowhere.
+  await expect(page.locator('dialog[open]')).toHaveCount(0);
   const box = composer(page);
   await box.fill(text);
   await box.press('Enter');
@@ -319,6 +321,9 @@ test('the system default shows what it resolves to when an environment key exist
     await expect(dialog.getByRole('radio', { name: /System default/ })).toBeChecked();
     await dialog.getByRole('button', { name: 'Start conversation' }).click();
     await expect(page.locator('.conversation-header')).toContainText('System default');
+    // The next thing is typing: the message box has focus once the dialog is gone.
+    await expect(dialog).toBeHidden();
+    await expect(composer(page)).toBeFocused();
     await send(page, 'Hello default');
     const answer = answers(page).first();
     await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
@@ -411,6 +416,8 @@ test('a setting the new model cannot take is refused by the core and shown at it
   const change = app.getByRole('dialog', { name: 'Change model' });
   await change.getByRole('radio', { name: /^GPT-4o mini/ }).check();
   await change.getByRole('button', { name: 'Use this model' }).click();
+  await expect(change).toBeHidden();
+  await expect(composer(app)).toBeFocused();
   await send(app, 'Hi');
   const answer = answers(app).first();
   await expect(answer).toHaveAttribute('data-status', 'error', { timeout: 15_000 });

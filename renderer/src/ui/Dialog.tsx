@@ -16,6 +16,11 @@ export interface DialogProps {
   onSubmit?: () => void;
   /** data-testid-like hook for tests and styling. */
   className?: string;
+  /**
+   * Where focus goes when the dialog closes; without it, or when it gives null, focus goes back where
+   * it was. For dialogs whose next step, once done, is typing somewhere else.
+   */
+  focusAfterClose?: () => HTMLElement | null;
 }
 
 /**
@@ -24,7 +29,7 @@ export interface DialogProps {
  * backdrop does not close it, so a half-typed form is never lost by a stray click. Mark the element
  * that should get focus first with `data-autofocus`.
  */
-export function Dialog({ title, description, children, footer, status, onClose, busy = false, size = 'md', onSubmit, className }: DialogProps) {
+export function Dialog({ title, description, children, footer, status, onClose, busy = false, size = 'md', onSubmit, className, focusAfterClose }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -32,6 +37,8 @@ export function Dialog({ title, description, children, footer, status, onClose, 
   closeRef.current = onClose;
   const busyRef = useRef(busy);
   busyRef.current = busy;
+  const focusAfterRef = useRef(focusAfterClose);
+  focusAfterRef.current = focusAfterClose;
 
   useLayoutEffect(() => {
     const dialog = ref.current;
@@ -42,7 +49,9 @@ export function Dialog({ title, description, children, footer, status, onClose, 
     dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       if (dialog.open) dialog.close();
-      if (previous?.isConnected) previous.focus();
+      const next = focusAfterRef.current?.() ?? null;
+      if (next) next.focus();
+      else if (previous?.isConnected) previous.focus();
     };
   }, []);
 

@@ -11,11 +11,24 @@ import { Badge } from '../../ui/Badge.js';
 import { Button, IconButton } from '../../ui/Button.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
+import { TableHead } from '../../ui/TableHead.js';
 import { formatPricePerMillion } from '../usage/money.js';
 import { CAPABILITY_LABELS, EMPTY_FILTERS, formatTokenLimit, isFiltered, parsePrice, toListRequest, type CatalogFilters } from './catalog-filters.js';
 import { PriceDialog } from './PriceDialog.js';
 import { formatListTime, summarizeRefresh, type RefreshSummary } from './refresh-summary.js';
 import { RefreshResults } from './RefreshResults.js';
+
+const COLUMNS = [
+  { label: 'Model' },
+  { label: 'Input', num: true },
+  { label: 'Output', num: true },
+  { label: 'Cache read', num: true },
+  { label: 'Cache write', num: true },
+  { label: <abbr title="Context window, and the most tokens one answer may have">Context / output</abbr>, num: true },
+  { label: 'Capabilities' },
+  { label: 'Price checked' },
+  { label: <span className="visually-hidden">Actions</span> },
+] as const;
 
 type Editing = { model: ModelInfo | null } | null;
 
@@ -172,31 +185,7 @@ export function ModelsPage() {
       <div className="table-wrap catalog-table-wrap" aria-busy={models.loading}>
         <table className="table catalog-table">
           <caption className="visually-hidden">Models, with prices in USD per million tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col" className="num">
-                Input
-              </th>
-              <th scope="col" className="num">
-                Output
-              </th>
-              <th scope="col" className="num">
-                Cache read
-              </th>
-              <th scope="col" className="num">
-                Cache write
-              </th>
-              <th scope="col" className="num">
-                <abbr title="Context window, and the most tokens one answer may have">Context / output</abbr>
-              </th>
-              <th scope="col">Capabilities</th>
-              <th scope="col">Price checked</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={COLUMNS} />
           <tbody>
             {list === undefined ? (
               <tr>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useBridge } from '../../bridge/context.js';
 import type { Bridge } from '../../bridge/types.js';
 import type { Conversation, ConversationTarget } from '../../db/schema.js';
@@ -39,6 +39,7 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
   const [fallback, setFallback] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [done, composerWhenDone] = useComposerFocusWhenDone();
 
   const create = async () => {
     if (!picked || 'problem' in picked) return;
@@ -51,6 +52,7 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
       const conversation = await startConversation({ agent: name, target: picked.target, fallbacks });
       if (conversation) {
         await openSession(bridge, conversation);
+        done.current = true;
         onClose();
       } else setBusy(false);
     } catch (err) {
@@ -67,6 +69,7 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
       size="lg"
       busy={busy}
       onClose={onClose}
+      focusAfterClose={composerWhenDone}
       onSubmit={() => void create()}
       className="new-conversation-dialog"
       status={
@@ -119,6 +122,7 @@ export function ChangeModelDialog({ conversation, onClose }: { conversation: Con
   const [fallback, setFallback] = useState(fallbackValue(current));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [done, composerWhenDone] = useComposerFocusWhenDone();
 
   const save = async () => {
     if (!picked || 'problem' in picked) return;
@@ -129,6 +133,7 @@ export function ChangeModelDialog({ conversation, onClose }: { conversation: Con
     try {
       await conversationStore().update(conversation.id, next);
       await openSession(bridge, { ...conversation, target: picked.target, ...(fb ? { fallbacks: [fb] } : { fallbacks: [] }) });
+      done.current = true;
       onClose();
     } catch (err) {
       setError(err);
@@ -144,6 +149,7 @@ export function ChangeModelDialog({ conversation, onClose }: { conversation: Con
       size="lg"
       busy={busy}
       onClose={onClose}
+      focusAfterClose={composerWhenDone}
       onSubmit={() => void save()}
       className="change-model-dialog"
       status={error ? <ErrorNotice error={error} /> : undefined}
@@ -162,4 +168,11 @@ export function ChangeModelDialog({ conversation, onClose }: { conversation: Con
       <FallbackSelect data={data} value={fallback} onChange={setFallback} current={current} />
     </Dialog>
   );
+}
+
+/** Once the conversation is ready the next thing is typing: focus goes to the message box, not back to the trigger. */
+function useComposerFocusWhenDone() {
+  const done = useRef(false);
+  const focus = () => (done.current ? document.querySelector<HTMLElement>('.composer-input') : null);
+  return [done, focus] as const;
 }

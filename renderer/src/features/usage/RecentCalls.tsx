@@ -9,9 +9,19 @@ import type { DateRange } from './date-range.js';
 import { providerName } from './limit-text.js';
 import { formatCostExact, formatTokens, totalTokens } from './money.js';
 import { SessionName } from './TopTables.js';
+import { UsageTable } from './UsageTable.js';
 import { useConversationTitles } from './useConversationTitles.js';
 
 const PAGE_SIZE = 20;
+const COLUMNS = [
+  { label: 'Time' },
+  { label: 'Conversation' },
+  { label: 'Model' },
+  { label: 'Status' },
+  { label: 'Tokens', num: true },
+  { label: 'Cost', num: true },
+  { label: 'Latency', num: true },
+] as const;
 
 const STATUS: Record<UsageRecord['status'], { label: string; tone: BadgeTone }> = {
   ok: { label: 'OK', tone: 'success' },
@@ -51,36 +61,11 @@ export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: s
         <p className="muted small">Newest first{page > 0 ? ` · page ${page + 1}` : ''}</p>
       </div>
       {records.error && !records.data ? <ErrorNotice error={records.error} onRetry={records.reload} /> : null}
-      {rows.length === 0 ? (
-        <p className="muted table-empty">{records.loading ? 'Loading…' : 'No calls in this period.'}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table calls-table" aria-describedby="recent-calls">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Conversation</th>
-                <th scope="col">Model</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Tokens
-                </th>
-                <th scope="col" className="num">
-                  Cost
-                </th>
-                <th scope="col" className="num">
-                  Latency
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <CallRow key={r.id} record={r} titles={titles} timeZone={timeZone} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <UsageTable columns={COLUMNS} empty={rows.length === 0} loading={records.loading} className="calls-table" describedBy="recent-calls">
+        {rows.map((r) => (
+          <CallRow key={r.id} record={r} titles={titles} timeZone={timeZone} />
+        ))}
+      </UsageTable>
       {page > 0 || next ? (
         <div className="pager">
           <Button size="sm" onClick={newer} disabled={page === 0}>

@@ -3,9 +3,15 @@ import { Link } from '../../router/Link.js';
 import { paths } from '../../router/routes.js';
 import { topByCost } from './chart-data.js';
 import { providerName } from './limit-text.js';
+import { UsageTable } from './UsageTable.js';
 import { describeTotalCost, formatTokens, plural, totalTokens } from './money.js';
 
 const TOP = 8;
+const FIGURES = [
+  { label: 'Calls', num: true },
+  { label: 'Tokens', num: true },
+  { label: 'Cost', num: true },
+] as const;
 
 function CostCell({ group }: { group: UsageGroup }) {
   const cost = describeTotalCost(group);
@@ -32,44 +38,22 @@ export function TopModels({ groups, loading }: { groups: readonly UsageGroup[] |
       <h2 id="top-models" className="card-title">
         Top models
       </h2>
-      {rows.length === 0 ? (
-        <p className="muted table-empty">{loading ? 'Loading…' : 'No calls in this period.'}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col" className="num">
-                  Calls
-                </th>
-                <th scope="col" className="num">
-                  Tokens
-                </th>
-                <th scope="col" className="num">
-                  Cost
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((g) => (
-                <tr key={`${g.key.provider}/${g.key.model}`}>
-                  <td>
-                    <span className="cell-main mono">{g.key.model ?? 'unknown'}</span>
-                    <span className="cell-sub">{providerName(g.key.provider)}</span>
-                  </td>
-                  <td className="num">
-                    {formatTokens(g.calls)}
-                    {g.errors > 0 ? <span className="cell-note">{plural(g.errors, 'error', 'errors')}</span> : null}
-                  </td>
-                  <TokensCell group={g} />
-                  <CostCell group={g} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <UsageTable columns={[{ label: 'Model' }, ...FIGURES]} empty={rows.length === 0} loading={loading}>
+        {rows.map((g) => (
+          <tr key={`${g.key.provider}/${g.key.model}`}>
+            <td>
+              <span className="cell-main mono">{g.key.model ?? 'unknown'}</span>
+              <span className="cell-sub">{providerName(g.key.provider)}</span>
+            </td>
+            <td className="num">
+              {formatTokens(g.calls)}
+              {g.errors > 0 ? <span className="cell-note">{plural(g.errors, 'error', 'errors')}</span> : null}
+            </td>
+            <TokensCell group={g} />
+            <CostCell group={g} />
+          </tr>
+        ))}
+      </UsageTable>
     </section>
   );
 }
@@ -89,43 +73,21 @@ export function TopConversations({
       <h2 id="top-conversations" className="card-title">
         Top conversations
       </h2>
-      {rows.length === 0 ? (
-        <p className="muted table-empty">{loading ? 'Loading…' : 'No calls in this period.'}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Conversation</th>
-                <th scope="col" className="num">
-                  Calls
-                </th>
-                <th scope="col" className="num">
-                  Tokens
-                </th>
-                <th scope="col" className="num">
-                  Cost
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((g) => {
-                const id = g.key.session ?? '';
-                return (
-                  <tr key={id}>
-                    <td>
-                      <SessionName sessionId={id} titles={titles} />
-                    </td>
-                    <td className="num">{formatTokens(g.calls)}</td>
-                    <TokensCell group={g} />
-                    <CostCell group={g} />
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <UsageTable columns={[{ label: 'Conversation' }, ...FIGURES]} empty={rows.length === 0} loading={loading}>
+        {rows.map((g) => {
+          const id = g.key.session ?? '';
+          return (
+            <tr key={id}>
+              <td>
+                <SessionName sessionId={id} titles={titles} />
+              </td>
+              <td className="num">{formatTokens(g.calls)}</td>
+              <TokensCell group={g} />
+              <CostCell group={g} />
+            </tr>
+          );
+        })}
+      </UsageTable>
     </section>
   );
 }

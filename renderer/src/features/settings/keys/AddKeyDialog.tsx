@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { KeyInfo, KeyTestResult, ProviderId } from '../../../../../shared/contract/index.js';
 import { PROVIDER_LIST, providerSpec } from '../../../../../shared/providers/registry.js';
 import { useBridge } from '../../../bridge/context.js';
@@ -7,6 +7,7 @@ import { Button } from '../../../ui/Button.js';
 import { Dialog } from '../../../ui/Dialog.js';
 import { Field } from '../../../ui/Field.js';
 import { SecretInput } from '../../../ui/SecretInput.js';
+import { readSecret, useSecretRef } from '../../../ui/useSecretRef.js';
 import {
   keyShape,
   shortName,
@@ -21,7 +22,8 @@ import {
   type OptionFields,
 } from './key-form.js';
 import { BaseUrlField, ProviderOptionFields } from './KeyFields.js';
-import { offlineFailure, TestResultView, type TestState } from './TestResultView.js';
+import { offlineFailure, TestResultView } from './TestResultView.js';
+import { useKeyTest } from './useKeyTest.js';
 
 export interface AddKeyDialogProps {
   provider: ProviderId;
@@ -37,24 +39,15 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
   const bridge = useBridge();
   const [provider, setProvider] = useState<ProviderId>(initialProvider);
   const spec = providerSpec(provider);
-  const secretRef = useRef<HTMLInputElement>(null);
+  const secretRef = useSecretRef();
   const [format, setFormat] = useState<FormatState>({ kind: 'empty' });
   const [label, setLabel] = useState('');
   const [baseUrl, setBaseUrl] = useState(spec.defaultBaseUrl ?? '');
   const [baseUrlTouched, setBaseUrlTouched] = useState(false);
   const [fields, setFields] = useState<OptionFields>(() => emptyOptionFields(spec));
   const [showProblems, setShowProblems] = useState(false);
-  const [test, setTest] = useState<TestState>({ kind: 'idle' });
   const [skipTest, setSkipTest] = useState(false);
   const providerSelectId = useId();
-
-  // Whatever happens, the secret leaves the page when the dialog does.
-  useEffect(() => {
-    const input = secretRef.current;
-    return () => {
-      if (input) input.value = '';
-    };
-  }, []);
 
   const changeProvider = (next: ProviderId) => {
     const nextSpec = providerSpec(next);
@@ -64,18 +57,17 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
     setFields(emptyOptionFields(nextSpec));
     setTest({ kind: 'idle' });
     setSkipTest(false);
-    setFormat(secretFormat(next, secretRef.current?.value ?? ''));
+    setFormat(secretFormat(next, readSecret(secretRef)));
   };
 
   const urlProblem = baseUrlProblem(spec, baseUrl);
   const optProblems = optionProblems(spec, fields);
   const formReady = secretReady(provider, format) && urlProblem === null && Object.keys(optProblems).length === 0;
-  const busy = test.kind === 'running';
 
   const requestBase = () => {
     const url = baseUrlForRequest(spec, baseUrl);
     const options = keyOptions(spec, fields);
-    return { provider, secret: secretRef.current?.value ?? '', ...(url ? { baseUrl: url } : {}), ...(options ? { options } : {}) };
+    return { provider, secret: readSecret(secretRef), ...(url ? { baseUrl: url } : {}), ...(options ? { options } : {}) };
   };
 
   const checkForm = (): boolean => {
@@ -86,27 +78,14 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
     return false;
   };
 
-  const runTest = async () => {
-    if (!checkForm()) return;
-    setTest({ kind: 'running', what: 'test' });
-    try {
-      setTest({ kind: 'result', result: await bridge.call('keys.testDraft', requestBase()) });
-    } catch (error) {
-      setTest({ kind: 'error', error });
-    }
-  };
-
-  const save = async () => {
-    if (!checkForm()) return;
-    setTest({ kind: 'running', what: 'save' });
-    try {
-      const trimmed = label.trim();
-      const res = await bridge.call('keys.add', { ...requestBase(), ...(trimmed ? { label: trimmed } : {}), ...(skipTest ? { skipTest: true } : {}) });
-      if (secretRef.current) secretRef.current.value = '';
-      onSaved(res.key, res.test);
-    } catch (error) {
-      setTest({ kind: 'error', error });
-    }
+  const { test, setTest, busy, ...actions } = useKeyTest(secretRef, checkForm);
+  const runTest = () => actions.runTest(() => bridge.call('keys.testDraft', requestBase()));
+  const save = () => {
+    const trimmed = label.trim();
+    return actions.save(
+      () => bridge.call('keys.add', { ...requestBase(), ...(trimmed ? { label: trimmed } : {}), ...(skipTest ? { skipTest: true } : {}) }),
+      (res) => onSaved(res.key, res.test),
+    );
   };
 
   const secretMessage = format.kind === 'bad' ? format.message : showProblems && !secretReady(provider, format) ? `${spec.name} needs a key.` : null;

@@ -1,5 +1,5 @@
 import type { ProviderSpec } from '../../../../../shared/providers/registry.js';
-import { Field } from '../../../ui/Field.js';
+import { Field, type FieldRenderProps } from '../../../ui/Field.js';
 import { baseUrlProblem, type OptionFields } from './key-form.js';
 
 /** Base URL (or Azure endpoint / local server address), prefilled with the provider's default. */
@@ -86,46 +86,17 @@ export function ProviderOptionFields({
       help="Its name in Azure AI Foundry. Testing the key sends this deployment one chat request of at most 1 token (a fraction of a cent), so a wrong name shows now rather than at your first chat."
       error={problems.deployment ?? null}
     >
-      {(props) => (
-        <input
-          {...props}
-          className="input"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="gpt-4o-mini"
-          value={fields.deployment}
-          onChange={(e) => onChange({ ...fields, deployment: e.currentTarget.value })}
-        />
-      )}
+      {(props) => <OptionInput {...props} name="deployment" fields={fields} onChange={onChange} placeholder="gpt-4o-mini" />}
     </Field>
   ) : null;
   const apiVersion = spec.fields.includes('apiVersion') ? (
     <Field label="API version" help="The api-version parameter." error={problems.apiVersion ?? null}>
-      {(props) => (
-        <input
-          {...props}
-          className="input input-mono"
-          autoComplete="off"
-          spellCheck={false}
-          value={fields.apiVersion}
-          onChange={(e) => onChange({ ...fields, apiVersion: e.currentTarget.value })}
-        />
-      )}
+      {(props) => <OptionInput {...props} name="apiVersion" fields={fields} onChange={onChange} mono />}
     </Field>
   ) : null;
   const organization = spec.fields.includes('organization') ? (
     <Field label="Organization ID" optional help="Only if your account belongs to several organizations (org-…).">
-      {(props) => (
-        <input
-          {...props}
-          className="input input-mono"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="org-…"
-          value={fields.organization}
-          onChange={(e) => onChange({ ...fields, organization: e.currentTarget.value })}
-        />
-      )}
+      {(props) => <OptionInput {...props} name="organization" fields={fields} onChange={onChange} placeholder="org-…" mono />}
     </Field>
   ) : null;
   return (
@@ -143,5 +114,25 @@ export function ProviderOptionFields({
       )}
       {organization}
     </>
+  );
+}
+
+/** One provider-specific text field: identifiers, so no autocomplete or spell check. */
+function OptionInput({
+  name,
+  fields,
+  onChange,
+  mono = false,
+  ...props
+}: FieldRenderProps & { name: keyof OptionFields; fields: OptionFields; onChange(next: OptionFields): void; mono?: boolean; placeholder?: string }) {
+  return (
+    <input
+      {...props}
+      className={mono ? 'input input-mono' : 'input'}
+      autoComplete="off"
+      spellCheck={false}
+      value={fields[name]}
+      onChange={(e) => onChange({ ...fields, [name]: e.currentTarget.value })}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { KeyInfo } from '../../../../../shared/contract/index.js';
 import { providerSpec } from '../../../../../shared/providers/registry.js';
 import { useBridge } from '../../../bridge/context.js';
@@ -7,8 +7,10 @@ import { Button } from '../../../ui/Button.js';
 import { Dialog } from '../../../ui/Dialog.js';
 import { Field } from '../../../ui/Field.js';
 import { SecretInput } from '../../../ui/SecretInput.js';
+import { readSecret, useSecretRef } from '../../../ui/useSecretRef.js';
 import { keyShape, keyDisplayName, maskedKey, secretFormat, secretReady, type FormatState } from './key-form.js';
-import { TestResultView, type TestState } from './TestResultView.js';
+import { TestResultView } from './TestResultView.js';
+import { useKeyTest } from './useKeyTest.js';
 
 /**
  * Replaces a key's secret. The new secret is tested first (here on request, and always by the core
@@ -17,21 +19,12 @@ import { TestResultView, type TestState } from './TestResultView.js';
 export function RotateKeyDialog({ keyInfo, onClose, onRotated }: { keyInfo: KeyInfo; onClose(): void; onRotated(key: KeyInfo): void }) {
   const bridge = useBridge();
   const spec = providerSpec(keyInfo.provider);
-  const secretRef = useRef<HTMLInputElement>(null);
+  const secretRef = useSecretRef();
   const [format, setFormat] = useState<FormatState>({ kind: 'empty' });
   const [showProblems, setShowProblems] = useState(false);
-  const [test, setTest] = useState<TestState>({ kind: 'idle' });
-
-  useEffect(() => {
-    const input = secretRef.current;
-    return () => {
-      if (input) input.value = '';
-    };
-  }, []);
 
   // A rotation must change something: an empty secret is never "ready" here.
   const ready = format.kind === 'ok' || (format.kind !== 'bad' && !spec.keyRequired && format.kind !== 'empty');
-  const busy = test.kind === 'running';
 
   const check = () => {
     if (ready && secretReady(keyInfo.provider, format)) return true;
@@ -40,33 +33,21 @@ export function RotateKeyDialog({ keyInfo, onClose, onRotated }: { keyInfo: KeyI
     return false;
   };
 
-  const runTest = async () => {
-    if (!check()) return;
-    setTest({ kind: 'running', what: 'test' });
-    try {
-      const result = await bridge.call('keys.testDraft', {
+  const { test, setTest, busy, ...actions } = useKeyTest(secretRef, check);
+  const runTest = () =>
+    actions.runTest(() =>
+      bridge.call('keys.testDraft', {
         provider: keyInfo.provider,
-        secret: secretRef.current?.value ?? '',
+        secret: readSecret(secretRef),
         ...(keyInfo.baseUrl ? { baseUrl: keyInfo.baseUrl } : {}),
         ...(keyInfo.options ? { options: keyInfo.options } : {}),
-      });
-      setTest({ kind: 'result', result });
-    } catch (error) {
-      setTest({ kind: 'error', error });
-    }
-  };
-
-  const replace = async () => {
-    if (!check()) return;
-    setTest({ kind: 'running', what: 'save' });
-    try {
-      const res = await bridge.call('keys.update', { id: keyInfo.id, secret: secretRef.current?.value ?? '' });
-      if (secretRef.current) secretRef.current.value = '';
-      onRotated(res.key);
-    } catch (error) {
-      setTest({ kind: 'error', error });
-    }
-  };
+      }),
+    );
+  const replace = () =>
+    actions.save(
+      () => bridge.call('keys.update', { id: keyInfo.id, secret: readSecret(secretRef) }),
+      (res) => onRotated(res.key),
+    );
 
   return (
     <Dialog

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { VaultStatus } from '../../../../../shared/contract/index.js';
 import { useBridge } from '../../../bridge/context.js';
 import { describeError } from '../../../bridge/errors.js';
@@ -10,6 +10,8 @@ import { ErrorNotice } from '../../../ui/ErrorNotice.js';
 import { Field } from '../../../ui/Field.js';
 import { Icon } from '../../../ui/Icon.js';
 import { SecretInput } from '../../../ui/SecretInput.js';
+import { readSecret, useSecretRef, wipeSecret } from '../../../ui/useSecretRef.js';
+import { checkPassphrasePair } from './passphrase-pair.js';
 import { ProtectionBadge } from './ProtectionBadge.js';
 
 /** How keys are protected on this machine, and the one thing to do about it when something is off. */
@@ -105,17 +107,11 @@ function warningTitle(vault: VaultStatus): string | null {
 
 function UnlockForm({ onUnlocked, help }: { onUnlocked(): void; help: string }) {
   const bridge = useBridge();
-  const ref = useRef<HTMLInputElement>(null);
+  const ref = useSecretRef();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const input = ref.current;
-    return () => {
-      if (input) input.value = '';
-    };
-  }, []);
   const unlock = async () => {
-    const passphrase = ref.current?.value ?? '';
+    const passphrase = readSecret(ref);
     if (passphrase === '') {
       setError('Enter your passphrase.');
       return;
@@ -124,7 +120,7 @@ function UnlockForm({ onUnlocked, help }: { onUnlocked(): void; help: string }) 
     setError(null);
     try {
       await bridge.call('vault.unlock', { passphrase });
-      if (ref.current) ref.current.value = '';
+      wipeSecret(ref);
       toast.success('Keys unlocked');
       onUnlocked();
     } catch (err) {
@@ -155,31 +151,19 @@ function UnlockForm({ onUnlocked, help }: { onUnlocked(): void; help: string }) 
 
 function ProtectDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
   const bridge = useBridge();
-  const first = useRef<HTMLInputElement>(null);
-  const second = useRef<HTMLInputElement>(null);
+  const first = useSecretRef();
+  const second = useSecretRef();
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ field: 'first' | 'second' | 'form'; text: string } | null>(null);
+  const [problem, setProblem] = useState<{ field: 'first' | 'second'; text: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => {
-    const a = first.current;
-    const b = second.current;
-    return () => {
-      if (a) a.value = '';
-      if (b) b.value = '';
-    };
-  }, []);
-
   const save = async () => {
-    const passphrase = first.current?.value ?? '';
-    if (passphrase.length < 8) {
-      setProblem({ field: 'first', text: 'Use at least 8 characters.' });
+    const checked = checkPassphrasePair(readSecret(first), readSecret(second));
+    if (!checked.ok) {
+      setProblem(checked);
       return;
     }
-    if (passphrase !== (second.current?.value ?? '')) {
-      setProblem({ field: 'second', text: 'The two passphrases differ.' });
-      return;
-    }
+    const { passphrase } = checked;
     setProblem(null);
     setError(null);
     setBusy(true);
@@ -229,31 +213,20 @@ function ProtectDialog({ onClose, onDone }: { onClose(): void; onDone(): void })
 
 function ResetVaultDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
   const bridge = useBridge();
-  const first = useRef<HTMLInputElement>(null);
-  const second = useRef<HTMLInputElement>(null);
+  const first = useSecretRef();
+  const second = useSecretRef();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => {
-    const a = first.current;
-    const b = second.current;
-    return () => {
-      if (a) a.value = '';
-      if (b) b.value = '';
-    };
-  }, []);
-
   const reset = async () => {
-    const passphrase = first.current?.value ?? '';
-    if (passphrase !== '' && passphrase.length < 8) {
-      setProblem('Use at least 8 characters, or leave both fields empty.');
+    // Both problems show under the second field: with an optional pair, that is where the eye is.
+    const checked = checkPassphrasePair(readSecret(first), readSecret(second), true);
+    if (!checked.ok) {
+      setProblem(checked.text);
       return;
     }
-    if (passphrase !== (second.current?.value ?? '')) {
-      setProblem('The two passphrases differ.');
-      return;
-    }
+    const { passphrase } = checked;
     setProblem(null);
     setError(null);
     setBusy(true);
