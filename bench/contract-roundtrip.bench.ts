@@ -21,7 +21,8 @@ const bench: Bench = {
     const staticDir = join(dir, 'static');
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<html></html>');
-    const core = await createCore({ dataDir: join(dir, 'data'), transport: 'web', version: 'bench', logger: silentLogger });
+    // env: {} so a developer's real OPENAI_API_KEY etc. never joins the bench as an environment key.
+    const core = await createCore({ dataDir: join(dir, 'data'), transport: 'web', version: 'bench', logger: silentLogger, env: {} });
     const token = 'bench-token-' + 'x'.repeat(32);
     const host = await startWebHost({ core, token, staticDir, port: 0 });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -43,7 +43,8 @@ describe('web host', () => {
     mkdirSync(join(staticDir, 'assets'), { recursive: true });
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><html><body>app</body></html>');
     writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
-    core = await createCore({ dataDir, transport: 'web', version: '0.0.0-test', logger: createLogger({ write: (l) => lines.push(l) }) });
+    // env: {} so a developer's real provider keys never join as environment keys.
+    core = await createCore({ dataDir, transport: 'web', version: '0.0.0-test', env: {}, logger: createLogger({ write: (l) => lines.push(l) }) });
     token = writeHostToken(dataDir);
     host = await startWebHost({ core, token, staticDir, port: 0 });
   });
