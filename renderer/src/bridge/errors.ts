@@ -139,3 +139,18 @@ export function describeError(error: unknown): ErrorView {
   // A bug on our side: show something calm, keep the raw text out of the UI.
   return { code: 'INTERNAL', title: TITLES.INTERNAL!, message: defaultMessage('INTERNAL'), hint: HINTS.INTERNAL! };
 }
+
+/** The error as one line of text (message, then the hint), for places with room for a sentence, not a callout. */
+export function errorText(error: unknown): string {
+  const view = describeError(error);
+  return view.hint ? `${view.message} ${view.hint}` : view.message;
+}
+
+/**
+ * A VALIDATION message as shown under its own input: without the "Invalid <method> request: " the
+ * contract check puts first, and without the field's name when the message starts with it.
+ */
+export function fieldMessage(message: string, field?: unknown): string {
+  const stripped = message.replace(/^Invalid \S+ request: /, '');
+  return typeof field === 'string' && stripped.startsWith(`${field}: `) ? stripped.slice(field.length + 2) : stripped;
+}

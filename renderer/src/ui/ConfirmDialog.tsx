@@ -1,8 +1,7 @@
 import { useState, type ReactNode } from 'react';
-import { describeError } from '../bridge/errors.js';
 import { Button } from './Button.js';
-import { Callout } from './Callout.js';
 import { Dialog } from './Dialog.js';
+import { ErrorNotice } from './ErrorNotice.js';
 
 export interface ConfirmDialogProps {
   title: string;
@@ -27,7 +26,6 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
       setBusy(false);
     }
   };
-  const view = error ? describeError(error) : null;
   return (
     <Dialog
       title={title}
@@ -48,12 +46,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
       }
     >
       <div className="confirm-text">{children}</div>
-      {view ? (
-        <Callout tone="error" title={view.title}>
-          {view.message}
-          {view.hint ? <p className="callout-hint">{view.hint}</p> : null}
-        </Callout>
-      ) : null}
+      {error ? <ErrorNotice error={error} /> : null}
     </Dialog>
   );
 }

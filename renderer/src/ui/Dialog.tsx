@@ -1,5 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
-import { IconButton } from './Button.js';
+import { Button, IconButton } from './Button.js';
 
 export interface DialogProps {
   title: string;
@@ -97,5 +97,45 @@ export function Dialog({ title, description, children, footer, status, onClose, 
         {footer ? <footer className="dialog-footer">{footer}</footer> : null}
       </form>
     </dialog>
+  );
+}
+
+/**
+ * The usual footer: optional actions on the left, then Cancel and the form's submit button. Cancel is
+ * disabled while the dialog is busy; `saving` is the submit's own spinner where the dialog has more
+ * than one running action (defaults to `busy`).
+ */
+export function DialogActions({
+  submitLabel,
+  onCancel,
+  busy,
+  saving = busy,
+  disabled,
+  variant = 'primary',
+  before,
+}: {
+  submitLabel: ReactNode;
+  onCancel(): void;
+  busy: boolean;
+  saving?: boolean;
+  disabled?: boolean;
+  variant?: 'primary' | 'danger';
+  before?: ReactNode;
+}) {
+  return (
+    <>
+      {before ? (
+        <>
+          {before}
+          <span className="footer-spacer" />
+        </>
+      ) : null}
+      <Button onClick={onCancel} disabled={busy}>
+        Cancel
+      </Button>
+      <Button type="submit" variant={variant} busy={saving} disabled={disabled}>
+        {submitLabel}
+      </Button>
+    </>
   );
 }

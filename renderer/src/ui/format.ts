@@ -24,13 +24,3 @@ export function formatLatency(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
-export function formatUsd(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'unknown';
-  if (value === 0) return '$0.00';
-  if (value < 0.01) return `$${value.toFixed(4)}`;
-  return `$${value.toFixed(2)}`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString();
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BridgeError, codeForStatus, describeError, errorFromPayload } from '../../../renderer/src/bridge/errors.js';
+import { BridgeError, codeForStatus, describeError, errorFromPayload, errorText, fieldMessage } from '../../../renderer/src/bridge/errors.js';
 
 describe('errorFromPayload', () => {
   it('reads the web host shape {error: {code, message, details}}', () => {
@@ -60,5 +60,22 @@ describe('describeError', () => {
     expect(view.code).toBe('INTERNAL');
     expect(JSON.stringify(view)).not.toContain('undefined');
     expect(JSON.stringify(view)).not.toContain('at ');
+  });
+});
+
+describe('error text for a field or a line', () => {
+  it('drops the contract prefix and the field name the input already shows', () => {
+    expect(fieldMessage('Invalid models.setPrice request: pricing.input: Too big', 'pricing.input')).toBe('Too big');
+    expect(fieldMessage('params.maxTokens: GPT-4o mini writes at most 16384 tokens', 'params.maxTokens')).toBe('GPT-4o mini writes at most 16384 tokens');
+  });
+
+  it('keeps the field name when the message is about another field, or none is given', () => {
+    expect(fieldMessage('Invalid limits.set request: timeZone: unknown zone', 'dailyTokens')).toBe('timeZone: unknown zone');
+    expect(fieldMessage('Invalid limits.set request: timeZone: unknown zone')).toBe('timeZone: unknown zone');
+  });
+
+  it('puts the hint after the message on one line', () => {
+    expect(errorText(new BridgeError('KEY_INVALID', 'The key was refused.', { hint: 'Check it in the console.' }))).toBe('The key was refused. Check it in the console.');
+    expect(errorText(new BridgeError('NOT_FOUND', 'No such key.'))).toMatch(/^No such key\./);
   });
 });

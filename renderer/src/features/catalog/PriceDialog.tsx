@@ -2,10 +2,9 @@ import { useState } from 'react';
 import type { ModelInfo, ProviderId } from '../../../../shared/contract/index.js';
 import { PROVIDER_LIST } from '../../../../shared/providers/registry.js';
 import { useBridge } from '../../bridge/context.js';
-import { describeError, isBridgeError } from '../../bridge/errors.js';
-import { Button } from '../../ui/Button.js';
-import { Callout } from '../../ui/Callout.js';
-import { Dialog } from '../../ui/Dialog.js';
+import { fieldMessage, isBridgeError } from '../../bridge/errors.js';
+import { Dialog, DialogActions } from '../../ui/Dialog.js';
+import { ErrorNotice } from '../../ui/ErrorNotice.js';
 import { Field } from '../../ui/Field.js';
 import { priceFieldOf, priceFormFor, toSetPrice, type PriceForm, type PriceFormErrors } from './catalog-filters.js';
 
@@ -39,14 +38,13 @@ export function PriceDialog({ model, onClose, onSaved }: { model: ModelInfo | nu
       onSaved(res.model);
     } catch (err) {
       const field = isBridgeError(err) && err.code === 'VALIDATION' ? priceFieldOf(err.details?.field) : null;
-      if (field) setErrors({ [field]: err instanceof Error ? err.message.replace(/^(Invalid models\.setPrice request: )?(pricing\.)?\w+: /, '') : 'Check this value.' });
+      if (field && isBridgeError(err)) setErrors({ [field]: fieldMessage(err.message, err.details?.field) });
       else setFailure(err);
     } finally {
       setBusy(false);
     }
   };
 
-  const view = failure ? describeError(failure) : null;
   const priceField = (key: 'input' | 'output' | 'cacheRead' | 'cacheWrite', label: string, help: string, optional = false) => (
     <Field label={label} help={help} error={errors[key] ?? null} optional={optional}>
       {(props) => (
@@ -78,24 +76,8 @@ export function PriceDialog({ model, onClose, onSaved }: { model: ModelInfo | nu
       busy={busy}
       onSubmit={() => void save()}
       className="price-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Save price
-          </Button>
-        </>
-      }
-      status={
-        view ? (
-          <Callout tone="error" title={view.title}>
-            {view.message}
-            {view.hint ? <p className="callout-hint">{view.hint}</p> : null}
-          </Callout>
-        ) : null
-      }
+      footer={<DialogActions submitLabel="Save price" onCancel={onClose} busy={busy} />}
+      status={failure ? <ErrorNotice error={failure} /> : null}
     >
       <div className="field-row">
         <Field label="Provider" error={errors.provider ?? null}>

@@ -1,4 +1,4 @@
-import type { Capability, ModelInfo, Pricing, ProviderId } from '../../../../shared/contract/index.js';
+import type { Capability, MethodRequest, ModelInfo, Pricing, ProviderId } from '../../../../shared/contract/index.js';
 import { PROVIDER_IDS } from '../../../../shared/contract/index.js';
 
 export interface CatalogFilters {
@@ -21,14 +21,7 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
   audio: 'Audio',
 };
 
-export type ModelsListInput = {
-  provider?: ProviderId;
-  capability?: Capability;
-  eu?: boolean;
-  maxInputPrice?: number;
-  search?: string;
-  recommendedOnly?: boolean;
-};
+export type ModelsListInput = MethodRequest<'models.list'>;
 
 /** Parses a price field: '' is "none", anything else must be a number ≥ 0. */
 export function parsePrice(text: string): { value: number | null; error: string | null } {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useBridge } from '../../bridge/context.js';
+import { fieldMessage } from '../../bridge/errors.js';
 import type { Conversation, MessageError } from '../../db/schema.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { toast } from '../../state/toast-store.js';
@@ -62,7 +63,7 @@ export function ChatPanel({ conversation }: { conversation: Conversation }) {
       changeModel: () => openChangeModel(convRef.current.id),
       openSettings: (error: MessageError) => {
         const field = paramField(error.field);
-        useModelSettingsRequest.getState().open(convRef.current.id, field ? { [field]: error.message.replace(/^params\.\w+:\s*/, '') } : undefined);
+        useModelSettingsRequest.getState().open(convRef.current.id, field ? { [field]: fieldMessage(error.message, error.field) } : undefined);
       },
     }),
     [bridge],

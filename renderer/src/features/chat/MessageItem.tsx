@@ -4,6 +4,7 @@ import { providerSpec } from '../../../../shared/providers/registry.js';
 import type { Message, MessageError } from '../../db/schema.js';
 import { Link } from '../../router/Link.js';
 import { paths } from '../../router/routes.js';
+import { paramField } from '../conversations/params.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
@@ -108,7 +109,7 @@ function TurnError({
   hasText: boolean;
 }) {
   const title = error.code === 'STREAM_INTERRUPTED' ? 'The answer was cut off' : error.code === 'LIMIT_EXCEEDED' ? 'Limit reached' : 'This turn failed';
-  const paramField = error.code === 'VALIDATION' && (error.field === 'params.temperature' || error.field === 'params.maxTokens');
+  const isParamError = error.code === 'VALIDATION' && paramField(error.field) !== null;
   return (
     <div className="turn-error callout callout-error" role="alert">
       <Icon name="alert" size={18} />
@@ -136,7 +137,7 @@ function TurnError({
               Choose another model
             </Button>
           ) : null}
-          {paramField ? (
+          {isParamError ? (
             <Button size="sm" variant="secondary" icon="settings" onClick={() => actions.openSettings(error)}>
               Open model settings
             </Button>

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { connectWeb, verifyToken } from '../../app/connect.js';
-import { describeError, isBridgeError } from '../../bridge/errors.js';
+import { errorText, isBridgeError } from '../../bridge/errors.js';
 import { normalizePastedToken } from '../../bridge/token.js';
 import { Button } from '../../ui/Button.js';
 import { Callout } from '../../ui/Callout.js';
@@ -34,8 +34,7 @@ export function ConnectScreen({ reason }: { reason: 'missing' | 'rejected' }) {
       if (isBridgeError(err) && err.code === 'UNAUTHORIZED') {
         setError('The host did not accept this token. It changes every time the host starts; copy it again from the host-token file.');
       } else {
-        const view = describeError(err);
-        setError(view.hint ? `${view.message} ${view.hint}` : view.message);
+        setError(errorText(err));
       }
     }
   };

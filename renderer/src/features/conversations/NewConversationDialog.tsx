@@ -2,9 +2,8 @@ import { useRef, useState } from 'react';
 import { useBridge } from '../../bridge/context.js';
 import type { Bridge } from '../../bridge/types.js';
 import type { Conversation, ConversationTarget } from '../../db/schema.js';
-import { Button } from '../../ui/Button.js';
 import { Callout } from '../../ui/Callout.js';
-import { Dialog } from '../../ui/Dialog.js';
+import { Dialog, DialogActions } from '../../ui/Dialog.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
 import { Field } from '../../ui/Field.js';
 import { FallbackSelect } from '../models/FallbackSelect.js';
@@ -82,16 +81,7 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
           {error ? <ErrorNotice error={error} /> : null}
         </>
       }
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={!ready}>
-            Start conversation
-          </Button>
-        </>
-      }
+      footer={<DialogActions submitLabel="Start conversation" onCancel={onClose} busy={busy} disabled={!ready} />}
     >
       <Field label="Agent or purpose" optional help="A name for what this conversation is for, e.g. “Code review”. Usage is grouped by it.">
         {(props) => (
@@ -153,16 +143,7 @@ export function ChangeModelDialog({ conversation, onClose }: { conversation: Con
       onSubmit={() => void save()}
       className="change-model-dialog"
       status={error ? <ErrorNotice error={error} /> : undefined}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={!ready}>
-            Use this model
-          </Button>
-        </>
-      }
+      footer={<DialogActions submitLabel="Use this model" onCancel={onClose} busy={busy} disabled={!ready} />}
     >
       <ModelPicker data={data} initial={conversation.target} onChange={setPicked} onNavigate={onClose} />
       <FallbackSelect data={data} value={fallback} onChange={setFallback} current={current} />

@@ -8,7 +8,7 @@ import { toast } from '../../state/toast-store.js';
 import { IconButton } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
 import { stateFromLimitError, useLimitAlerts } from './limit-alerts.js';
-import { formatLimitAmount, limitSentenceName, percent, resetText, usedOfLimit, type KeyNames } from './limit-text.js';
+import { formatLimitAmount, limitSentenceName, percent, resetText, usedOfLimit, keyNames } from './limit-text.js';
 import { machineTimeZone } from './date-range.js';
 
 /**
@@ -36,9 +36,9 @@ export function LimitBanner() {
   const timeZone = storedZone ?? machineTimeZone();
   // Key limits are named by the key's label, as in Settings.
   const keys = useBridgeQuery('keys.list', {}, { refreshOn: ['keys.changed'] });
-  const keyNames: KeyNames = useMemo(() => new Map((keys.data?.keys ?? []).map((k) => [k.id, k.last4 ? `${k.label} …${k.last4}` : k.label])), [keys.data]);
-  const keyNamesRef = useRef(keyNames);
-  keyNamesRef.current = keyNames;
+  const names = useMemo(() => keyNames(keys.data?.keys), [keys.data]);
+  const keyNamesRef = useRef(names);
+  keyNamesRef.current = names;
 
   useEffect(() => {
     const offExceeded = bridge.onEvent('limits.exceeded', ({ state }) => report(state));
@@ -72,7 +72,7 @@ export function LimitBanner() {
       <Icon name="alert" size={18} />
       <div className="limit-banner-text">
         <p className="limit-banner-title">
-          Limit reached: {limitSentenceName(first, keyNames).replace(/^The /, 'the ')}
+          Limit reached: {limitSentenceName(first, names).replace(/^The /, 'the ')}
         </p>
         <p className="limit-banner-body">
           {usedOfLimit(first)} used.{' '}

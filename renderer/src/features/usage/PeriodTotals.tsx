@@ -1,7 +1,7 @@
 import type { KeyInfo, LimitState, UsageTotals } from '../../../../shared/contract/index.js';
 import { Link } from '../../router/Link.js';
 import { paths } from '../../router/routes.js';
-import { limitTitle, type KeyNames } from './limit-text.js';
+import { keyNames, limitTitle } from './limit-text.js';
 import { LimitMeter } from './LimitMeter.js';
 import { describeTotalCost, formatCostExact, formatTokens, plural } from './money.js';
 
@@ -83,7 +83,7 @@ function Stat({
 
 /** Each limit's current window (not the chosen period: limits run per day, month or conversation). */
 export function LimitsNow({ states, timeZone, keys }: { states: readonly LimitState[] | undefined; timeZone: string; keys: readonly KeyInfo[] | undefined }) {
-  const names: KeyNames = new Map((keys ?? []).map((k) => [k.id, k.last4 ? `${k.label} …${k.last4}` : k.label]));
+  const names = keyNames(keys);
   const shown = (states ?? []).filter((s) => s.scope !== 'sessionUsd');
   return (
     <section className="card limits-now" aria-labelledby="limits-now">

@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { chartPoints, type ChartData, type Metric } from './chart-data.js';
-import { formatCostAxis, formatCostExact, formatTokens, formatTokensCompact, unknownPriceNote } from './money.js';
+import { formatCostAxis, formatCostExact, formatTokens, formatTokensCompact, plural, unknownPriceNote } from './money.js';
 
 // Chart colours are theme variables (usage.css), so the chart follows light and dark mode.
 export const seriesColor = (index: number, key: string) => (key === 'other' ? 'var(--chart-other)' : `var(--chart-${(index % 8) + 1})`);
@@ -129,7 +129,7 @@ function ChartTooltip({ active, payload, data, metric }: { active?: boolean | un
         </p>
       ) : null}
       <p className="chart-tooltip-note">
-        {row.calls.toLocaleString()} {row.calls === 1 ? 'call' : 'calls'}
+        {plural(row.calls, 'call', 'calls')}
         {metric === 'cost' && row.unknownCostCalls > 0 ? ` · ${unknownPriceNote(row.unknownCostCalls)}` : ''}
       </p>
     </div>

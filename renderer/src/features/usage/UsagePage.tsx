@@ -1,17 +1,17 @@
 import { useMemo, useState } from 'react';
 import { useDocumentTitle } from '../../app/useDocumentTitle.js';
 import { useBridge } from '../../bridge/context.js';
-import { describeError } from '../../bridge/errors.js';
+import { errorText } from '../../bridge/errors.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { useNow } from '../../hooks/useNow.js';
 import { toast } from '../../state/toast-store.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
-import { formatCount } from '../../ui/format.js';
 import { openNewConversation } from '../conversations/new-conversation.js';
 import { shapeChart, type Dimension, type Metric } from './chart-data.js';
 import { bucketsInRange, checkCustomRange, machineTimeZone, presetRange, rangeLabel, suggestedGranularity, type DateRange, type Granularity } from './date-range.js';
 import { providerName } from './limit-text.js';
+import { plural } from './money.js';
 import { LimitsNow, PeriodTotals } from './PeriodTotals.js';
 import { RangePicker } from './RangePicker.js';
 import { RecentCalls } from './RecentCalls.js';
@@ -161,7 +161,7 @@ export function UsagePage() {
                 <UsageChart data={chart} metric={view.metric} title={`${view.metric === 'cost' ? 'Cost' : 'Tokens'} per ${view.granularity} for ${label}`} />
                 {view.metric === 'cost' && chart.unknownCostCalls > 0 ? (
                   <p className="chart-footnote">
-                    {formatCount(chart.unknownCostCalls)} {chart.unknownCostCalls === 1 ? 'call has' : 'calls have'} no known price and {chart.unknownCostCalls === 1 ? 'is' : 'are'} not in these bars (never counted as $0).
+                    {plural(chart.unknownCostCalls, 'call has', 'calls have')} no known price and {chart.unknownCostCalls === 1 ? 'is' : 'are'} not in these bars (never counted as $0).
                   </p>
                 ) : null}
               </>
@@ -205,11 +205,10 @@ function ExportButton({ range }: { range: DateRange | null }) {
     try {
       const result = await bridge.call('usage.exportCsv', { from: range.from, to: range.to });
       if (result.saved) {
-        toast.success('Usage exported', `${formatCount(result.rows)} ${result.rows === 1 ? 'call' : 'calls'}${result.path ? ` saved to ${result.path}` : ' saved to your downloads'}.`);
+        toast.success('Usage exported', `${plural(result.rows, 'call', 'calls')}${result.path ? ` saved to ${result.path}` : ' saved to your downloads'}.`);
       }
     } catch (err) {
-      const view = describeError(err);
-      toast.error('Export failed', view.hint ? `${view.message} ${view.hint}` : view.message);
+      toast.error('Export failed', errorText(err));
     } finally {
       setExporting(false);
     }

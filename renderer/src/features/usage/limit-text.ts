@@ -1,4 +1,4 @@
-import type { LimitState, ProviderId } from '../../../../shared/contract/index.js';
+import type { KeyInfo, LimitState, ProviderId } from '../../../../shared/contract/index.js';
 import { PROVIDERS } from '../../../../shared/providers/registry.js';
 import { formatCostExact, formatTokens } from './money.js';
 
@@ -9,6 +9,10 @@ export function providerName(id: string | null | undefined): string {
 
 /** Key id → what the user calls it ("Work …a1b2"); ids the list does not know show as they are. */
 export type KeyNames = ReadonlyMap<string, string>;
+
+export function keyNames(keys: readonly Pick<KeyInfo, 'id' | 'label' | 'last4'>[] | undefined): KeyNames {
+  return new Map((keys ?? []).map((k) => [k.id, k.last4 ? `${k.label} …${k.last4}` : k.label]));
+}
 
 /** "Daily tokens · OpenAI", "Monthly spend · all providers", "This conversation's budget". */
 export function limitTitle(state: Pick<LimitState, 'scope' | 'subject'>, keyNames?: KeyNames): string {

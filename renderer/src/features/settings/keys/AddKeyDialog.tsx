@@ -4,11 +4,12 @@ import { PROVIDER_LIST, providerSpec } from '../../../../../shared/providers/reg
 import { useBridge } from '../../../bridge/context.js';
 import { ExternalLink } from '../../../router/Link.js';
 import { Button } from '../../../ui/Button.js';
-import { Dialog } from '../../../ui/Dialog.js';
+import { Dialog, DialogActions } from '../../../ui/Dialog.js';
 import { Field } from '../../../ui/Field.js';
 import { SecretInput } from '../../../ui/SecretInput.js';
 import { readSecret, useSecretRef } from '../../../ui/useSecretRef.js';
 import {
+  article,
   keyShape,
   shortName,
   baseUrlForRequest,
@@ -78,7 +79,7 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
     return false;
   };
 
-  const { test, setTest, busy, ...actions } = useKeyTest(secretRef, checkForm);
+  const { test, setTest, busy, testing, saving, ...actions } = useKeyTest(secretRef, checkForm);
   const runTest = () => actions.runTest(() => bridge.call('keys.testDraft', requestBase()));
   const save = () => {
     const trimmed = label.trim();
@@ -92,7 +93,7 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
 
   return (
     <Dialog
-      title={spec.keyRequired ? `Add ${providerArticle(spec.name)} ${shortName(spec)} key` : `Add ${providerArticle(spec.name)} ${shortName(spec)} server`}
+      title={spec.keyRequired ? `Add ${article(spec.name)} ${shortName(spec)} key` : `Add ${article(spec.name)} ${shortName(spec)} server`}
       size="lg"
       busy={busy}
       onClose={onClose}
@@ -117,18 +118,18 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
         </>
       }
       footer={
-        <>
-          <Button onClick={() => void runTest()} disabled={busy} busy={test.kind === 'running' && test.what === 'test'} icon="refresh">
-            Test connection
-          </Button>
-          <span className="footer-spacer" />
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={test.kind === 'running' && test.what === 'save'} disabled={busy}>
-            Save key
-          </Button>
-        </>
+        <DialogActions
+          submitLabel="Save key"
+          onCancel={onClose}
+          busy={busy}
+          saving={saving}
+          disabled={busy}
+          before={
+            <Button onClick={() => void runTest()} disabled={busy} busy={testing} icon="refresh">
+              Test connection
+            </Button>
+          }
+        />
       }
     >
       <div className="key-dialog-grid">
@@ -176,7 +177,7 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
           <BaseUrlField spec={spec} value={baseUrl} onChange={(v) => { setBaseUrl(v); setTest({ kind: 'idle' }); }} touched={baseUrlTouched || showProblems} onBlur={() => setBaseUrlTouched(true)} />
           <ProviderOptionFields spec={spec} fields={fields} onChange={(f) => { setFields(f); setTest({ kind: 'idle' }); }} problems={showProblems ? optProblems : {}} />
         </div>
-        <aside className="key-dialog-help" aria-label={`Where to get ${providerArticle(spec.name)} ${shortName(spec)} key`}>
+        <aside className="key-dialog-help" aria-label={`Where to get ${article(spec.name)} ${shortName(spec)} key`}>
           <h3>{spec.keyRequired ? 'Where to get a key' : 'Setting it up'}</h3>
           <p>{spec.help}</p>
           <p>
@@ -191,8 +192,4 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
       </div>
     </Dialog>
   );
-}
-
-export function providerArticle(name: string): string {
-  return /^[AEIOU]/i.test(name) ? 'an' : 'a';
 }

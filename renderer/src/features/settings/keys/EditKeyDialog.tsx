@@ -2,10 +2,9 @@ import { useState } from 'react';
 import type { KeyInfo } from '../../../../../shared/contract/index.js';
 import { providerSpec } from '../../../../../shared/providers/registry.js';
 import { useBridge } from '../../../bridge/context.js';
-import { Button } from '../../../ui/Button.js';
-import { Dialog } from '../../../ui/Dialog.js';
+import { Dialog, DialogActions } from '../../../ui/Dialog.js';
 import { Field } from '../../../ui/Field.js';
-import { baseUrlProblem, emptyOptionFields, keyOptions, optionProblems, sameUrl, type OptionFields } from './key-form.js';
+import { baseUrlForRequest, baseUrlProblem, emptyOptionFields, keyOptions, optionProblems, sameUrl, type OptionFields } from './key-form.js';
 import { BaseUrlField, ProviderOptionFields } from './KeyFields.js';
 import { TestResultView, type TestState } from './TestResultView.js';
 
@@ -28,9 +27,8 @@ export function EditKeyDialog({ keyInfo, onClose, onSaved }: { keyInfo: KeyInfo;
       setShowProblems(true);
       return;
     }
-    const trimmedUrl = baseUrl.trim();
     // null puts the key back on the provider's default address.
-    const nextBase: string | null = trimmedUrl === '' || sameUrl(trimmedUrl, spec.defaultBaseUrl) ? null : trimmedUrl;
+    const nextBase = baseUrlForRequest(spec, baseUrl) ?? null;
     const currentBase = keyInfo.baseUrl && !sameUrl(keyInfo.baseUrl, spec.defaultBaseUrl) ? keyInfo.baseUrl : null;
     const options = keyOptions(spec, fields);
     const request = {
@@ -59,16 +57,7 @@ export function EditKeyDialog({ keyInfo, onClose, onSaved }: { keyInfo: KeyInfo;
       onClose={onClose}
       onSubmit={() => void save()}
       {...(state.kind !== 'idle' ? { status: <TestResultView state={state} idleText="" /> } : {})}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Save changes
-          </Button>
-        </>
-      }
+      footer={<DialogActions submitLabel="Save changes" onCancel={onClose} busy={busy} />}
     >
       <Field label="Label" help="A name to tell keys apart.">
         {(props) => <input {...props} data-autofocus className="input" maxLength={120} autoComplete="off" value={label} onChange={(e) => setLabel(e.currentTarget.value)} />}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { KeyInfo, KeyTestResult } from '../../../../../shared/contract/index.js';
 import { useBridge } from '../../../bridge/context.js';
-import { describeError } from '../../../bridge/errors.js';
+import { errorText } from '../../../bridge/errors.js';
 import { Badge } from '../../../ui/Badge.js';
 import { Button } from '../../../ui/Button.js';
 import { dateTime, formatLatency, relativeTime } from '../../../ui/format.js';
@@ -26,8 +26,7 @@ export function KeyRow({ keyInfo, now, onAction, onTested }: { keyInfo: KeyInfo;
       const r: KeyTestResult = await bridge.call('keys.test', { id: keyInfo.id });
       setResult(r.ok ? { ok: true, text: `Connected in ${formatLatency(r.latencyMs)}` } : { ok: false, text: [r.message, r.hint].filter(Boolean).join(' ') || 'The test failed.' });
     } catch (err) {
-      const view = describeError(err);
-      setResult({ ok: false, text: view.hint ? `${view.message} ${view.hint}` : view.message });
+      setResult({ ok: false, text: errorText(err) });
     } finally {
       setTesting(false);
       onTested();

@@ -2,8 +2,7 @@ import { ExternalLink } from '../../../router/Link.js';
 import { Badge } from '../../../ui/Badge.js';
 import { Button } from '../../../ui/Button.js';
 import { formatLatency } from '../../../ui/format.js';
-import { providerArticle } from './AddKeyDialog.js';
-import { keyShape, type ProviderEntry } from './key-form.js';
+import { article, keyShape, type ProviderEntry } from './key-form.js';
 import { KeyRow, type KeyAction } from './KeyRow.js';
 import type { KeyInfo } from '../../../../../shared/contract/index.js';
 
@@ -65,7 +64,7 @@ export function ProviderCard({
         </ul>
       ) : (
         <p className="muted provider-empty">
-          Configured outside Switchboard. Add {providerArticle(spec.name)} {spec.name} key to manage it here.
+          Configured outside Switchboard. Add {article(spec.name)} {spec.name} key to manage it here.
         </p>
       )}
     </section>

@@ -4,11 +4,11 @@ import { providerSpec } from '../../../../../shared/providers/registry.js';
 import { useBridge } from '../../../bridge/context.js';
 import { ExternalLink } from '../../../router/Link.js';
 import { Button } from '../../../ui/Button.js';
-import { Dialog } from '../../../ui/Dialog.js';
+import { Dialog, DialogActions } from '../../../ui/Dialog.js';
 import { Field } from '../../../ui/Field.js';
 import { SecretInput } from '../../../ui/SecretInput.js';
 import { readSecret, useSecretRef } from '../../../ui/useSecretRef.js';
-import { keyShape, keyDisplayName, maskedKey, secretFormat, secretReady, type FormatState } from './key-form.js';
+import { keyShape, keyDisplayName, maskedKey, secretFormat, type FormatState } from './key-form.js';
 import { TestResultView } from './TestResultView.js';
 import { useKeyTest } from './useKeyTest.js';
 
@@ -23,17 +23,17 @@ export function RotateKeyDialog({ keyInfo, onClose, onRotated }: { keyInfo: KeyI
   const [format, setFormat] = useState<FormatState>({ kind: 'empty' });
   const [showProblems, setShowProblems] = useState(false);
 
-  // A rotation must change something: an empty secret is never "ready" here.
-  const ready = format.kind === 'ok' || (format.kind !== 'bad' && !spec.keyRequired && format.kind !== 'empty');
+  // A rotation must change something: an empty secret is never "ready" here, even where keys are optional.
+  const ready = format.kind === 'ok';
 
   const check = () => {
-    if (ready && secretReady(keyInfo.provider, format)) return true;
+    if (ready) return true;
     setShowProblems(true);
     secretRef.current?.focus();
     return false;
   };
 
-  const { test, setTest, busy, ...actions } = useKeyTest(secretRef, check);
+  const { test, setTest, busy, testing, saving, ...actions } = useKeyTest(secretRef, check);
   const runTest = () =>
     actions.runTest(() =>
       bridge.call('keys.testDraft', {
@@ -63,18 +63,18 @@ export function RotateKeyDialog({ keyInfo, onClose, onRotated }: { keyInfo: KeyI
       onSubmit={() => void replace()}
       status={<TestResultView state={test} idleText="The new key is tested with one cheap call before it replaces the current one." />}
       footer={
-        <>
-          <Button onClick={() => void runTest()} disabled={busy} busy={test.kind === 'running' && test.what === 'test'} icon="refresh">
-            Test connection
-          </Button>
-          <span className="footer-spacer" />
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" disabled={busy} busy={test.kind === 'running' && test.what === 'save'}>
-            Replace key
-          </Button>
-        </>
+        <DialogActions
+          submitLabel="Replace key"
+          onCancel={onClose}
+          busy={busy}
+          saving={saving}
+          disabled={busy}
+          before={
+            <Button onClick={() => void runTest()} disabled={busy} busy={testing} icon="refresh">
+              Test connection
+            </Button>
+          }
+        />
       }
     >
       <Field

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import type { VaultStatus } from '../../../../../shared/contract/index.js';
 import { useBridge } from '../../../bridge/context.js';
-import { describeError } from '../../../bridge/errors.js';
+import { errorText } from '../../../bridge/errors.js';
 import { toast } from '../../../state/toast-store.js';
 import { Button } from '../../../ui/Button.js';
 import { Callout } from '../../../ui/Callout.js';
-import { Dialog } from '../../../ui/Dialog.js';
+import { Dialog, DialogActions } from '../../../ui/Dialog.js';
 import { ErrorNotice } from '../../../ui/ErrorNotice.js';
 import { Field } from '../../../ui/Field.js';
 import { Icon } from '../../../ui/Icon.js';
@@ -124,8 +124,7 @@ function UnlockForm({ onUnlocked, help }: { onUnlocked(): void; help: string }) 
       toast.success('Keys unlocked');
       onUnlocked();
     } catch (err) {
-      const view = describeError(err);
-      setError(view.hint ? `${view.message} ${view.hint}` : view.message);
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -189,16 +188,7 @@ function ProtectDialog({ onClose, onDone }: { onClose(): void; onDone(): void })
       busy={busy}
       onClose={onClose}
       onSubmit={() => void save()}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Set passphrase
-          </Button>
-        </>
-      }
+      footer={<DialogActions submitLabel="Set passphrase" onCancel={onClose} busy={busy} />}
     >
       <Field label="Passphrase" help="At least 8 characters; a few unrelated words work well." error={problem?.field === 'first' ? problem.text : null}>
         {(props) => <SecretInput ref={first} {...props} data-autofocus revealLabel="passphrase" />}
@@ -252,16 +242,7 @@ function ResetVaultDialog({ onClose, onDone }: { onClose(): void; onDone(): void
       busy={busy}
       onClose={onClose}
       onSubmit={() => void reset()}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" busy={busy}>
-            Start a new vault
-          </Button>
-        </>
-      }
+      footer={<DialogActions submitLabel="Start a new vault" onCancel={onClose} busy={busy} variant="danger" />}
     >
       <Field label="Passphrase for the new vault" optional help="Leave empty to use the system keychain where there is one, else this session only.">
         {(props) => <SecretInput ref={first} {...props} data-autofocus revealLabel="passphrase" />}

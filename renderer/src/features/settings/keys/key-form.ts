@@ -23,7 +23,8 @@ export function secretFormat(provider: ProviderId, secret: string): FormatState 
   return { kind: 'ok', message: spec.keyPattern ? `Looks like ${article(spec.name)} ${spec.name} key.` : 'Key entered.' };
 }
 
-function article(name: string): string {
+/** "a" or "an" before a provider's name. */
+export function article(name: string): string {
   return /^[AEIOU]/i.test(name) ? 'an' : 'a';
 }
 

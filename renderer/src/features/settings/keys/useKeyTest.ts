@@ -32,5 +32,7 @@ export function useKeyTest(secretRef: RefObject<HTMLInputElement | null>, check:
     }
   };
 
-  return { test, setTest, busy: test.kind === 'running', runTest, save };
+  const testing = test.kind === 'running' && test.what === 'test';
+  const saving = test.kind === 'running' && test.what === 'save';
+  return { test, setTest, busy: testing || saving, testing, saving, runTest, save };
 }

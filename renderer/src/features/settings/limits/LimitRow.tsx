@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { LimitState, LimitsPatch, MethodResponse } from '../../../../../shared/contract/index.js';
 import { useBridge } from '../../../bridge/context.js';
-import { describeError, isBridgeError } from '../../../bridge/errors.js';
+import { errorText, isBridgeError } from '../../../bridge/errors.js';
 import { Button } from '../../../ui/Button.js';
 import { LimitMeter } from '../../usage/LimitMeter.js';
 import { fieldOf, formatLimitInput, parseLimitInput, patchFor, rowErrorMessage, unitOf, type LimitTarget } from './limits-form.js';
@@ -17,8 +17,7 @@ export function useLimitSaver(onSaved: (answer: LimitsAnswer) => void) {
       return null;
     } catch (err) {
       if (isBridgeError(err) && err.code === 'VALIDATION') return rowErrorMessage(err.message, err.details?.field, field);
-      const view = describeError(err);
-      return view.hint ? `${view.message} ${view.hint}` : view.message;
+      return errorText(err);
     }
   };
 }

@@ -5,7 +5,7 @@ import { useBridgeQuery } from '../../../hooks/useBridgeQuery.js';
 import { toast } from '../../../state/toast-store.js';
 import { ErrorNotice } from '../../../ui/ErrorNotice.js';
 import { limitsChanged } from '../../usage/limit-alerts.js';
-import { formatCostExact, formatTokens } from '../../usage/money.js';
+import { formatCostExact, plural } from '../../usage/money.js';
 import { fieldOf, patchFor, stateFor, type LimitTarget } from './limits-form.js';
 import { AddLimit, LimitRow, useLimitSaver, type LimitsAnswer } from './LimitRow.js';
 import { TimeZoneCard } from './TimeZoneCard.js';
@@ -184,8 +184,8 @@ export function LimitsPage() {
 function LimitsSummary({ total, dailyCount, monthlyCount, session }: { total: number | null; dailyCount: number; monthlyCount: number; session: number | null }) {
   const parts = [
     total !== null ? `a monthly cap of ${formatCostExact(total)}` : null,
-    monthlyCount > 0 ? `${formatTokens(monthlyCount)} provider ${monthlyCount === 1 ? 'cap' : 'caps'}` : null,
-    dailyCount > 0 ? `${formatTokens(dailyCount)} daily token ${dailyCount === 1 ? 'limit' : 'limits'}` : null,
+    monthlyCount > 0 ? `${plural(monthlyCount, 'provider cap', 'provider caps')}` : null,
+    dailyCount > 0 ? `${plural(dailyCount, 'daily token limit', 'daily token limits')}` : null,
     session !== null ? `a budget of ${formatCostExact(session)} per conversation` : null,
   ].filter(Boolean);
   return <p className="muted limits-summary">{parts.length === 0 ? 'No limits are set: every call is allowed.' : `In force: ${parts.join(', ')}.`}</p>;

@@ -1,4 +1,5 @@
 import type { LimitsPatch, LimitScope, LimitState, ProviderId } from '../../../../../shared/contract/index.js';
+import { fieldMessage } from '../../../bridge/errors.js';
 
 /** One limit the page can set or clear. */
 export type LimitTarget =
@@ -101,9 +102,7 @@ export function formatLimitInput(value: number | null | undefined, unit: LimitUn
  * field is the one this row sent (the row shows it under its own input).
  */
 export function rowErrorMessage(message: string, field: unknown, expected: string): string {
-  const stripped = message.replace(/^Invalid limits\.set request: /, '');
-  if (typeof field === 'string' && field === expected) return stripped.replace(`${expected}: `, '');
-  return stripped;
+  return fieldMessage(message, field === expected ? field : undefined);
 }
 
 /** The IANA zones to offer: the platform's list, plus UTC and the ones in use if the list lacks them. */
