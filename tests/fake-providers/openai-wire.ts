@@ -1,6 +1,6 @@
 import { splitArgs, splitDeltas, toolSpec } from './reply.js';
 import type { Frame, TokenCounts, ToolChoice, ToolSpec, WireError, WireResponse } from './types.js';
-import { compact, isRecord, requestId, type Answer, type GenerationWire, type Parsed, type RouteInfo } from './wire.js';
+import { compact, isRecord, requestId, type GenerationWire, type Parsed, type RouteInfo } from './wire.js';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 const FINGERPRINT = 'fp_fake0001';
