@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERNAL_CONTEXT } from '../../../electron/core/app/context.js';
-import { createLogger } from '../../../electron/core/app/logger.js';
-import { createCore, type Core } from '../../../electron/core/core.js';
 import { AppError, type ModelInfo, type ModelsRefreshResult } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 // models.refresh through the real core (contract parsing and answer checks, keys service, catalog,
@@ -16,27 +14,19 @@ const dir = tempDir('sb-refresh-core-');
 const OPENROUTER_KEY = `sk-or-v1-${'e'.repeat(24)}${Math.random().toString(36).slice(2)}`;
 const LOCAL_KEY = `sk-test-local-${'l'.repeat(20)}`;
 let fake: FakeProviders;
-let core: Core;
-const logLines: string[] = [];
+let t: TestCore;
 
-const call = <T = Record<string, unknown>>(method: string, input: unknown) => core.call(method, input, INTERNAL_CONTEXT) as Promise<T>;
+const call = <T = Record<string, unknown>>(method: string, input: unknown) => t.call<T>(method, input);
 
-async function start(env: Record<string, string>): Promise<Core> {
-  return createCore({
-    dataDir: dir.path,
-    transport: 'web',
-    env,
-    version: 'test',
-    logger: createLogger({ write: (l) => logLines.push(l), file: join(dir.path, 'logs', 'switchboard.log') }),
-  });
-}
+// The same data folder across the restart (the test's, kept by t.close()); the log file is written as the app writes it.
+const start = (env: Record<string, string>) => startTestCore({ dataDir: dir.path, env, logFile: true });
 
 beforeAll(async () => {
   fake = await startFakeProviders({ port: 0 });
-  core = await start({ OPENROUTER_API_KEY: OPENROUTER_KEY, OPENROUTER_BASE_URL: fake.baseUrls.openrouter });
+  t = await start({ OPENROUTER_API_KEY: OPENROUTER_KEY, OPENROUTER_BASE_URL: fake.baseUrls.openrouter });
 });
 afterAll(async () => {
-  await core.close();
+  await t.close();
   await fake.close();
   dir.cleanup();
 });
@@ -60,7 +50,7 @@ describe('models.refresh through the core', () => {
     const search = await call<{ models: ModelInfo[] }>('models.list', { search: 'tiny chat' });
     expect(search.models.map((m) => m.id)).toEqual(['fake-lab/tiny-chat']);
 
-    const all = JSON.stringify(answer) + JSON.stringify(list) + logLines.join('\n');
+    const all = JSON.stringify(answer) + JSON.stringify(list) + t.lines.join('\n');
     expect(all).not.toContain(OPENROUTER_KEY);
     expect(all).not.toContain(LOCAL_KEY);
   });
@@ -94,9 +84,9 @@ describe('models.refresh through the core', () => {
   });
 
   it('after a restart without network or keys, the provider-listed models are still there', async () => {
-    await core.close();
+    await t.close();
     await fake.close();
-    core = await start({});
+    t = await start({});
     const list = await call<{ models: ModelInfo[] }>('models.list', {});
     expect(list.models.find((m) => m.provider === 'openrouter' && m.id === 'anthropic/claude-haiku-4.5')).toMatchObject({ pricing: { cacheRead: 0.1, cacheWrite: 1.25 } });
     expect(list.models.filter((m) => m.provider === 'openai-compatible')).toHaveLength(7);

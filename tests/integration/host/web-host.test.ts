@@ -2,11 +2,10 @@ import { mkdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../electron/core/app/logger.js';
-import { createCore, type Core } from '../../../electron/core/core.js';
 import { startWebHost, type WebHost } from '../../../electron/host/server.js';
 import { TOKEN_FILE, writeHostToken } from '../../../electron/host/token.js';
 import { CONTENT_SECURITY_POLICY } from '../../../shared/security/csp.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 interface Answer {
@@ -33,8 +32,7 @@ describe('web host', () => {
   const dir = tempDir();
   const staticDir = join(dir.path, 'static');
   const dataDir = join(dir.path, 'data');
-  const lines: string[] = [];
-  let core: Core;
+  let t: TestCore;
   let host: WebHost;
   let token: string;
   const auth = () => ({ Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' });
@@ -43,14 +41,13 @@ describe('web host', () => {
     mkdirSync(join(staticDir, 'assets'), { recursive: true });
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><html><body>app</body></html>');
     writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
-    // env: {} so a developer's real provider keys never join as environment keys.
-    core = await createCore({ dataDir, transport: 'web', version: '0.0.0-test', env: {}, logger: createLogger({ write: (l) => lines.push(l) }) });
+    t = await startTestCore({ dataDir });
     token = writeHostToken(dataDir);
-    host = await startWebHost({ core, token, staticDir, port: 0 });
+    host = await startWebHost({ core: t.core, token, staticDir, port: 0 });
   });
   afterAll(async () => {
     await host.close();
-    await core.close();
+    await t.close();
     dir.cleanup();
   });
 

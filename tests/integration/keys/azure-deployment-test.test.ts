@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { INTERNAL_CONTEXT } from '../../../electron/core/app/context.js';
-import { createLogger } from '../../../electron/core/app/logger.js';
-import { createCore, type Core } from '../../../electron/core/core.js';
 import { createKeyTester } from '../../../electron/core/keys/key-tester.js';
 import { AppError, type KeyInfo, type KeyOptions } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
 
 // The Azure key test checks the deployment with a one-token chat completion, so a wrong deployment
 // name shows when the key is added, not at the first chat.
@@ -94,17 +91,14 @@ describe('Azure key test', () => {
 });
 
 describe('adding an Azure key through the core', () => {
-  const dir = tempDir('sb-azure-key-');
-  let core: Core;
-  const logLines: string[] = [];
-  const call = <T = Record<string, unknown>>(method: string, input: unknown) => core.call(method, input, INTERNAL_CONTEXT) as Promise<T>;
+  let t: TestCore;
+  const call = <T = Record<string, unknown>>(method: string, input: unknown) => t.call<T>(method, input);
 
   beforeAll(async () => {
-    core = await createCore({ dataDir: dir.path, transport: 'web', env: {}, version: 'test', logger: createLogger({ write: (l) => logLines.push(l) }) });
+    t = await startTestCore();
   });
   afterAll(async () => {
-    await core.close();
-    dir.cleanup();
+    await t.close();
   });
 
   it('refuses a key whose deployment does not exist, says which, and saves nothing', async () => {
@@ -124,6 +118,6 @@ describe('adding an Azure key through the core', () => {
     const added = await call<{ id: string; test?: { ok: boolean } }>('keys.add', { provider: 'azure', secret: AZURE_KEY, baseUrl: fake.baseUrls.azure, options: { deployment: 'prod-gpt4o', apiVersion: '2024-10-21' } });
     expect(added.test?.ok).toBe(true);
     expect(await call('keys.test', { id: added.id })).toMatchObject({ ok: true });
-    expect(logLines.join('\n')).not.toContain(AZURE_KEY);
+    expect(t.lines.join('\n')).not.toContain(AZURE_KEY);
   });
 });

@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../electron/core/app/logger.js';
-import { createCore, type Core } from '../../../electron/core/core.js';
 import { AppError } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { randomBytes } from 'node:crypto';
 
@@ -17,10 +16,9 @@ function files(root: string): string[] {
 
 describe('secrets never leave the vault (through the contract)', () => {
   const dir = tempDir();
-  const lines: string[] = [];
   const answers: string[] = [];
   let fake: FakeProviders;
-  let core: Core;
+  let t: TestCore;
 
   const secrets = {
     openai: `sk-proj-leak${hex(20)}`,
@@ -37,7 +35,7 @@ describe('secrets never leave the vault (through the contract)', () => {
 
   async function call(method: string, input: unknown): Promise<unknown> {
     try {
-      const r = await core.call(method, input, CTX);
+      const r = await t.call(method, input);
       answers.push(JSON.stringify(r));
       return r;
     } catch (err) {
@@ -48,17 +46,11 @@ describe('secrets never leave the vault (through the contract)', () => {
 
   beforeAll(async () => {
     fake = await startFakeProviders({ port: 0 });
-    core = await createCore({
-      dataDir: dir.path,
-      transport: 'web',
-      version: '0.0.0-test',
-      passphrase: secrets.passphrase,
-      env: { ANTHROPIC_API_KEY: secrets.env },
-      logger: createLogger({ level: 'debug', file: join(dir.path, 'logs', 'switchboard.log'), write: (l) => lines.push(l) }),
-    });
+    // The test's own folder (the restart below opens it again); the log file is written as the app writes it.
+    t = await startTestCore({ dataDir: dir.path, passphrase: secrets.passphrase, env: { ANTHROPIC_API_KEY: secrets.env }, logLevel: 'debug', logFile: true, ctx: CTX });
   });
   afterAll(async () => {
-    await core.close();
+    await t.close();
     await fake.close();
     dir.cleanup();
   });
@@ -93,16 +85,16 @@ describe('secrets never leave the vault (through the contract)', () => {
     const all = Object.entries(secrets);
     for (const [name, value] of all) {
       for (const a of answers) expect(a.includes(value), `${name} in an answer`).toBe(false);
-      for (const l of lines) expect(l.includes(value), `${name} in a log line`).toBe(false);
+      for (const l of t.lines) expect(l.includes(value), `${name} in a log line`).toBe(false);
       for (const f of files(dir.path)) expect(readFileSync(f).includes(Buffer.from(value)), `${name} in ${f}`).toBe(false);
     }
     expect(files(dir.path).some((f) => f.endsWith('vault.json'))).toBe(true);
   });
 
   it('the saved keys still open after a restart with the passphrase', async () => {
-    await core.close();
-    core = await createCore({ dataDir: dir.path, transport: 'web', version: '0.0.0-test', passphrase: secrets.passphrase, env: {}, logger: createLogger({ write: (l) => lines.push(l) }) });
-    const { keys } = (await core.call('keys.list', {}, CTX)) as { keys: Array<{ provider: string; status: string }> };
+    await t.close();
+    t = await startTestCore({ dataDir: dir.path, passphrase: secrets.passphrase, ctx: CTX });
+    const { keys } = (await t.call('keys.list', {})) as { keys: Array<{ provider: string; status: string }> };
     expect(keys.map((k) => k.provider).sort()).toEqual(['anthropic', 'azure', 'gemini']);
     expect(keys.every((k) => k.status === 'ok')).toBe(true);
   });

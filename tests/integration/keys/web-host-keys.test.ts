@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../electron/core/app/logger.js';
-import { createCore, type Core } from '../../../electron/core/core.js';
 import { startWebHost, type WebHost } from '../../../electron/host/server.js';
 import { writeHostToken } from '../../../electron/host/token.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
@@ -19,10 +18,9 @@ describe('keys over the web host (what keys.py drives)', () => {
   const dir = tempDir();
   const dataDir = join(dir.path, 'data');
   const staticDir = join(dir.path, 'static');
-  const lines: string[] = [];
   const seen: string[] = [];
   let fake: FakeProviders;
-  let core: Core;
+  let t: TestCore;
   let host: WebHost;
   let token: string;
 
@@ -41,13 +39,13 @@ describe('keys over the web host (what keys.py drives)', () => {
     mkdirSync(staticDir, { recursive: true });
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><html><body>app</body></html>');
     fake = await startFakeProviders({ port: 0 });
-    core = await createCore({ dataDir, transport: 'web', version: '0.0.0-test', env: {}, logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }) });
+    t = await startTestCore({ dataDir, logLevel: 'debug' });
     token = writeHostToken(dataDir);
-    host = await startWebHost({ core, token, staticDir, port: 0 });
+    host = await startWebHost({ core: t.core, token, staticDir, port: 0 });
   });
   afterAll(async () => {
     await host.close();
-    await core.close();
+    await t.close();
     await fake.close();
     dir.cleanup();
   });
@@ -112,7 +110,7 @@ describe('keys over the web host (what keys.py drives)', () => {
 
     for (const s of used) {
       for (const t of seen) expect(t.includes(s)).toBe(false);
-      for (const l of lines) expect(l.includes(s)).toBe(false);
+      for (const l of t.lines) expect(l.includes(s)).toBe(false);
       for (const f of files(dataDir)) expect(readFileSync(f).includes(Buffer.from(s))).toBe(false);
     }
   });

@@ -3,20 +3,15 @@ import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNAL_CONTEXT } from '../../../electron/core/app/context.js';
-import { createLogger } from '../../../electron/core/app/logger.js';
-import { createCore, type Core } from '../../../electron/core/core.js';
-import { AppError, type AnyEvent, type ModelInfo, type UsageRecord } from '../../../shared/contract/index.js';
+import { AppError, type ModelInfo, type UsageRecord } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
 
 // Metering, prices and limits through the real core: keys, router and the official SDKs against
 // the fake provider server, the ledger in a real SQLite file.
 
-const dir = tempDir('sb-meter-int-');
 let fake: FakeProviders;
-let core: Core;
-const events: AnyEvent[] = [];
-const logLines: string[] = [];
+let t: TestCore;
 const secrets = {
   openai: `sk-test-${'m'.repeat(24)}${Math.random().toString(36).slice(2)}`,
   anthropic: `sk-ant-test-${'n'.repeat(24)}`,
@@ -25,7 +20,7 @@ const secrets = {
 const ids: Record<string, string> = {};
 const LABEL = 'Team "A", prod – Zürich';
 
-const call = <T = Record<string, unknown>>(method: string, input: unknown) => core.call(method, input, INTERNAL_CONTEXT) as Promise<T>;
+const call = <T = Record<string, unknown>>(method: string, input: unknown) => t.call<T>(method, input);
 const generations = () =>
   Object.entries(fake.stats().requests)
     .filter(([k]) => /chat\/completions|\/messages|generateContent/i.test(k))
@@ -60,23 +55,15 @@ function send(keyId: string, model: string, content: string, extra: Record<strin
 
 beforeAll(async () => {
   fake = await startFakeProviders({ port: 0 });
-  core = await createCore({
-    dataDir: join(dir.path, 'data'),
-    transport: 'web',
-    version: '0.0.0-test',
-    logger: createLogger({ write: (l) => logLines.push(l) }),
-    env: {},
-  });
-  core.onEvent((e) => events.push(e));
+  t = await startTestCore();
   ids.openai = (await call<{ id: string }>('keys.add', { provider: 'openai', secret: secrets.openai, baseUrl: fake.baseUrls.openai, label: LABEL })).id;
   ids.anthropic = (await call<{ id: string }>('keys.add', { provider: 'anthropic', secret: secrets.anthropic, baseUrl: fake.baseUrls.anthropic })).id;
   ids.gemini = (await call<{ id: string }>('keys.add', { provider: 'gemini', secret: secrets.gemini, baseUrl: fake.baseUrls.gemini })).id;
 }, 60_000);
 
 afterAll(async () => {
-  await core?.close();
+  await t?.close();
   await fake?.close();
-  dir.cleanup();
 });
 
 describe('cost from provider-reported usage at catalog prices', () => {
@@ -129,7 +116,7 @@ describe('usage queries and export', () => {
 
   it('Core.exportCsv streams every call; labels with quotes and commas and non-ASCII agents survive; no secret', async () => {
     await send(ids.openai!, 'gpt-4o-mini', 'e [[usage:in=10,out=5]]', { agent: 'Écrivain 日本 ✍️' });
-    const download = await core.exportCsv({}, INTERNAL_CONTEXT);
+    const download = await t.core.exportCsv({}, INTERNAL_CONTEXT);
     let csv = '';
     for await (const chunk of download.chunks) csv += chunk;
     const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
@@ -141,7 +128,7 @@ describe('usage queries and export', () => {
     for (const row of openaiRows) expect(row.key_label).toBe(LABEL);
     expect(parsed.data.some((r) => r.agent === 'Écrivain 日本 ✍️')).toBe(true);
     for (const s of Object.values(secrets)) expect(csv).not.toContain(s);
-    await expect(core.exportCsv({ from: 'nope' }, INTERNAL_CONTEXT)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(t.core.exportCsv({ from: 'nope' }, INTERNAL_CONTEXT)).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 });
 
@@ -154,7 +141,7 @@ describe('limits hold before any provider request', () => {
     expect(err.details).toMatchObject({ scope: 'dailyTokens.provider', subject: 'openai', limit: 100 });
     expect(typeof err.details!.resetsAt).toBe('number');
     expect(generations()).toBe(before);
-    expect(events.some((e) => e.name === 'limits.exceeded')).toBe(true);
+    expect(t.events.some((e) => e.name === 'limits.exceeded')).toBe(true);
     const got = await call<{ states: Array<{ scope: string; level: string }> }>('limits.get', {});
     expect(got.states).toEqual([expect.objectContaining({ scope: 'dailyTokens.provider', level: 'exceeded' })]);
     await call('limits.set', { dailyTokens: { provider: { openai: null } } });
@@ -200,7 +187,7 @@ describe('limits hold before any provider request', () => {
 
 describe('data folder', () => {
   it('keeps the ledger and user prices private, and no secret in any file but the vault ciphertext', async () => {
-    const data = join(dir.path, 'data');
+    const data = t.dataDir;
     const files = readdirSync(data);
     expect(files).toEqual(expect.arrayContaining(['usage.db', 'model-prices.json']));
     for (const f of ['usage.db', 'model-prices.json']) {
@@ -209,6 +196,6 @@ describe('data folder', () => {
     }
     const info = await call<{ catalogCheckedAt?: string }>('app.info', {});
     expect(info.catalogCheckedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    for (const line of logLines) for (const s of Object.values(secrets)) expect(line).not.toContain(s);
+    for (const line of t.lines) for (const s of Object.values(secrets)) expect(line).not.toContain(s);
   });
 });

@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createLogger } from '../../../electron/core/app/logger.js';
-import { INTERNAL_CONTEXT } from '../../../electron/core/app/context.js';
-import { createCore, type Core } from '../../../electron/core/core.js';
-import { AppError, type AnyEvent } from '../../../shared/contract/index.js';
+import { AppError } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
 
 // chat.send and friends through the real core: keys service, catalog, ledger and limits, router.
 
-const dir = tempDir();
 let fake: FakeProviders;
-let core: Core;
-const events: AnyEvent[] = [];
-const logLines: string[] = [];
+let t: TestCore;
 const secret = `sk-proj-${'r'.repeat(12)}${Math.random().toString(36).slice(2)}${'q'.repeat(10)}`;
 const envSecret = `sk-ant-api03-${'e'.repeat(30)}`;
 const ids: Record<string, string> = {};
 
-const call = <T = Record<string, unknown>>(method: string, input: unknown) => core.call(method, input, INTERNAL_CONTEXT) as Promise<T>;
+const call = <T = Record<string, unknown>>(method: string, input: unknown) => t.call<T>(method, input);
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -33,22 +27,14 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 
 beforeAll(async () => {
   fake = await startFakeProviders({ port: 0 });
-  core = await createCore({
-    dataDir: join(dir.path, 'data'),
-    transport: 'web',
-    version: '0.0.0-test',
-    logger: createLogger({ write: (l) => logLines.push(l) }),
-    env: { ANTHROPIC_API_KEY: envSecret, ANTHROPIC_BASE_URL: fake.baseUrls.anthropic },
-  });
-  core.onEvent((e) => events.push(e));
+  t = await startTestCore({ env: { ANTHROPIC_API_KEY: envSecret, ANTHROPIC_BASE_URL: fake.baseUrls.anthropic } });
   ids.openai = (await call<{ id: string }>('keys.add', { provider: 'openai', secret, baseUrl: fake.baseUrls.openai })).id;
   ids.gemini = (await call<{ id: string }>('keys.add', { provider: 'gemini', secret: `AIza${'g'.repeat(35)}`, baseUrl: fake.baseUrls.gemini })).id;
 });
 
 afterAll(async () => {
-  await core.close();
+  await t.close();
   await fake.close();
-  dir.cleanup();
 });
 
 describe('chat through the core', () => {
@@ -85,7 +71,7 @@ describe('chat through the core', () => {
   });
 
   it('streams chat.delta / chat.attempt / chat.done tagged with the stream id', async () => {
-    events.length = 0;
+    t.events.length = 0;
     const r = await call<{ text: string; streamId: string }>('chat.send', {
       sessionId: 'c3',
       target: { provider: 'gemini', model: 'gemini-2.5-flash' },
@@ -93,7 +79,7 @@ describe('chat through the core', () => {
       stream: true,
       streamId: 'stream-c3',
     });
-    const mine = events.filter((e) => 'streamId' in e.payload && e.payload.streamId === 'stream-c3');
+    const mine = t.events.filter((e) => 'streamId' in e.payload && e.payload.streamId === 'stream-c3');
     expect(mine.filter((e) => e.name === 'chat.delta').map((e) => (e.payload as { text: string }).text).join('')).toBe(r.text);
     expect(mine.at(-1)!.name).toBe('chat.done');
     expect(mine.some((e) => e.name === 'chat.attempt')).toBe(true);
@@ -124,9 +110,9 @@ describe('chat through the core', () => {
   });
 
   it('chat.cancel aborts the provider request and answers CANCELLED with the partial text', async () => {
-    events.length = 0;
+    t.events.length = 0;
     const p = call('chat.send', { sessionId: 'c6', target: { keyId: ids.openai, model: 'gpt-4o-mini' }, messages: [{ role: 'user', content: 'slow [[delay:100]]' }], stream: true, streamId: 'cancel-me' });
-    await waitFor(() => events.some((e) => e.name === 'chat.delta'));
+    await waitFor(() => t.events.some((e) => e.name === 'chat.delta'));
     expect(await call('chat.cancel', { streamId: 'cancel-me' })).toEqual({ cancelled: 1 });
     const err = await rejection(p);
     expect(err.code).toBe('CANCELLED');
@@ -151,10 +137,10 @@ describe('chat through the core', () => {
     const key2 = (await call<{ id: string }>('keys.add', { provider: 'openai', secret: `sk-proj-${'z'.repeat(30)}`, baseUrl: fake.baseUrls.openai })).id;
     await call('sessions.open', { sessionId: 'c7', target: { keyId: key2, model: 'gpt-4o-mini' } });
     await call('chat.send', { sessionId: 'c7', target: { keyId: key2, model: 'gpt-4o-mini' }, messages: [{ role: 'user', content: 'hi' }] });
-    events.length = 0;
+    t.events.length = 0;
     const del = await call<{ endedSessions: number }>('keys.delete', { id: key2 });
     expect(del.endedSessions).toBe(1);
-    expect(events.find((e) => e.name === 'session.ended')?.payload).toMatchObject({ sessionId: 'c7', keyId: key2 });
+    expect(t.events.find((e) => e.name === 'session.ended')?.payload).toMatchObject({ sessionId: 'c7', keyId: key2 });
     const err = await rejection(call('chat.send', { sessionId: 'c7', target: { keyId: key2, model: 'gpt-4o-mini' }, messages: [{ role: 'user', content: 'again' }] }));
     expect(['SESSION_ENDED', 'KEY_NOT_FOUND']).toContain(err.code);
     expect(String(err.details?.hint)).toMatch(/another model/);
@@ -163,11 +149,11 @@ describe('chat through the core', () => {
   });
 
   it('no secret appears in answers, events or logs', async () => {
-    const dump = JSON.stringify(events) + logLines.join('\n');
+    const dump = JSON.stringify(t.events) + t.lines.join('\n');
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(envSecret);
     // Nothing else written in the data dir holds the plain secret (the vault stores ciphertext).
-    const data = join(dir.path, 'data');
+    const data = t.dataDir;
     for (const f of readdirSync(data, { recursive: true, withFileTypes: true })) {
       if (f.isFile()) expect(readFileSync(join(f.parentPath, f.name)).includes(secret), f.name).toBe(false);
     }

@@ -1,19 +1,15 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERNAL_CONTEXT } from '../../../electron/core/app/context.js';
 import { silentLogger } from '../../../electron/core/app/logger.js';
-import { createCore, type Core } from '../../../electron/core/core.js';
 import { AppError } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
 
 // The core caches one SDK client per key (it holds the key's secret). A rotation must reach the
 // provider on the very next turn, and a deleted key must not be usable a moment after.
 
-const dir = tempDir();
 let fake: FakeProviders;
-let core: Core;
-const call = <T = Record<string, unknown>>(method: string, input: unknown) => core.call(method, input, INTERNAL_CONTEXT) as Promise<T>;
+let t: TestCore;
+const call = <T = Record<string, unknown>>(method: string, input: unknown) => t.call<T>(method, input);
 const secret = (tail: string) => `sk-proj-${'r'.repeat(24)}${tail}`;
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -28,13 +24,12 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   fake = await startFakeProviders({ port: 0 });
-  core = await createCore({ dataDir: join(dir.path, 'data'), transport: 'web', version: '0.0.0-test', logger: silentLogger, env: {} });
+  t = await startTestCore({ logger: silentLogger });
 });
 
 afterAll(async () => {
-  await core.close();
+  await t.close();
   await fake.close();
-  dir.cleanup();
 });
 
 describe('a key’s cached client follows the key', () => {
