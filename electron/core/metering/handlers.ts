@@ -2,7 +2,7 @@ import { AppError, type TimeInput } from '../../../shared/contract/index.js';
 import type { PartialHandlers } from '../app/handlers.js';
 import { exportCsv, type CsvExport } from './csv-export.js';
 import { toRecord, type Ledger, type RecordsFilter } from './ledger.js';
-import { boundMs, queryUsage, resolveZone } from './usage-query.js';
+import { queryUsage, rangeMs, resolveZone } from './usage-query.js';
 
 export interface UsageHandlerDeps {
   ledger: Ledger;
@@ -24,21 +24,11 @@ function decodeCursor(cursor: string): { time: number; seq: number } {
   return { time: Number(m[1]), seq: Number(m[2]) };
 }
 
-function rangeFilter(deps: UsageHandlerDeps, from: TimeInput | undefined, to: TimeInput | undefined): RecordsFilter {
-  const z = resolveZone(deps.timeZone());
-  const filter: RecordsFilter = {};
-  const f = boundMs(from, 'from', z, 'from');
-  const t = boundMs(to, 'to', z, 'to');
-  if (f !== undefined) filter.from = f;
-  if (t !== undefined) filter.to = t;
-  if (f !== undefined && t !== undefined && f > t) throw new AppError('VALIDATION', 'from: must not be after to', { field: 'from' });
-  return filter;
-}
-
 /** The CSV behind usage.exportCsv (Core.exportCsv): streamed page by page. */
 export function usageCsv(deps: UsageHandlerDeps, request: { from?: TimeInput; to?: TimeInput }): CsvExport {
-  const options = { zone: resolveZone(deps.timeZone()), now: deps.now(), ...(deps.keyLabels ? { keyLabels: deps.keyLabels } : {}) };
-  return exportCsv(deps.ledger, rangeFilter(deps, request.from, request.to), options);
+  const z = resolveZone(deps.timeZone());
+  const options = { zone: z, now: deps.now(), ...(deps.keyLabels ? { keyLabels: deps.keyLabels } : {}) };
+  return exportCsv(deps.ledger, rangeMs(request.from, request.to, z), options);
 }
 
 export function usageHandlers(deps: UsageHandlerDeps): PartialHandlers<'usage.query' | 'usage.records' | 'usage.exportCsv'> {
@@ -48,7 +38,7 @@ export function usageHandlers(deps: UsageHandlerDeps): PartialHandlers<'usage.qu
       return result;
     },
     'usage.records': (request) => {
-      const filter = rangeFilter(deps, request.from, request.to);
+      const filter: RecordsFilter = rangeMs(request.from, request.to, resolveZone(deps.timeZone()));
       if (request.sessionId !== undefined) filter.sessionId = request.sessionId;
       if (request.provider !== undefined) filter.provider = request.provider;
       const page = deps.ledger.records(filter, request.limit ?? DEFAULT_PAGE, request.cursor ? decodeCursor(request.cursor) : null);
@@ -56,6 +46,6 @@ export function usageHandlers(deps: UsageHandlerDeps): PartialHandlers<'usage.qu
     },
     // The transports stream the file through Core.exportCsv (web host: text/csv; Electron: a save
     // dialog). Reached directly, this answers how many rows an export would hold without writing one.
-    'usage.exportCsv': (request) => ({ saved: false, rows: deps.ledger.count(rangeFilter(deps, request.from, request.to)) }),
+    'usage.exportCsv': (request) => ({ saved: false, rows: deps.ledger.count(rangeMs(request.from, request.to, resolveZone(deps.timeZone()))) }),
   };
 }

@@ -3,37 +3,22 @@
  * Day indices count local calendar days since 1970-01-01 (the local date of day d is the UTC date
  * of d × 86 400 000), so grouping by local day is integer arithmetic once the offset is known.
  */
-export { isValidTimeZone, machineTimeZone } from '../../../shared/time-zone.js';
-export const DAY_MS = 86_400_000;
+import { DAY_MS, dateOfDay, dayNumber, type LocalDate } from '../../../shared/time-zone.js';
+
+export {
+  DAY_MS,
+  dateOfDay,
+  dayLabel,
+  dayNumber,
+  dayOfIsoDate,
+  isoWeekStart,
+  isValidTimeZone,
+  machineTimeZone,
+  type LocalDate,
+} from '../../../shared/time-zone.js';
+
 /** Every UTC offset in use today is a multiple of 15 minutes, and so is every DST change. */
 export const QUARTER_MS = 900_000;
-
-/** A local calendar date. */
-export interface LocalDate {
-  year: number;
-  month: number; // 1-12
-  day: number;
-}
-
-/** Days since 1970-01-01 of a calendar date (proleptic Gregorian). */
-export function dayNumber(year: number, month: number, day: number): number {
-  return Math.floor(Date.UTC(year, month - 1, day) / DAY_MS);
-}
-
-export function dateOfDay(dayIndex: number): LocalDate {
-  const d = new Date(dayIndex * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-/** YYYY-MM-DD of a day index. */
-export function dayLabel(dayIndex: number): string {
-  return new Date(dayIndex * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Day index of the Monday that starts the ISO week of a day (1970-01-01 was a Thursday). */
-export function isoWeekStart(dayIndex: number): number {
-  return dayIndex - ((((dayIndex + 3) % 7) + 7) % 7);
-}
 
 export interface OffsetSegment {
   /** First instant (ms) with this offset. */

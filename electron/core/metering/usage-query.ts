@@ -3,7 +3,7 @@ import { AppError, type GroupBy, type TimeInput, type UsageGroup, type UsageTota
 import { nanoToUsd } from '../../../shared/cost.js';
 import type { Db } from './db.js';
 import type { Ledger } from './ledger.js';
-import { DAY_MS, dayLabel, isoWeekStart, isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
+import { DAY_MS, dayLabel, dayOfIsoDate, isoWeekStart, isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
 
 export interface UsageQueryInput {
   from?: TimeInput;
@@ -92,17 +92,22 @@ export function resolveZone(name: string): Zone {
  * A time bound in ms. A date without time means a whole local day in the query's zone: `from`
  * is that day's start, `to` the next day's start, so {from: d, to: d} is exactly day d.
  */
-export function boundMs(value: TimeInput | undefined, edge: 'from' | 'to', z: Zone, field: string): number | undefined {
+function boundMs(value: TimeInput | undefined, edge: 'from' | 'to', z: Zone): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') return value;
-  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (date) {
-    const day = Math.floor(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])) / 86_400_000);
-    return z.startOfDay(edge === 'from' ? day : day + 1);
-  }
+  const day = dayOfIsoDate(value);
+  if (day !== null) return z.startOfDay(edge === 'from' ? day : day + 1);
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new AppError('VALIDATION', `${field}: not a date or time`, { field });
+  if (Number.isNaN(ms)) throw new AppError('VALIDATION', `${edge}: not a date or time`, { field: edge });
   return ms;
+}
+
+/** Both bounds of a range in ms (see boundMs); VALIDATION when `from` is after `to`. */
+export function rangeMs(from: TimeInput | undefined, to: TimeInput | undefined, z: Zone): { from?: number; to?: number } {
+  const f = boundMs(from, 'from', z);
+  const t = boundMs(to, 'to', z);
+  if (f !== undefined && t !== undefined && f > t) throw new AppError('VALIDATION', 'from: must not be after to', { field: 'from' });
+  return { ...(f !== undefined ? { from: f } : {}), ...(t !== undefined ? { to: t } : {}) };
 }
 
 interface Sums {
@@ -203,9 +208,7 @@ function prepared(db: Db, sql: string): Database.Statement {
  */
 export function queryUsage(ledger: Ledger, input: UsageQueryInput, defaultZone: string, limit?: UsageTableLimit): UsageQueryResult {
   const z = resolveZone(input.timeZone ?? defaultZone);
-  const from = boundMs(input.from, 'from', z, 'from');
-  const to = boundMs(input.to, 'to', z, 'to');
-  if (from !== undefined && to !== undefined && from > to) throw new AppError('VALIDATION', 'from: must not be after to', { field: 'from' });
+  const { from, to } = rangeMs(input.from, input.to, z);
 
   const groupBy = [...new Set(input.groupBy)];
   const timeDims = groupBy.filter((g) => TIME_DIMS.has(g));

@@ -3,6 +3,8 @@
  * the user's time zone. The core reads a date-only bound as that whole local day, so the dates are
  * passed through unchanged and day boundaries are never computed twice.
  */
+import { dayLabel, dayOfIsoDate, isoWeekStart as isoWeekStartDay } from '../../../../shared/time-zone.js';
+
 export { isValidTimeZone, machineTimeZone } from '../../../../shared/time-zone.js';
 
 export type RangePreset = 'today' | 'last7' | 'thisMonth' | 'last30' | 'custom';
@@ -21,9 +23,6 @@ export const PRESETS: { id: RangePreset; label: string }[] = [
   { id: 'custom', label: 'Custom' },
 ];
 
-const DAY_MS = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The local calendar date at instant `now` in `timeZone`. */
@@ -39,32 +38,24 @@ export function dateIn(timeZone: string, now: number): string {
 
 /** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not one). */
 export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
+  const day = dayOfIsoDate(value);
+  return day !== null && dayLabel(day) === value;
 }
 
 function dayIndex(date: string): number {
-  const m = ISO_DATE.exec(date);
-  if (!m) throw new Error(`not a date: ${date}`);
-  return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS);
-}
-
-function dateOfIndex(index: number): string {
-  return new Date(index * DAY_MS).toISOString().slice(0, 10);
+  const day = dayOfIsoDate(date);
+  if (day === null) throw new Error(`not a date: ${date}`);
+  return day;
 }
 
 /** Calendar arithmetic on local dates (no time zone involved: a date is a date). */
 export function addDays(date: string, days: number): string {
-  return dateOfIndex(dayIndex(date) + days);
+  return dayLabel(dayIndex(date) + days);
 }
 
 /** The Monday of the ISO week a date falls in (weeks start on Monday, as the core groups them). */
 export function isoWeekStart(date: string): string {
-  const i = dayIndex(date);
-  // 1970-01-01 was a Thursday.
-  return dateOfIndex(i - ((((i + 3) % 7) + 7) % 7));
+  return dayLabel(isoWeekStartDay(dayIndex(date)));
 }
 
 export function presetRange(preset: Exclude<RangePreset, 'custom'>, timeZone: string, now: number): DateRange {
@@ -131,7 +122,7 @@ export function bucketsInRange(range: DateRange, granularity: Granularity, max =
   }
   const step = granularity === 'week' ? 7 : 1;
   const start = granularity === 'week' ? isoWeekStart(range.from) : range.from;
-  for (let i = dayIndex(start); i <= dayIndex(range.to) && out.length < max; i += step) out.push(dateOfIndex(i));
+  for (let i = dayIndex(start); i <= dayIndex(range.to) && out.length < max; i += step) out.push(dayLabel(i));
   return out;
 }
 
