@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../renderer/src/db/schema.js';
+import { formatCostExact } from '../../../renderer/src/features/usage/money.js';
 import { formatCost, formatCostRange, formatResetTime, formatTokenCount, formatUsage, usageParts } from '../../../renderer/src/features/chat/format.js';
 import { buildHistory, lastAnswer, orphanedStreams } from '../../../renderer/src/features/chat/history.js';
 
@@ -78,16 +79,19 @@ describe('token and cost formatting', () => {
     expect(formatTokenCount(1234567)).toBe('1,234,567');
   });
 
-  it('writes costs precisely enough for fractions of a cent, and never shows an unknown price as $0', () => {
+  it('writes an answer’s cost exactly as recorded, the same figure as its row in Usage, and never shows an unknown price as $0', () => {
     expect(formatCost(null)).toBe('price unknown');
     expect(formatCost(undefined)).toBe('price unknown');
     expect(formatCost(0)).toBe('$0.00');
     expect(formatCost(0.00045)).toBe('$0.00045');
     expect(formatCost(0.000017)).toBe('$0.000017');
-    expect(formatCost(0.0000004567)).toBe('$0.00000046');
-    expect(formatCost(0.0123)).toBe('$0.012');
+    // Not rounded to two digits: the conversation header and Usage → Calls show $0.0000183 for the same call.
+    expect(formatCost(0.0000183)).toBe('$0.0000183');
+    expect(formatCost(0.0000183)).toBe(formatCostExact(0.0000183));
+    expect(formatCost(0.000000457)).toBe('$0.000000457');
+    expect(formatCost(0.0123)).toBe('$0.0123');
     expect(formatCost(0.5)).toBe('$0.50');
-    expect(formatCost(12.345)).toBe('$12.35');
+    expect(formatCost(12.345)).toBe('$12.345');
     expect(formatCost(Number.NaN)).toBe('price unknown');
   });
 

@@ -1,4 +1,5 @@
 import type { Usage } from '../../../../shared/contract/index.js';
+import { formatCostExact, formatCostShort } from '../usage/money.js';
 
 /** 1234 → "1,234". */
 export function formatTokenCount(n: number): string {
@@ -33,31 +34,20 @@ export function formatUsage(usage: Usage): string {
 }
 
 /**
- * A cost in US dollars, precise enough for the fractions of a cent single answers cost:
- * $1.25, $0.042, $0.00031. `null` is a model without a known price: never shown as $0.
+ * An answer's cost as the ledger recorded it, to the nano-dollar: the same figure as its row in
+ * Usage → Calls. `null` is a model without a known price: never shown as $0.
  */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return 'price unknown';
-  if (usd === 0) return '$0.00';
-  if (usd >= 1) return `$${usd.toFixed(2)}`;
-  if (usd >= 0.01) return `$${trimZeros(usd.toFixed(3), 2)}`;
-  // Two significant digits, written out (never 4.5e-7).
-  const decimals = Math.min(12, -Math.floor(Math.log10(usd)) + 1);
-  return `$${trimZeros(usd.toFixed(decimals), 2)}`;
-}
-
-function trimZeros(fixed: string, minDecimals: number): string {
-  const [int, frac = ''] = fixed.split('.');
-  let f = frac.replace(/0+$/, '');
-  if (f.length < minDecimals) f = f.padEnd(minDecimals, '0');
-  return `${int}.${f}`;
+  return formatCostExact(usd);
 }
 
 /** The cost range of the next turn: "$0.0002–$0.0098", one value when both ends agree, "price unknown". */
 export function formatCostRange(min: number | null, max: number | null): string {
   if (min === null || max === null) return 'price unknown';
-  const a = formatCost(min);
-  const b = formatCost(max);
+  // An estimate: three significant digits say enough.
+  const a = formatCostShort(min);
+  const b = formatCostShort(max);
   return a === b ? a : `${a}–${b}`;
 }
 
