@@ -211,6 +211,11 @@ export function providerSpec(id: ProviderId): ProviderSpec {
   return PROVIDERS[id];
 }
 
+/** Highest temperature the provider accepts: Anthropic's API takes 0–1, OpenAI and Gemini (and those speaking their wire) 0–2. */
+export function maxTemperature(id: ProviderId): number {
+  return PROVIDERS[id].wire === 'anthropic' ? 1 : 2;
+}
+
 /** Format check used as the user types and again before any save. null when the key looks right. */
 export function checkKeyFormat(id: ProviderId, secret: string): string | null {
   const p = PROVIDERS[id];

@@ -125,8 +125,7 @@ export class KeyService implements KeyResolver {
 
   async update(req: ParsedRequest<'keys.update'>, ctx: CallContext): Promise<{ key: KeyInfo; test?: KeyTestResult }> {
     this.refuseEnvironment(req.id, 'changed');
-    const rec = this.deps.vault.get(req.id);
-    if (!rec) throw new AppError('KEY_NOT_FOUND', 'No key with that id; it may have been deleted.', { keyId: req.id });
+    const rec = this.storedRecord(req.id);
     const { provider } = rec.meta;
     const spec = PROVIDERS[provider];
     if (req.secret) this.deps.logger.redact(req.secret);
@@ -186,8 +185,7 @@ export class KeyService implements KeyResolver {
       this.audit({ action: 'test', provider: env.key.provider, keyId: req.id, result: result.ok ? 'ok' : 'failed', actor: ctx.actor, ...(result.code ? { detail: result.code } : {}) });
       return result;
     }
-    const rec = this.deps.vault.get(req.id);
-    if (!rec) throw new AppError('KEY_NOT_FOUND', 'No key with that id; it may have been deleted.', { keyId: req.id });
+    const rec = this.storedRecord(req.id);
     let secret: string;
     try {
       secret = this.deps.vault.reveal(req.id);
@@ -313,8 +311,7 @@ export class KeyService implements KeyResolver {
   async resolve(keyId: string): Promise<ResolvedKey> {
     const env = this.envById(keyId);
     if (env) return this.envResolved(env);
-    const rec = this.deps.vault.get(keyId);
-    if (!rec) throw new AppError('KEY_NOT_FOUND', 'No key with that id; it may have been deleted.', { keyId });
+    const rec = this.storedRecord(keyId);
     const sealed = rec.meta.sealed;
     // A key that cannot be used fails here, as before, with the vault's own error (nothing is decrypted).
     if (rec.blocked || !sealed) this.deps.vault.reveal(keyId);
@@ -400,6 +397,12 @@ export class KeyService implements KeyResolver {
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  private storedRecord(id: string): VaultRecord {
+    const rec = this.deps.vault.get(id);
+    if (!rec) throw new AppError('KEY_NOT_FOUND', 'No key with that id; it may have been deleted.', { keyId: id });
+    return rec;
+  }
 
   private infoOf(rec: VaultRecord): KeyInfo {
     const m = rec.meta;

@@ -17,13 +17,12 @@ import {
   type UsageRecord,
 } from '../../../shared/contract/index.js';
 import { costUsd, worstCaseCostUsd } from '../../../shared/cost.js';
-import { providerSpec } from '../../../shared/providers/registry.js';
+import { maxTemperature, providerSpec } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
 import type { CallAdmission, KeyResolver, ModelLookup, Reservation, ResolvedKey } from '../ports.js';
 import type { AdapterFactory } from '../providers/adapters/index.js';
-import { maxTemperature } from '../providers/adapters/messages.js';
 import type { AdapterRequest, FinishReason, ProviderFailure } from '../providers/adapters/types.js';
-import { wireOf } from '../providers/clients.js';
+import { estimateOutputTokens } from '../providers/adapters/usage.js';
 import { HealthTracker } from './health.js';
 import { abortableSleep, decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './retry-policy.js';
 import { SessionRegistry, type RunningTurn } from './sessions.js';
@@ -123,8 +122,6 @@ interface AttemptOutcome {
   pricing: ModelInfo['pricing'];
   finishReason: FinishReason | null;
   servedModel: string | null;
-  /** Ms from the attempt's start. */
-  ttftMs: number | null;
 }
 
 interface TurnState {
@@ -190,7 +187,6 @@ export class ChatRouter {
   private async sendTurn(req: ChatSendRequest): Promise<ChatSendResponse> {
     const streamId = req.streamId ?? randomUUID();
     if (this.turns.has(streamId)) throw new AppError('CONFLICT', `streamId "${streamId}" is already in use by a running turn.`, { field: 'streamId' });
-    validateParams(req.params);
     this.sessions.prepareTurn({ sessionId: req.sessionId, target: req.target, ...(req.fallbacks ? { fallbacks: req.fallbacks } : {}), ...(req.agent ? { agent: req.agent } : {}) });
     const turn = new Turn(streamId, req.sessionId);
     this.turns.set(streamId, turn);
@@ -356,13 +352,12 @@ export class ChatRouter {
     entry: Entry,
     resolved: ResolvedEntry,
   ): Promise<{ key: ResolvedKey; outcome: AttemptOutcome } | null> {
+    // Unique by id (candidates are, and failover appends only new ids), so every later entry is untried.
     const keys = [...resolved.keys];
-    const tried = new Set<string>();
     let attemptNo = 0;
     let loadedMore = false;
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k]!;
-      tried.add(key.id);
       let retries = 0;
       let waitedMs = 0;
       for (;;) {
@@ -398,7 +393,7 @@ export class ChatRouter {
               this.deps.logger.warn('key failover: could not list the provider’s other keys', { provider: resolved.provider, err });
             }
           }
-          if (keys.slice(k + 1).some((x) => !tried.has(x.id))) break;
+          if (k + 1 < keys.length) break;
         }
         return null;
       }
@@ -413,7 +408,7 @@ export class ChatRouter {
     const info = resolved.info;
     const pricing = info?.pricing ?? null;
     const maxTokens = this.maxTokensFor(req.params, info, entry.chainIndex === 0);
-    const temperature = req.params?.temperature === undefined ? undefined : Math.min(req.params.temperature, maxTemperature(wireOf(provider)));
+    const temperature = req.params?.temperature === undefined ? undefined : Math.min(req.params.temperature, maxTemperature(provider));
     // Awaited before admit(): the count may come from the tokenizer worker; check-and-reserve stays synchronous.
     const promptTokens = await this.promptTokens(state, provider, model);
 
@@ -539,8 +534,8 @@ export class ChatRouter {
     // provider may have billed (it accepted the request, or we stopped it), else nothing.
     const cancelled = !ok && (failure!.code === 'CANCELLED' || failure!.code === 'SESSION_ENDED');
     let metered: Usage;
-    if (ok) metered = usage ?? (await this.estimatedUsage(promptTokens, text, provider, model, null));
-    else if (opened || cancelled || text.length > 0) metered = await this.estimatedUsage(promptTokens, text, provider, model, usage);
+    if (ok) metered = usage ?? (await this.tokenizedUsage(promptTokens, text, provider, model, null));
+    else if (opened || cancelled || text.length > 0) metered = await this.tokenizedUsage(promptTokens, text, provider, model, usage);
     else metered = usage ?? ZERO_USAGE;
     const status = ok ? 'ok' : cancelled ? 'cancelled' : text.length > 0 ? 'interrupted' : 'error';
 
@@ -567,7 +562,7 @@ export class ChatRouter {
       attempt: attemptNo,
       latencyMs,
     });
-    return { ok, failure: ok ? null : failure, text, usage: metered, record, pricing, finishReason, servedModel, ttftMs };
+    return { ok, failure: ok ? null : failure, text, usage: metered, record, pricing, finishReason, servedModel };
   }
 
   // --- resolution -----------------------------------------------------------------------------
@@ -623,7 +618,11 @@ export class ChatRouter {
     return n;
   }
 
-  private async estimatedUsage(promptTokens: number, text: string, provider: ProviderId, model: string, reported: Usage | null): Promise<Usage> {
+  /**
+   * Usage counted with the model's tokenizer where it can be, keeping what the provider reported;
+   * usage.ts's estimatedUsage guesses output from characters alone, too rough for the ledger.
+   */
+  private async tokenizedUsage(promptTokens: number, text: string, provider: ProviderId, model: string, reported: Usage | null): Promise<Usage> {
     const out = await this.outputTokens(text, provider, model);
     if (reported) return { ...reported, outputTokens: Math.max(reported.outputTokens, out), estimated: true };
     return { ...ZERO_USAGE, inputTokens: promptTokens, outputTokens: out, estimated: true };
@@ -638,7 +637,7 @@ export class ChatRouter {
       ]);
       return Math.max(1, withText.tokens - empty.tokens);
     } catch {
-      return Math.max(1, Math.ceil(text.length / 4));
+      return estimateOutputTokens(text);
     }
   }
 
@@ -676,10 +675,10 @@ export class ChatRouter {
       const skipped = !why && state.attempts.some((a) => a.status === 'skipped');
       return `Answered by fallback ${entry.chainIndex} (${served})${because || (skipped ? ' because the first choice was unavailable' : '')}.`;
     }
-    if (primaryKeyId !== null && key.id !== primaryKeyId) return `Answered with another ${providerSpec(resolved.provider).name} key ("${key.label}")${because}.`;
-    if ('provider' in state.req.target && state.attempts.some((a) => a.keyId !== undefined && a.keyId !== key.id)) {
-      return `Answered with another ${providerSpec(resolved.provider).name} key ("${key.label}")${because}.`;
-    }
+    const otherKey =
+      (primaryKeyId !== null && key.id !== primaryKeyId) ||
+      ('provider' in state.req.target && state.attempts.some((a) => a.keyId !== undefined && a.keyId !== key.id));
+    if (otherKey) return `Answered with another ${providerSpec(resolved.provider).name} key ("${key.label}")${because}.`;
     return null;
   }
 
@@ -746,20 +745,11 @@ function stallFailure(provider: ProviderId, ms: number, opened: boolean, writing
   };
 }
 
-/** Checks the caller's parameters before any request (the contract schema checks types and ranges too). */
-export function validateParams(params: ChatParams | undefined): void {
-  if (!params) return;
-  const t = params.temperature;
-  if (t !== undefined && !(Number.isFinite(t) && t >= 0 && t <= 2)) {
-    throw new AppError('VALIDATION', 'params.temperature: must be between 0 and 2.', { field: 'params.temperature' });
-  }
-  const m = params.maxTokens;
-  if (m !== undefined && !(Number.isInteger(m) && m > 0)) {
-    throw new AppError('VALIDATION', 'params.maxTokens: must be a positive whole number.', { field: 'params.maxTokens' });
-  }
-}
-
-/** Checks parameters against the chosen model: its output limit (catalog) and its provider's temperature range. */
+/**
+ * Checks parameters against the chosen model: its output limit (catalog) and its provider's temperature
+ * range. Types and the 0–2 / positive ranges are the ChatParams schema's, which the dispatcher applies
+ * to every chat.send before it gets here.
+ */
 export function validateForModel(params: ChatParams | undefined, provider: ProviderId, info: ModelInfo | null): void {
   if (!params) return;
   const limit = info?.maxOutputTokens ?? null;
@@ -769,7 +759,7 @@ export function validateForModel(params: ChatParams | undefined, provider: Provi
       max: limit,
     });
   }
-  const maxT = maxTemperature(wireOf(provider));
+  const maxT = maxTemperature(provider);
   if (params.temperature !== undefined && params.temperature > maxT) {
     throw new AppError('VALIDATION', `params.temperature: ${providerSpec(provider).name} accepts 0 to ${maxT}; ${params.temperature} was asked.`, {
       field: 'params.temperature',

@@ -1,6 +1,6 @@
 import { randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
 import { AppError } from '../../../shared/contract/index.js';
-import { open, seal, SealError } from './crypto.js';
+import { open, seal, SealError, type SealedBlob } from './crypto.js';
 import type { KeyWrapper, WrappedKey } from './key-wrapper.js';
 
 export interface ScryptParams {
@@ -76,9 +76,9 @@ export class PassphraseKeyWrapper implements KeyWrapper {
     const params = readParams(wrapped.params);
     const salt = Buffer.from(String(wrapped.params?.salt ?? ''), 'base64');
     if (salt.length < SALT_BYTES) throw new AppError('VALIDATION', 'The vault file has no valid passphrase salt; it may have been altered.');
-    let sealed: { iv: string; ct: string; tag: string };
+    let sealed: SealedBlob;
     try {
-      sealed = JSON.parse(Buffer.from(wrapped.blob, 'base64').toString('utf8')) as typeof sealed;
+      sealed = JSON.parse(Buffer.from(wrapped.blob, 'base64').toString('utf8')) as SealedBlob;
     } catch {
       throw new AppError('VALIDATION', 'The vault file’s wrapped key is damaged.');
     }

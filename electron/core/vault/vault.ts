@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError, type KeyStatus, type VaultStatus } from '../../../shared/contract/index.js';
 import { last4 } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
-import { newDataKey, open as openBlob, seal, secretAad } from './crypto.js';
+import { newDataKey, open as openBlob, seal, secretAad, type SealedBlob } from './crypto.js';
 import type { KeyWrapper, WrappedKey } from './key-wrapper.js';
 import { PassphraseKeyWrapper, type ScryptParams } from './passphrase-wrapper.js';
 import { VaultFile, type StoredKey, type VaultFileData } from './vault-file.js';
@@ -212,8 +212,7 @@ export class Vault {
       return { meta, layer, blocked: { status: 'needs-reentry', problem: `The secret was not kept when the vault was reset; ${REENTER}.`, code: 'KEY_NEEDS_REENTRY' } };
     }
     try {
-      const plain = openBlob(this.keyFor(layer), meta.sealed, this.aad(layer, meta.id, meta.provider)).toString('utf8');
-      this.opts.logger.redact(plain);
+      this.openFor(layer, meta.id, meta.provider, meta.sealed);
       return { meta, layer };
     } catch {
       this.opts.onDecryptFailed?.({ id: meta.id, provider: meta.provider });
@@ -308,9 +307,7 @@ export class Vault {
     if (rec.blocked) throw new AppError(rec.blocked.code, rec.blocked.problem, { keyId: id });
     if (!rec.meta.sealed) throw new AppError('KEY_NEEDS_REENTRY', `This key has no saved secret; ${REENTER}.`, { keyId: id });
     try {
-      const plain = openBlob(this.keyFor(rec.layer), rec.meta.sealed, this.aad(rec.layer, id, rec.meta.provider)).toString('utf8');
-      this.opts.logger.redact(plain);
-      return plain;
+      return this.openFor(rec.layer, id, rec.meta.provider, rec.meta.sealed);
     } catch (err) {
       if (err instanceof AppError) throw err;
       this.opts.onDecryptFailed?.({ id, provider: rec.meta.provider });
@@ -392,6 +389,13 @@ export class Vault {
 
   private sealFor(layer: Layer, id: string, provider: string, secret: string) {
     return seal(this.keyFor(layer), Buffer.from(secret, 'utf8'), this.aad(layer, id, provider));
+  }
+
+  /** Every plaintext that leaves the blob is registered for redaction before anyone can log it. */
+  private openFor(layer: Layer, id: string, provider: string, sealed: SealedBlob): string {
+    const plain = openBlob(this.keyFor(layer), sealed, this.aad(layer, id, provider)).toString('utf8');
+    this.opts.logger.redact(plain);
+    return plain;
   }
 
   private assertOpen(): void {
@@ -514,7 +518,7 @@ export class Vault {
     if (movable.length === 0 || !this.disk || this.disk.wrapper.weakReason) return;
     const moved = movable.map((r) => {
       const secret = this.reveal(r.meta.id);
-      return { ...r.meta, sealed: seal(this.disk!.dataKey, Buffer.from(secret, 'utf8'), secretAad(this.disk!.vaultId, r.meta.id, r.meta.provider)) };
+      return { ...r.meta, sealed: this.sealFor('disk', r.meta.id, r.meta.provider, secret) };
     });
     try {
       this.writeDisk([...this.diskMetas(), ...moved]);

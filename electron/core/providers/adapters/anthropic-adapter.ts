@@ -1,9 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ProviderId } from '../../../../shared/contract/index.js';
-import { blockedFailure, cancelledFailure, isMalformedChunkError, isStreamCutError, malformedFailure, streamCutFailure } from './failure.js';
+import { adapterFailure, blockedFailure, cancelledFailure, streamCutFailure } from './failure.js';
 import { toAnthropicMessages } from './messages.js';
-import type { Classify } from './openai-adapter.js';
-import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type FinishReason, type ProviderAdapter, type ProviderFailure } from './types.js';
+import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type Classify, type FinishReason, type ProviderAdapter } from './types.js';
 import { mergeAnthropicUsage, normaliseAnthropicUsage, type AnthropicUsageLike } from './usage.js';
 
 // Loose views of the wire events; only what the router reads.
@@ -157,7 +156,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       }
       yield { type: 'done', finishReason: anthropicFinish(stop), model };
     } catch (err) {
-      yield { type: 'error', failure: this.failureOf(err, signal) };
+      yield { type: 'error', failure: adapterFailure(err, signal, this.provider, this.classify) };
     }
   }
 
@@ -177,12 +176,5 @@ export class AnthropicAdapter implements ProviderAdapter {
       return;
     }
     yield { type: 'done', finishReason: anthropicFinish(res.stop_reason), model: res.model ?? null };
-  }
-
-  private failureOf(err: unknown, signal: AbortSignal): ProviderFailure {
-    if (signal.aborted) return cancelledFailure();
-    if (isMalformedChunkError(err)) return malformedFailure(this.provider);
-    if (isStreamCutError(err)) return streamCutFailure(this.provider);
-    return this.classify(err);
   }
 }

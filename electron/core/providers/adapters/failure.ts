@@ -1,6 +1,6 @@
 import type { ProviderId } from '../../../../shared/contract/index.js';
 import { providerSpec } from '../../../../shared/providers/registry.js';
-import type { ProviderFailure } from './types.js';
+import type { Classify, ProviderFailure } from './types.js';
 
 // Failures the adapters detect themselves, from the shape of a stream rather than an HTTP status.
 
@@ -53,4 +53,15 @@ export function isMalformedChunkError(err: unknown): boolean {
 export function isStreamCutError(err: unknown): boolean {
   const message = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
   return /Incomplete JSON segment|terminated|ECONNRESET|socket hang up|other side closed|premature close/i.test(message);
+}
+
+/**
+ * What a thrown error means to every adapter alike: our own abort first (the SDKs report it in many
+ * shapes), then stream damage the SDKs surface as plain errors, else the HTTP classification.
+ */
+export function adapterFailure(err: unknown, signal: AbortSignal, provider: ProviderId, classify: Classify): ProviderFailure {
+  if (signal.aborted) return cancelledFailure();
+  if (isMalformedChunkError(err)) return malformedFailure(provider);
+  if (isStreamCutError(err)) return streamCutFailure(provider);
+  return classify(err);
 }

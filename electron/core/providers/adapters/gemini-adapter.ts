@@ -1,9 +1,8 @@
 import type { GoogleGenAI } from '@google/genai';
 import type { ProviderId } from '../../../../shared/contract/index.js';
-import { blockedFailure, cancelledFailure, isMalformedChunkError, isStreamCutError, malformedFailure, streamCutFailure } from './failure.js';
+import { adapterFailure, blockedFailure, cancelledFailure, streamCutFailure } from './failure.js';
 import { toGeminiContents } from './messages.js';
-import type { Classify } from './openai-adapter.js';
-import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type FinishReason, type ProviderAdapter, type ProviderFailure } from './types.js';
+import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type Classify, type FinishReason, type ProviderAdapter } from './types.js';
 import { normaliseGeminiUsage, type GeminiUsageLike } from './usage.js';
 
 // Loose view of a GenerateContentResponse (streamed chunk or whole answer).
@@ -73,7 +72,7 @@ export class GeminiAdapter implements ProviderAdapter {
       for await (const chunk of stream) yield* this.fromResponse(chunk, state);
       yield* this.finish(state, signal, false);
     } catch (err) {
-      yield { type: 'error', failure: this.failureOf(err, signal) };
+      yield { type: 'error', failure: adapterFailure(err, signal, this.provider, this.classify) };
     }
   }
 
@@ -124,12 +123,5 @@ export class GeminiAdapter implements ProviderAdapter {
       return;
     }
     yield { type: 'done', finishReason: reason, model: state.model };
-  }
-
-  private failureOf(err: unknown, signal: AbortSignal): ProviderFailure {
-    if (signal.aborted) return cancelledFailure();
-    if (isMalformedChunkError(err)) return malformedFailure(this.provider);
-    if (isStreamCutError(err)) return streamCutFailure(this.provider);
-    return this.classify(err);
   }
 }

@@ -6,8 +6,8 @@ import { createAnthropicClient, createGeminiClient, createOpenAIClient, wireOf }
 import { classifyProviderError } from '../errors.js';
 import { AnthropicAdapter } from './anthropic-adapter.js';
 import { GeminiAdapter } from './gemini-adapter.js';
-import { OpenAIAdapter, type Classify } from './openai-adapter.js';
-import type { ProviderAdapter, ProviderFailure } from './types.js';
+import { OpenAIAdapter } from './openai-adapter.js';
+import type { Classify, ProviderAdapter, ProviderFailure } from './types.js';
 
 export type { AdapterEvent, AdapterRequest, CompleteResult, FinishReason, ProviderAdapter, ProviderFailure, ToolSpec } from './types.js';
 export { complete, ProviderFailureError } from './complete.js';

@@ -84,8 +84,3 @@ export function toGeminiContents(messages: ChatMessage[]): GeminiTranslation {
   if (contents.length === 0) contents.push({ role: 'user', parts: [{ text: OPENING_PLACEHOLDER }] });
   return { systemInstruction: system.length > 0 ? system.join('\n\n') : undefined, contents };
 }
-
-/** Highest temperature each wire format accepts (Anthropic: 0–1; OpenAI and Gemini: 0–2). */
-export function maxTemperature(wire: 'openai' | 'anthropic' | 'gemini'): number {
-  return wire === 'anthropic' ? 1 : 2;
-}

@@ -1,11 +1,9 @@
 import type OpenAI from 'openai';
 import type { ProviderId } from '../../../../shared/contract/index.js';
-import { cancelledFailure, isMalformedChunkError, isStreamCutError, malformedFailure, streamCutFailure } from './failure.js';
+import { adapterFailure, cancelledFailure, streamCutFailure } from './failure.js';
 import { isOpenAIReasoningModel, openAIMaxTokensField, toOpenAIMessages } from './messages.js';
-import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type FinishReason, type ProviderAdapter, type ProviderFailure } from './types.js';
+import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type Classify, type FinishReason, type ProviderAdapter } from './types.js';
 import { normaliseOpenAIUsage, type OpenAIUsageLike } from './usage.js';
-
-export type Classify = (err: unknown) => ProviderFailure;
 
 interface ToolAcc {
   id: string;
@@ -138,7 +136,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       if (tools) for (const t of tools) if (t) yield { type: 'tool_call', id: t.id, name: t.name, arguments: t.args };
       yield { type: 'done', finishReason: openAIFinish(finish), model };
     } catch (err) {
-      yield { type: 'error', failure: this.failureOf(err, signal) };
+      yield { type: 'error', failure: adapterFailure(err, signal, this.provider, this.classify) };
     }
   }
 
@@ -153,13 +151,6 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
     if (res.usage) yield { type: 'usage', usage: normaliseOpenAIUsage(res.usage) };
     yield { type: 'done', finishReason: openAIFinish(choice?.finish_reason), model: res.model ?? null };
-  }
-
-  private failureOf(err: unknown, signal: AbortSignal): ProviderFailure {
-    if (signal.aborted) return cancelledFailure();
-    if (isMalformedChunkError(err)) return malformedFailure(this.provider);
-    if (isStreamCutError(err)) return streamCutFailure(this.provider);
-    return this.classify(err);
   }
 }
 

@@ -38,6 +38,9 @@ export interface ProviderFailure {
   hint?: string;
 }
 
+/** Turns an SDK or HTTP error into a ProviderFailure; built per key so it can redact that key's secret. */
+export type Classify = (err: unknown) => ProviderFailure;
+
 /**
  * What an adapter yields. `open` once the provider accepted the request (response headers), then
  * any number of `text` / `tool_call` / `usage` / `heartbeat` events, then exactly one `done` or `error`.

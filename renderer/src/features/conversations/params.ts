@@ -1,5 +1,5 @@
 import type { ModelInfo, ProviderId } from '../../../../shared/contract/index.js';
-import { providerSpec } from '../../../../shared/providers/registry.js';
+import { maxTemperature } from '../../../../shared/providers/registry.js';
 import type { ConversationParams } from '../../db/schema.js';
 
 export interface ParamLimits {
@@ -15,7 +15,7 @@ const ABSOLUTE_MAX_TOKENS = 10_000_000;
 
 export function paramLimits(provider: ProviderId | null, info: ModelInfo | null | undefined): ParamLimits {
   return {
-    maxTemperature: provider && providerSpec(provider).wire === 'anthropic' ? 1 : 2,
+    maxTemperature: provider ? maxTemperature(provider) : 2,
     maxOutputTokens: info?.maxOutputTokens ?? null,
     contextWindow: info?.contextWindow ?? null,
   };
