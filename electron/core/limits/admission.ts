@@ -47,6 +47,20 @@ interface OpenCall {
   nano: number;
 }
 
+/**
+ * The outcome of a call cut off by an exit (a crash, or the app closing while it ran): its estimated
+ * prompt as input, no output, marked estimated.
+ */
+function interrupted(promptEstimate: number) {
+  return {
+    status: 'interrupted',
+    usage: { inputTokens: promptEstimate, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, estimated: true },
+    errorCode: 'INTERRUPTED',
+    latencyMs: null,
+    ttftMs: null,
+  } satisfies SettleOutcome;
+}
+
 /** Settled use inside the current day and month of the limits time zone. */
 interface Window {
   zone: Zone;
@@ -126,14 +140,7 @@ export class MeteringAdmission implements CallAdmission {
   recoverInterrupted(): number {
     const rows = this.ledger.openReservations();
     for (const row of rows) {
-      this.ledger.settle(row.id, {
-        status: 'interrupted',
-        usage: { inputTokens: row.prompt_estimate, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, estimated: true },
-        errorCode: 'INTERRUPTED',
-        latencyMs: null,
-        ttftMs: null,
-        settledAt: this.now(),
-      });
+      this.ledger.settle(row.id, { ...interrupted(row.prompt_estimate), settledAt: this.now() });
     }
     if (rows.length > 0) {
       this.logger.warn('settled calls left running by an earlier exit as interrupted', { count: rows.length });
@@ -305,13 +312,7 @@ export class MeteringAdmission implements CallAdmission {
     if (this.closed) return;
     for (const call of [...this.open.values()]) {
       const row = this.ledger.get(call.id);
-      const record = this.settle(call, {
-        status: 'interrupted',
-        usage: { inputTokens: row?.prompt_estimate ?? 0, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, estimated: true },
-        errorCode: 'INTERRUPTED',
-        latencyMs: null,
-        ttftMs: null,
-      });
+      const record = this.settle(call, interrupted(row?.prompt_estimate ?? 0));
       this.closedRecords.set(call.id, record);
     }
     this.closed = true;

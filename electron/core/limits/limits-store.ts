@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import type { Limits, LimitsPatch } from '../../../shared/contract/index.js';
+import { Limits, type LimitsPatch } from '../../../shared/contract/index.js';
 import type { Logger } from '../app/logger.js';
 import type { Ledger } from '../metering/ledger.js';
 import { isValidTimeZone, machineTimeZone } from '../metering/time-zone.js';
 
 /** Stored form: `timeZone: null` follows the machine's zone. */
-const Stored = z.object({
-  dailyTokens: z.object({ provider: z.record(z.string(), z.number()), key: z.record(z.string(), z.number()) }),
-  monthlyUsd: z.object({ total: z.number().nullable(), provider: z.record(z.string(), z.number()) }),
-  sessionUsd: z.number().nullable(),
-  timeZone: z.string().nullable(),
-});
+const Stored = Limits.extend({ timeZone: z.string().nullable() });
 type Stored = z.infer<typeof Stored>;
 
 const EMPTY: Stored = { dailyTokens: { provider: {}, key: {} }, monthlyUsd: { total: null, provider: {} }, sessionUsd: null, timeZone: null };

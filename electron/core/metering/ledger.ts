@@ -4,7 +4,7 @@ import type { CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } f
 import { costNanoUsd, nanoToUsd, pricingForPrompt, promptTokensOf, type PricingTier } from '../../../shared/cost.js';
 import type Database from 'libsql';
 import { openDb, type Db } from './db.js';
-import { migrate, type Migration } from './migrations.js';
+import { migrate, SUM_NAMES, type Migration } from './migrations.js';
 import { isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
 
 interface PendingReservation extends NewReservation {
@@ -170,14 +170,11 @@ export interface RecordsFilter {
   provider?: ProviderId;
 }
 
-const SUM_COLUMNS = 'calls, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_nusd, unknown_cost_calls, cap_nusd, estimated_calls';
+const SUM_COLUMNS = SUM_NAMES.join(', ');
 /** The narrow rollups (one dimension, no status) count errors instead. */
 const NARROW_COLUMNS = `${SUM_COLUMNS}, error_calls`;
-const SUMS_OF = (columns: string) =>
-  columns
-    .split(', ')
-    .map((c) => `SUM(${c})`)
-    .join(', ');
+/** SUM() of each of SUM_COLUMNS, in that order. */
+const SUMS_OF_SUM_COLUMNS = SUM_NAMES.map((c) => `SUM(${c})`).join(', ');
 
 export interface LedgerOptions {
   /** The SQLite file (usually <dataDir>/usage.db). */
@@ -457,10 +454,10 @@ export class Ledger {
       if (range.lo !== null && range.hi !== null) {
         const day = localDaySql(z, `bucket * ${QUARTER_MS}`, range.lo * QUARTER_MS, (range.hi + 1) * QUARTER_MS);
         this.db.exec(`INSERT INTO rollup_day (day, provider, model, key_id, source, status, ${SUM_COLUMNS})
-          SELECT ${day}, provider, model, key_id, source, status, ${SUMS_OF(SUM_COLUMNS)}
+          SELECT ${day}, provider, model, key_id, source, status, ${SUMS_OF_SUM_COLUMNS}
           FROM rollup_q GROUP BY 1, 2, 3, 4, 5, 6`);
         this.db.exec(`INSERT INTO rollup_agent_day (day, agent, ${NARROW_COLUMNS})
-          SELECT ${day}, agent, ${SUMS_OF(SUM_COLUMNS)}, SUM(CASE WHEN status = 'error' THEN calls ELSE 0 END)
+          SELECT ${day}, agent, ${SUMS_OF_SUM_COLUMNS}, SUM(CASE WHEN status = 'error' THEN calls ELSE 0 END)
           FROM rollup_q GROUP BY 1, 2`);
       }
       this.writeZone(z, this.zoneCover.lo < this.zoneCover.hi ? this.zoneCover : defaultCover(Date.now()));

@@ -21,7 +21,8 @@ export const ROLLUP_SUMS = `
   cap_nusd INTEGER NOT NULL,
   estimated_calls INTEGER NOT NULL`;
 
-const SUM_NAMES = ['calls', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_nusd', 'unknown_cost_calls', 'cap_nusd', 'estimated_calls'];
+/** The summed columns every rollup holds, in ROLLUP_SUMS order. */
+export const SUM_NAMES: readonly string[] = ['calls', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_nusd', 'unknown_cost_calls', 'cap_nusd', 'estimated_calls'];
 
 /** The sums of ROLLUP_SUMS over settled calls rows, in ROLLUP_SUMS order (what the triggers add per call). */
 const CALLS_SUMS = `COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens),
