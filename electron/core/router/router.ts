@@ -16,7 +16,7 @@ import {
   type Usage,
   type UsageRecord,
 } from '../../../shared/contract/index.js';
-import { costUsd, worstCaseCostUsd } from '../../../shared/cost.js';
+import { costUsd, pricingForPrompt, worstCaseCostUsd } from '../../../shared/cost.js';
 import { maxTemperature, providerSpec } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
 import type { CallAdmission, KeyResolver, ModelLookup, Reservation, ResolvedKey } from '../ports.js';
@@ -247,7 +247,8 @@ export class ChatRouter {
     const info = provider && model ? this.deps.models.find(provider, model) : null;
     const est = await this.deps.admission.estimatePromptTokens(req.messages, provider ?? 'openai', model ?? providerSpec('openai').defaultModel);
     const maxOut = req.params?.maxTokens ?? defaultOutputAllowance(info);
-    const pricing = info?.pricing ?? null;
+    // A long prompt is billed at its tier's prices (GPT-5.4 above 272k tokens); admission reserves by them too.
+    const pricing = pricingForPrompt(info?.pricing ?? null, info?.pricingTiers, est.tokens);
     return {
       provider,
       model,

@@ -77,7 +77,11 @@ export class FakeAdmission implements CallAdmission {
 
 export class FakeModels implements ModelLookup {
   readonly models = new Map<string, ModelInfo>();
-  add(provider: ProviderId, id: string, extra: { maxOutputTokens?: number | null; pricing?: Pricing | null; contextWindow?: number | null } = {}): this {
+  add(
+    provider: ProviderId,
+    id: string,
+    extra: { maxOutputTokens?: number | null; pricing?: Pricing | null; contextWindow?: number | null; pricingTiers?: ModelInfo['pricingTiers'] } = {},
+  ): this {
     this.models.set(`${provider}/${id}`, {
       provider,
       id,
@@ -90,6 +94,7 @@ export class FakeModels implements ModelLookup {
       recommended: false,
       priceSource: 'catalog',
       pricesCheckedAt: '2026-01-01',
+      ...(extra.pricingTiers ? { pricingTiers: extra.pricingTiers } : {}),
     });
     return this;
   }
