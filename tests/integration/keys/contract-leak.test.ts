@@ -1,18 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { filesUnder } from '../../helpers/assert.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { randomBytes } from 'node:crypto';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 const CTX = { transport: 'web' as const, actor: 'test' };
-
-function files(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(root, e.name)) : [join(root, e.name)]));
-}
 
 describe('secrets never leave the vault (through the contract)', () => {
   const dir = tempDir();
@@ -86,9 +82,9 @@ describe('secrets never leave the vault (through the contract)', () => {
     for (const [name, value] of all) {
       for (const a of answers) expect(a.includes(value), `${name} in an answer`).toBe(false);
       for (const l of t.lines) expect(l.includes(value), `${name} in a log line`).toBe(false);
-      for (const f of files(dir.path)) expect(readFileSync(f).includes(Buffer.from(value)), `${name} in ${f}`).toBe(false);
+      for (const f of filesUnder(dir.path)) expect(readFileSync(f).includes(Buffer.from(value)), `${name} in ${f}`).toBe(false);
     }
-    expect(files(dir.path).some((f) => f.endsWith('vault.json'))).toBe(true);
+    expect(filesUnder(dir.path).some((f) => f.endsWith('vault.json'))).toBe(true);
   });
 
   it('the saved keys still open after a restart with the passphrase', async () => {

@@ -1,18 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHost, type WebHost } from '../../../electron/host/server.js';
 import { writeHostToken } from '../../../electron/host/token.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { filesUnder } from '../../helpers/assert.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
-
-function files(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(root, e.name)) : [join(root, e.name)]));
-}
 
 describe('keys over the web host (what keys.py drives)', () => {
   const dir = tempDir();
@@ -111,7 +108,7 @@ describe('keys over the web host (what keys.py drives)', () => {
     for (const s of used) {
       for (const t of seen) expect(t.includes(s)).toBe(false);
       for (const l of t.lines) expect(l.includes(s)).toBe(false);
-      for (const f of files(dataDir)) expect(readFileSync(f).includes(Buffer.from(s))).toBe(false);
+      for (const f of filesUnder(dataDir)) expect(readFileSync(f).includes(Buffer.from(s))).toBe(false);
     }
   });
 });

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNAL_CONTEXT } from '../../../electron/core/app/context.js';
-import { AppError, type ModelInfo, type UsageRecord } from '../../../shared/contract/index.js';
+import type { AppError, ModelInfo, UsageRecord } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { rejection } from '../../helpers/assert.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 
 // Metering, prices and limits through the real core: keys, router and the official SDKs against
@@ -25,16 +26,6 @@ const generations = () =>
   Object.entries(fake.stats().requests)
     .filter(([k]) => /chat\/completions|\/messages|generateContent/i.test(k))
     .reduce((s, [, n]) => s + n, 0);
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function model(provider: string, id: string): Promise<ModelInfo> {
   const { models } = await call<{ models: ModelInfo[] }>('models.list', { provider });

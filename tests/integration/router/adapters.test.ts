@@ -4,6 +4,7 @@ import type { ResolvedKey } from '../../../electron/core/ports.js';
 import { buildAdapter, complete, ProviderFailureError } from '../../../electron/core/providers/adapters/index.js';
 import type { AdapterEvent, AdapterRequest } from '../../../electron/core/providers/adapters/types.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { waitFor } from '../../helpers/assert.js';
 
 // The real SDKs (openai, @anthropic-ai/sdk, @google/genai) against the fake provider server.
 
@@ -188,11 +189,3 @@ describe('complete()', () => {
     await expect(complete(buildAdapter(key('openai')), request('openai', 'x [[fault:context]]', false), new AbortController().signal)).rejects.toBeInstanceOf(ProviderFailureError);
   });
 });
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { readdirSync, readFileSync } from 'node:fs';
-import { AppError } from '../../../shared/contract/index.js';
+import { readFileSync } from 'node:fs';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
+import { filesUnder, rejection, waitFor } from '../../helpers/assert.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 
 // chat.send and friends through the real core: keys service, catalog, ledger and limits, router.
@@ -14,16 +13,6 @@ const envSecret = `sk-ant-api03-${'e'.repeat(30)}`;
 const ids: Record<string, string> = {};
 
 const call = <T = Record<string, unknown>>(method: string, input: unknown) => t.call<T>(method, input);
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeAll(async () => {
   fake = await startFakeProviders({ port: 0 });
@@ -154,16 +143,6 @@ describe('chat through the core', () => {
     expect(dump).not.toContain(envSecret);
     // Nothing else written in the data dir holds the plain secret (the vault stores ciphertext).
     const data = t.dataDir;
-    for (const f of readdirSync(data, { recursive: true, withFileTypes: true })) {
-      if (f.isFile()) expect(readFileSync(join(f.parentPath, f.name)).includes(secret), f.name).toBe(false);
-    }
+    for (const f of filesUnder(data)) expect(readFileSync(f).includes(secret), f).toBe(false);
   });
 });
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

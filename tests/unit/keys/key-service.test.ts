@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { filesUnder } from '../../helpers/assert.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { fakeSecret, keyring } from '../vault/support.js';
 import { harness, invalidKey, ScriptedTester, type Harness } from './support.js';
@@ -16,18 +17,8 @@ afterEach(() => {
   dir.cleanup();
 });
 
-function allFiles(root: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(root, { withFileTypes: true })) {
-    const p = join(root, e.name);
-    if (e.isDirectory()) out.push(...allFiles(p));
-    else out.push(p);
-  }
-  return out;
-}
-
 function grepDir(root: string, needle: string): string[] {
-  return allFiles(root).filter((f) => readFileSync(f).includes(Buffer.from(needle)));
+  return filesUnder(root).filter((f) => readFileSync(f).includes(Buffer.from(needle)));
 }
 
 describe('keys.add', () => {

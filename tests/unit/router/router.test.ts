@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError, type AnyEvent, type ChatSendRequest } from '../../../shared/contract/index.js';
+import type { AnyEvent, ChatSendRequest } from '../../../shared/contract/index.js';
 import { silentLogger } from '../../../electron/core/app/logger.js';
 import { ChatRouter } from '../../../electron/core/router/router.js';
 import { HealthTracker } from '../../../electron/core/router/health.js';
 import { providerInfos } from '../../../electron/core/router/handlers.js';
+import { rejection } from '../../helpers/assert.js';
 import { cutAfter, fail, FakeAdmission, fakeKey, FakeKeys, FakeModels, reply, ScriptedAdapters, stallAfter } from './fakes.js';
 
 interface Setup {
@@ -65,16 +66,6 @@ afterEach(() => {
 
 const send = (s: Setup, extra: Partial<ChatSendRequest> = {}) =>
   s.router.send({ sessionId: 's1', target: { keyId: 'oa1', model: 'gpt-4o-mini' }, messages: [{ role: 'user', content: 'hello' }], ...extra });
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('chat turn', () => {
   it('answers with text, usage, the ledger cost and one attempt', async () => {
