@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
-import { AppError, contract, httpStatusFor, isMethodName } from '../../shared/contract/index.js';
+import { AppError, httpStatusFor, isDownloadMethod } from '../../shared/contract/index.js';
 import type { CallContext } from '../core/app/context.js';
 import { toAppError } from '../core/app/dispatcher.js';
 import type { Core } from '../core/core.js';
@@ -99,7 +99,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
 
-    if (isMethodName(method) && contract[method].kind === 'download') {
+    if (isDownloadMethod(method)) {
       await sendDownload(req, res, method, body, ctx);
       return;
     }

@@ -1,21 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { SECURITY_HEADERS } from '../../shared/security/csp.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
+import { contentTypeOf, isSpaRoute } from '../../shared/security/static-types.js';
 
 /**
  * Maps a URL path to a file inside root, or null. Decoding happens once, then anything that could
@@ -50,7 +37,7 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
     file = join(file, 'index.html');
     stat = safeStat(file);
   }
-  if (!stat && extname(file) === '') {
+  if (!stat && isSpaRoute(file)) {
     file = join(resolve(root), 'index.html');
     stat = safeStat(file);
   }
@@ -62,7 +49,7 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
   // HTML, favicon, theme script) keeps its name across builds and must be revalidated.
   const hashed = file.startsWith(join(resolve(root), 'assets') + sep);
   res.writeHead(200, {
-    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'Content-Length': stat.size,
     'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
     ...SECURITY_HEADERS,

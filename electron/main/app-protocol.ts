@@ -1,8 +1,9 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { SECURITY_HEADERS } from '../../shared/security/csp.js';
+import { contentTypeOf, isSpaRoute } from '../../shared/security/static-types.js';
 import { APP_SCHEME } from './app-origin.js';
-import { isSpaRoute, resolveAppRequest } from './app-request-path.js';
+import { resolveAppRequest } from './app-request-path.js';
 
 /**
  * standard: relative URLs and a real origin (localStorage, IndexedDB for Dexie).
@@ -14,24 +15,6 @@ export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
   privileges: { standard: true, secure: true, supportFetchAPI: true },
 } as const;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
 
 /**
  * The app:// handler, written against the web Request/Response types so it runs in plain Node
@@ -66,7 +49,7 @@ export function createAppProtocolHandler(rendererRoot: string): (request: Reques
     if (real === null || (real !== base && !real.startsWith(base + sep))) return plain(404, 'not found');
 
     const headers = {
-      'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(file),
       'Cache-Control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
       ...SECURITY_HEADERS,
     };

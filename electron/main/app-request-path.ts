@@ -38,8 +38,3 @@ export function resolveAppRequest(requestUrl: string, root: string, pathApi: Pat
   if (full !== absRoot && !full.startsWith(absRoot + pathApi.sep)) return null;
   return full;
 }
-
-/** Client-side routes ("/usage", "/settings/keys") have no file; they get index.html. */
-export function isSpaRoute(filePath: string, pathApi: Pick<typeof nodePath, 'extname'> = nodePath): boolean {
-  return pathApi.extname(filePath) === '';
-}

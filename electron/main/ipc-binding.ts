@@ -1,4 +1,4 @@
-import { AppError, contract, IPC_CHANNEL_PREFIX, METHOD_NAMES, type MethodName } from '../../shared/contract/index.js';
+import { AppError, channelFor, isDownloadMethod, METHOD_NAMES, type MethodName } from '../../shared/contract/index.js';
 import type { CallContext } from '../core/app/context.js';
 import type { Core } from '../core/core.js';
 import { toEnvelope } from './envelope.js';
@@ -19,10 +19,6 @@ export interface BindContractOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-export function channelFor(method: MethodName): string {
-  return IPC_CHANNEL_PREFIX + method;
-}
-
 /**
  * One ipcMain.handle per contract method and nothing else. Each call is answered with an
  * Envelope: the sender is checked first, then the core parses the payload with the method's
@@ -31,7 +27,7 @@ export function channelFor(method: MethodName): string {
 export function bindContract(options: BindContractOptions): () => void {
   const { ipcMain, core, appOrigin } = options;
   for (const method of METHOD_NAMES) {
-    const isDownload = (contract[method] as { kind?: string }).kind === 'download';
+    const isDownload = isDownloadMethod(method);
     ipcMain.handle(channelFor(method), async (event, payload) => {
       const sender = checkSender(event, appOrigin);
       if (!sender.ok) {

@@ -1,6 +1,6 @@
 import type { IpcRendererEvent } from 'electron';
 import type { AnyEvent, PreloadApi } from '../../shared/contract/index.js';
-import { IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL, METHOD_NAMES } from './constants.js';
+import { channelFor, IPC_EVENT_CHANNEL, METHOD_NAMES } from './constants.js';
 
 /** The part of ipcRenderer the bridge uses; the real object never reaches the page. */
 export interface IpcRendererLike {
@@ -17,7 +17,7 @@ export interface IpcRendererLike {
 export function buildPreloadApi(ipc: IpcRendererLike): PreloadApi {
   const methods: Record<string, (request: unknown) => Promise<unknown>> = {};
   for (const name of METHOD_NAMES) {
-    const channel = IPC_CHANNEL_PREFIX + name;
+    const channel = channelFor(name);
     methods[name] = (request: unknown) => ipc.invoke(channel, request);
   }
 

@@ -18,3 +18,8 @@ export type PreloadApi = {
 export const PRELOAD_GLOBAL = 'switchboard';
 export const IPC_CHANNEL_PREFIX = 'sb:';
 export const IPC_EVENT_CHANNEL = 'sb-event';
+
+/** The IPC channel of one contract method: what main handles and the preload invokes. */
+export function channelFor(method: MethodName): string {
+  return IPC_CHANNEL_PREFIX + method;
+}

@@ -126,3 +126,8 @@ export const METHOD_NAMES = Object.keys(contract) as MethodName[];
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(contract, name);
 }
+
+/** Whether a method answers with a file (kind "download"): a save dialog in Electron, a file stream from the web host. */
+export function isDownloadMethod(name: string): boolean {
+  return isMethodName(name) && contract[name].kind === 'download';
+}

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError, Capability, Pricing, ProviderId } from '../../../shared/contract/index.js';
+import { Capability, Pricing, ProviderId } from '../../../shared/contract/index.js';
 import type { Logger } from '../app/logger.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { readJsonOrSetAside, saveFileAtomic } from '../fs/json-file.js';
 import type { ListedEntry } from './provider-listing.js';
 
 const Entry = z.object({
@@ -41,20 +40,9 @@ export class ProviderModelStore {
     private readonly onChange: () => void = () => {},
   ) {
     this.path = join(dataDir, 'provider-models.json');
-    if (!existsSync(this.path)) return;
-    try {
-      const parsed = FileShape.parse(JSON.parse(readFileSync(this.path, 'utf8')));
-      this.swap(new Map(Object.entries(parsed.providers) as [ProviderId, ProviderList][]));
-    } catch (err) {
-      // Keep the unreadable file for inspection; the next refresh writes a fresh one.
-      const aside = `${this.path}.unreadable-${Date.now()}`;
-      try {
-        renameSync(this.path, aside);
-      } catch {
-        // leave it where it is
-      }
-      logger.warn('provider-models.json could not be read; provider-listed models start empty', { err, keptAs: aside });
-    }
+    // Kept aside when unreadable; the next refresh writes a fresh one.
+    const parsed = readJsonOrSetAside(this.path, FileShape, logger, 'provider-models.json could not be read; provider-listed models start empty');
+    if (parsed) this.swap(new Map(Object.entries(parsed.providers) as [ProviderId, ProviderList][]));
   }
 
   get(provider: ProviderId, model: string): ListedEntry | null {
@@ -78,15 +66,10 @@ export class ProviderModelStore {
     if (updates.size === 0) return;
     const next = new Map(this.lists);
     for (const [provider, list] of updates) next.set(provider, list);
-    try {
-      writeFileAtomic(this.path, JSON.stringify({ version: 1, providers: Object.fromEntries(next) }) + '\n');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new AppError(
-        'INTERNAL',
-        `The providers' model lists could not be saved (${code}); the previous lists stay in use. Check free disk space and the data folder's permissions.`,
-      );
-    }
+    saveFileAtomic(this.path, JSON.stringify({ version: 1, providers: Object.fromEntries(next) }) + '\n', {
+      what: "The providers' model lists",
+      kept: 'the previous lists stay in use',
+    });
     this.swap(next);
     this.onChange();
   }

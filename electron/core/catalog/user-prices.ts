@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError, Pricing, ProviderId } from '../../../shared/contract/index.js';
+import { Pricing, ProviderId } from '../../../shared/contract/index.js';
 import type { Logger } from '../app/logger.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { readJsonOrSetAside, saveFileAtomic } from '../fs/json-file.js';
 
 export const UserPrice = z.object({
   provider: ProviderId,
@@ -25,20 +24,8 @@ export class UserPriceStore {
 
   constructor(dataDir: string, logger: Logger) {
     this.path = join(dataDir, 'model-prices.json');
-    if (!existsSync(this.path)) return;
-    try {
-      const parsed = FileShape.parse(JSON.parse(readFileSync(this.path, 'utf8')));
-      for (const p of parsed.prices) this.prices.set(key(p.provider, p.model), p);
-    } catch (err) {
-      // Keep the unreadable file for the user to inspect instead of overwriting it on the next save.
-      const aside = `${this.path}.unreadable-${Date.now()}`;
-      try {
-        renameSync(this.path, aside);
-      } catch {
-        // leave it where it is
-      }
-      logger.warn('model-prices.json could not be read; user-defined prices start empty', { err, keptAs: aside });
-    }
+    const parsed = readJsonOrSetAside(this.path, FileShape, logger, 'model-prices.json could not be read; user-defined prices start empty');
+    for (const p of parsed?.prices ?? []) this.prices.set(key(p.provider, p.model), p);
   }
 
   get(provider: ProviderId, model: string): UserPrice | null {
@@ -65,12 +52,10 @@ export class UserPriceStore {
 
   /** Writes first, then swaps the in-memory copy: a failed write leaves both the file and memory as they were. */
   private save(next: Map<string, UserPrice>): void {
-    try {
-      writeFileAtomic(this.path, JSON.stringify({ version: 1, prices: [...next.values()] }, null, 2) + '\n');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new AppError('INTERNAL', `The model price could not be saved (${code}); the previous prices are unchanged. Check free disk space and the data folder's permissions.`);
-    }
+    saveFileAtomic(this.path, JSON.stringify({ version: 1, prices: [...next.values()] }, null, 2) + '\n', {
+      what: 'The model price',
+      kept: 'the previous prices are unchanged',
+    });
     this.prices.clear();
     for (const [k, v] of next) this.prices.set(k, v);
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isSpaRoute, resolveAppRequest } from '../../../electron/main/app-request-path.js';
+import { resolveAppRequest } from '../../../electron/main/app-request-path.js';
+import { isSpaRoute } from '../../../shared/security/static-types.js';
 
 const ROOT = '/opt/switchboard/out/renderer';
 
