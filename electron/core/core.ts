@@ -64,8 +64,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const closers: Array<() => Promise<void> | void> = [];
 
   // --- keys (vault, key service) -------------------------------------------------------------
-  // `keys.service` is the KeyResolver for the router; the router section plugs its session registry
-  // in with `keys.setSessionEnder(...)` (until then deleting a key reports endedSessions 0).
+  // `keys.service` is the KeyResolver for the router; the router section plugs the router in with
+  // `keys.setSessionEnder(...)` (until then deleting a key reports endedSessions 0).
   const keys = await createKeysArea({
     dataDir: options.dataDir,
     ...(options.osKeyWrapper ? { osKeyWrapper: options.osKeyWrapper } : {}),
@@ -120,8 +120,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     adapters,
   });
-  // Deleting a key ends the sessions that use it (session.ended) and stops their running turns.
-  keys.setSessionEnder(router.sessions);
+  // Deleting a key ends the sessions that use it (session.ended), stops their running turns and drops its health history.
+  keys.setSessionEnder(router);
   // Registered after metering, so closed before it: running turns are stopped and metered first.
   closers.push(async () => {
     keys.setSessionEnder(null);

@@ -55,9 +55,9 @@ export interface ModelLookup {
   find(provider: ProviderId, model: string): ModelInfo | null;
 }
 
-/** Implemented by the router's session registry; used by the keys service on delete. */
+/** Implemented by the router; used by the keys service on delete. */
 export interface SessionEnder {
-  /** Ends every active session that uses the key and tells the renderer why. Returns how many ended. */
+  /** Ends every active session that uses the key and tells the renderer why; the router also forgets the key's health. Returns how many sessions ended. */
   endSessionsUsingKey(keyId: string, reason: string): number;
 }
 

@@ -19,7 +19,7 @@ import {
 import { costUsd, pricingForPrompt, worstCaseCostUsd } from '../../../shared/cost.js';
 import { maxTemperature, providerSpec } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
-import type { CallAdmission, KeyResolver, ModelLookup, Reservation, ResolvedKey } from '../ports.js';
+import type { CallAdmission, KeyResolver, ModelLookup, Reservation, ResolvedKey, SessionEnder } from '../ports.js';
 import type { AdapterFactory } from '../providers/adapters/index.js';
 import type { AdapterRequest, FinishReason, ProviderFailure } from '../providers/adapters/types.js';
 import { estimateOutputTokens } from '../providers/adapters/usage.js';
@@ -149,7 +149,7 @@ class TurnEnd extends Error {
  * the limits, streams through the adapters, retries and fails over by one policy, meters every
  * request exactly once, and reports each attempt.
  */
-export class ChatRouter {
+export class ChatRouter implements SessionEnder {
   readonly sessions: SessionRegistry;
   readonly health: HealthTracker;
   private readonly turns = new Map<string, Turn>();
@@ -217,6 +217,15 @@ export class ChatRouter {
       this.turns.delete(streamId);
       this.sessions.endTurn(req.sessionId, turn);
     }
+  }
+
+  /**
+   * keys.delete: ends the sessions using the key and drops its health history. Key ids are never
+   * reused, so nothing else would ever clear that history.
+   */
+  endSessionsUsingKey(keyId: string, reason: string): number {
+    this.health.forgetKey(keyId);
+    return this.sessions.endSessionsUsingKey(keyId, reason);
   }
 
   /** chat.cancel: aborts the turn and its HTTP request. Returns how many turns were stopped. */
