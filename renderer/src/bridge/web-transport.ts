@@ -1,5 +1,5 @@
 import type { EventName, MethodName, MethodRequest, MethodResponse } from '../../../shared/contract/index.js';
-import { contract } from '../../../shared/contract/methods.js';
+import { isDownloadMethod } from '../../../shared/contract/methods.js';
 import { CsvRecordCounter, filenameFromDisposition } from './csv-download.js';
 import { BridgeError, errorFromPayload } from './errors.js';
 import { EventHub, parseEventData } from './event-hub.js';
@@ -93,7 +93,7 @@ export function createWebBridge(options: WebBridgeOptions): Bridge {
     const res = await post(method, request, callOptions?.signal);
     if (!res.ok) throw await failure(res);
     try {
-      if (contract[method].kind === 'download') return (await download(res)) as MethodResponse<M>;
+      if (isDownloadMethod(method)) return (await download(res)) as MethodResponse<M>;
       return (await res.json()) as MethodResponse<M>;
     } catch (err) {
       if (callOptions?.signal?.aborted) throw new BridgeError('CANCELLED', 'The request was cancelled.');
