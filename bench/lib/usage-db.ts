@@ -11,6 +11,7 @@ import { LimitsStore } from '../../electron/core/limits/limits-store.js';
 import { openDb } from '../../electron/core/metering/db.js';
 import { Ledger } from '../../electron/core/metering/ledger.js';
 import { migrate, MIGRATIONS } from '../../electron/core/metering/migrations.js';
+import { rng } from '../../tests/helpers/random.js';
 import type { BenchRow } from './types.js';
 
 export const USAGE_ROWS = 1_000_000;
@@ -40,18 +41,6 @@ export interface UsageDb {
   fileMb: number;
   /** Rows in the rollups, for reading the query plans. */
   rollupRows: { quarter: number; day: number; agentDay: number; sessionDay: number };
-}
-
-// mulberry32: a seeded PRNG so every run draws the same calls.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function weighted<T>(rand: () => number, items: ReadonlyArray<readonly [T, number]>): T {

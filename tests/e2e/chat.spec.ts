@@ -1,23 +1,11 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, fakeOpenAiKey, launchHost, test, type FakeProviderServer, type Host } from './fixtures.js';
+import { expect, fakeOpenAiKey, launchHost, rpcOk, test, type FakeProviderServer, type Host } from './fixtures.js';
 
 const SHOTS = 'tests/e2e/screenshots';
 
-/** One contract call straight to the host, for set-up steps the test is not about. */
-async function rpc<T = Record<string, unknown>>(host: Host, method: string, body: unknown): Promise<T> {
-  const res = await fetch(`${host.url}/api/rpc/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} failed: ${JSON.stringify(json)}`);
-  return json;
-}
-
 async function addKey(host: Host, fake: FakeProviderServer, provider: 'openai' | 'anthropic', label: string, secret?: string): Promise<string> {
   const key = secret ?? (provider === 'openai' ? fakeOpenAiKey() : `sk-ant-test-${fakeOpenAiKey().slice(8)}`);
-  const res = await rpc<{ id: string }>(host, 'keys.add', { provider, label, secret: key, baseUrl: fake.baseUrls[provider], skipTest: true });
+  const res = await rpcOk<{ id: string }>(host, 'keys.add', { provider, label, secret: key, baseUrl: fake.baseUrls[provider], skipTest: true });
   return res.id;
 }
 
@@ -288,7 +276,7 @@ test('deleting the key ends the conversation with a banner, and another model co
   await send(app, 'First question');
   await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
 
-  const res = await rpc<{ endedSessions: number }>(host, 'keys.delete', { id: doomed });
+  const res = await rpcOk<{ endedSessions: number }>(host, 'keys.delete', { id: doomed });
   expect(res.endedSessions).toBe(1);
   const banner = app.locator('.chat-banner');
   await expect(banner).toContainText('session was ended');
@@ -385,7 +373,7 @@ test('the chat is keyboard-usable: Shift+Enter adds a line, Enter sends', async 
 test('a limit refusal says which limit and when it resets', async ({ app, host, fake }) => {
   fake.reset();
   await addKey(host, fake, 'openai', 'Work');
-  await rpc(host, 'limits.set', { dailyTokens: { provider: { openai: 50 } }, timeZone: 'Europe/Lisbon' });
+  await rpcOk(host, 'limits.set', { dailyTokens: { provider: { openai: 50 } }, timeZone: 'Europe/Lisbon' });
   await app.reload();
   await newConversation(app, { model: /^GPT-4o mini/ });
   await send(app, 'Hello');

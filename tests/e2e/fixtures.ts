@@ -135,12 +135,42 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   app: async ({ page, host }, use) => {
     await page.goto(`${host.url}/#token=${host.token}`);
-    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    await expect(nav(page)).toBeVisible();
     await use(page);
   },
 });
 
 export { expect };
+
+/** The app's main navigation (sidebar). */
+export const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+/** One contract call straight to the web host, the way another window or a script would make it. */
+export async function rpc<T = Record<string, unknown>>(host: Host, method: string, body: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${host.url}/api/rpc/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as T };
+}
+
+/** rpc for set-up steps the test is not about: the answer, or a throw naming the method when it fails. */
+export async function rpcOk<T = Record<string, unknown>>(host: Host, method: string, body: unknown): Promise<T> {
+  const { status, json } = await rpc<T>(host, method, body);
+  if (status < 200 || status > 299) throw new Error(`${method} failed: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The app scrolls inside <main>, so a full-page shot needs a viewport as tall as the content. */
+export async function screenshotWholePage(page: Page, path: string): Promise<void> {
+  await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  const height = await page.locator('#main').evaluate((el) => el.scrollHeight);
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.min(height, 4000)) });
+  await page.screenshot({ path });
+  await page.setViewportSize(size);
+}
 
 /** Every piece of client-side storage as one string: localStorage, sessionStorage and all IndexedDB records. */
 export async function dumpClientStorage(page: Page): Promise<string> {

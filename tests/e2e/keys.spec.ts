@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { dumpClientStorage, expect, fakeOpenAiKey, launchHost, test } from './fixtures.js';
+import { dumpClientStorage, expect, fakeOpenAiKey, launchHost, screenshotWholePage, test } from './fixtures.js';
 
 /** Collects every /api/ answer and console line, to prove no secret ever comes back to the page. */
 function watchPage(page: Page): { texts: string[]; settle(): Promise<void> } {
@@ -11,16 +11,6 @@ function watchPage(page: Page): { texts: string[]; settle(): Promise<void> } {
   });
   page.on('console', (msg) => texts.push(msg.text()));
   return { texts, settle: async () => void (await Promise.all(pending)) };
-}
-
-/** The app scrolls inside <main>, so a full-page shot needs a viewport as tall as the content. */
-async function screenshotWholePage(page: Page, path: string): Promise<void> {
-  await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
-  const size = page.viewportSize() ?? { width: 1280, height: 800 };
-  const height = await page.locator('#main').evaluate((el) => el.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.min(height, 4000)) });
-  await page.screenshot({ path });
-  await page.setViewportSize(size);
 }
 
 async function expectNoSecretInPage(page: Page, secrets: string[]): Promise<void> {

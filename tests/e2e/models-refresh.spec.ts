@@ -1,15 +1,4 @@
-import type { Page } from '@playwright/test';
-import { expect, test, type Host } from './fixtures.js';
-
-/** One contract call straight to the web host. */
-async function rpc<T = Record<string, unknown>>(host: Host, method: string, body: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${host.url}/api/rpc/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
+import { expect, nav, rpc, test } from './fixtures.js';
 
 function random(n: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -17,8 +6,6 @@ function random(n: number): string {
   for (let i = 0; i < n; i++) out += alphabet[Math.floor(Math.random() * alphabet.length)];
   return out;
 }
-
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
 test('Models page: "Refresh from providers" lists what each provider offers, with its prices or "unknown", kept after a reload and shown in the model picker', async ({ app, host, fake }) => {
   const openrouterKey = `sk-or-v1-${random(32)}`;

@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import Papa from 'papaparse';
-import { expect, fakeOpenAiKey, test, type FakeProviderServer, type Host } from './fixtures.js';
-
-/** One contract call straight to the web host, the way another window or a script would make it. */
-async function rpc<T = Record<string, unknown>>(host: Host, method: string, body: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${host.url}/api/rpc/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
+import { expect, fakeOpenAiKey, nav, rpc, screenshotWholePage, test, type FakeProviderServer, type Host } from './fixtures.js';
 
 async function addOpenAiKey(host: Host, fake: FakeProviderServer): Promise<string> {
   const res = await rpc<{ id: string }>(host, 'keys.add', { provider: 'openai', label: 'Work', secret: fakeOpenAiKey(), baseUrl: fake.baseUrls.openai });
@@ -54,18 +44,6 @@ async function seedConversation(page: Page, id: string, title: string): Promise<
   );
 }
 
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
-
-/** The app scrolls inside <main>, so a full-page shot needs a viewport as tall as the content. */
-async function screenshotWholePage(page: Page, path: string): Promise<void> {
-  await page.locator('.toast button[aria-label="Dismiss"]').evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
-  const size = page.viewportSize() ?? { width: 1280, height: 800 };
-  const height = await page.locator('#main').evaluate((el) => el.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.min(height, 4000)) });
-  await page.screenshot({ path });
-  await page.setViewportSize(size);
-}
-
 test('a new user sees an empty, readable Usage page', async ({ app }) => {
   await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
   await expect(app).toHaveURL(/\/usage$/);
@@ -79,7 +57,7 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
   await expect(app.getByText('No conversations yet.')).toBeVisible();
   await seedConversation(app, sessionId, 'Budget planning');
   await app.reload();
-  await expect(app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Budget planning/ })).toBeVisible();
+  await expect(nav(app).getByRole('link', { name: /Budget planning/ })).toBeVisible();
 
   // 1000 prompt tokens (200 more from cache) and 300 output (40 reasoning) at gpt-4o-mini's prices:
   // 1000 × 0.15 + 200 × 0.075 + 300 × 0.6 per million = $0.000345.
@@ -191,7 +169,7 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
   await expect(app.getByText(/Usage exported/)).toBeVisible();
 
   // --- deleting the conversation keeps its usage; the table falls back to the session id
-  const sidebar = app.getByRole('navigation', { name: 'Main' });
+  const sidebar = nav(app);
   await sidebar.getByRole('button', { name: 'Delete “Budget planning”' }).click();
   await app.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete conversation' }).click();
   await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();

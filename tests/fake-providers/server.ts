@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { anthropicError, anthropicWire, THINKING_TEXT } from './anthropic-wire.js';
+import { anthropicWire, THINKING_TEXT } from './anthropic-wire.js';
 import { parseDirectives } from './directives.js';
 import { BodyTooLarge, Exchange, sleep } from './exchange.js';
 import { FaultBook } from './faults.js';
-import { geminiError, geminiWire } from './gemini-wire.js';
+import { geminiWire } from './gemini-wire.js';
 import * as models from './models.js';
-import { openaiError, openaiWire } from './openai-wire.js';
-import { openrouterError, openrouterWire } from './openrouter-wire.js';
+import { openaiWire } from './openai-wire.js';
+import { openrouterWire } from './openrouter-wire.js';
 import { buildReply } from './reply.js';
 import { sendFaulty, streamFrames } from './sse.js';
 import { Stats, type RecordedRequest, type StatsSnapshot } from './stats.js';
@@ -77,12 +77,6 @@ function outputChars(reply: Reply, flavor: Flavor): number {
   if (!reply.toolCall) return reply.text.length;
   const call = reply.toolCall.name.length + JSON.stringify(reply.toolCall.args).length;
   return flavor === 'anthropic' ? call + reply.text.length : call;
-}
-
-function errorFor(flavor: Flavor, err: WireError, seq: number): WireResponse {
-  if (flavor === 'anthropic') return anthropicError(err, seq);
-  if (flavor === 'gemini') return geminiError(err);
-  return openaiError(flavor, err, seq);
 }
 
 function json(body: unknown, headers: Record<string, string> = {}): WireResponse {
@@ -170,9 +164,9 @@ class FakeProviderServer {
   private listing(ex: Exchange): Listing | null {
     const p = ex.path;
     // OpenRouter's model list is public: it answers without a key (a key ending -invalid is still refused).
-    if (p === `${OPENROUTER}/models`) return { flavor: 'openai', body: () => json(models.openrouterModelList()), public: true, error: (e) => openrouterError(e, ++this.seq) };
+    if (p === `${OPENROUTER}/models`) return { flavor: 'openai', body: () => json(models.openrouterModelList()), public: true, error: (e) => this.openrouter.error(e) };
     // Key info (GET /api/v1/key): the one cheap OpenRouter call that proves a key, since /models is public.
-    if (p === `${OPENROUTER}/key`) return { flavor: 'openai', body: () => json(models.openrouterKeyInfo()), error: (e) => openrouterError(e, ++this.seq) };
+    if (p === `${OPENROUTER}/key`) return { flavor: 'openai', body: () => json(models.openrouterKeyInfo()), error: (e) => this.openrouter.error(e) };
     if (p === '/openai/v1/models') return { flavor: 'openai', body: () => json(models.openaiModelList()) };
     if (p.startsWith('/openai/v1/models/')) return { flavor: 'openai', body: () => json(models.openaiModel(p.slice('/openai/v1/models/'.length))) };
     if (p === '/anthropic/v1/models') return { flavor: 'anthropic', body: () => json(models.anthropicModelList()) };
@@ -187,7 +181,7 @@ class FakeProviderServer {
     const dep = AZURE_DEPLOYMENT.exec(p);
     if (dep) {
       const id = dep[1] ?? '';
-      if (!models.azureDeploymentExists(id)) return { flavor: 'azure', body: versioned(() => openaiError('azure', { kind: 'not_found' }, ++this.seq)) };
+      if (!models.azureDeploymentExists(id)) return { flavor: 'azure', body: versioned(() => this.wires.azure.error({ kind: 'not_found' })) };
       return { flavor: 'azure', body: versioned(() => json(models.azureDeployment(id, models.AZURE_DEPLOYMENTS.find(([d]) => d === id)?.[1] ?? id))) };
     }
     return null;
@@ -199,7 +193,7 @@ class FakeProviderServer {
     this.record(ex, flavor, Buffer.alloc(0));
     const key = keyOf(ex, flavor);
     const problem = listing.public && key.state === 'missing' ? null : keyProblem(key);
-    const renderError = listing.error ?? ((e: WireError) => errorFor(flavor, e, ++this.seq));
+    const renderError = listing.error ?? ((e: WireError) => this.wires[flavor].error(e));
     if (problem) return ex.send(renderError(problem));
     const headerProblem = this.wires[flavor].checkHeaders?.((n) => ex.header(n)) ?? null;
     if (headerProblem) return ex.send(renderError(headerProblem));

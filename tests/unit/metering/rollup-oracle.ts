@@ -1,6 +1,7 @@
 // What every rollup table must hold, computed in JS from the calls table alone (an oracle
 // independent of the triggers, backfills and rebuilds that fill the tables).
 import type { Db } from '../../../electron/core/metering/db.js';
+import type { CallRow } from '../../../electron/core/metering/ledger.js';
 import { zone } from '../../../electron/core/metering/time-zone.js';
 
 const SUMS = ['calls', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_nusd', 'unknown_cost_calls', 'cap_nusd', 'estimated_calls'];
@@ -8,26 +9,7 @@ const SUMS = ['calls', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens'
 interface Spec {
   keys: string[];
   narrow: boolean;
-  key(row: CallsRow, dayIndex: (t: number) => number): unknown[];
-}
-
-interface CallsRow {
-  time: number;
-  session_id: string;
-  agent: string | null;
-  provider: string;
-  model: string;
-  key_id: string | null;
-  source: string;
-  status: string;
-  input_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
-  estimated: number;
-  cost_nusd: number | null;
-  reserved_nusd: number | null;
+  key(row: CallRow, dayIndex: (t: number) => number): unknown[];
 }
 
 export const ROLLUPS: Record<string, Spec> = {
@@ -65,7 +47,7 @@ export function rollupContents(db: Db): Record<string, Map<string, number[]>> {
 export function expectedRollups(db: Db, timeZone: string): Record<string, Map<string, number[]>> {
   const z = zone(timeZone);
   const day = (t: number) => z.dayIndex(t);
-  const calls = db.prepare("SELECT * FROM calls WHERE status <> 'reserved'").all() as CallsRow[];
+  const calls = db.prepare("SELECT * FROM calls WHERE status <> 'reserved'").all() as CallRow[];
   const out: Record<string, Map<string, number[]>> = {};
   for (const [table, spec] of Object.entries(ROLLUPS)) {
     const map = new Map<string, number[]>();

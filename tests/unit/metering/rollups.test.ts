@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallStatus, ProviderId } from '../../../shared/contract/index.js';
+import { pick, rng } from '../../helpers/random.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { admitRequest, rig, type Rig } from './fixtures.js';
 import { asLists, expectedRollups, rollupContents } from './rollup-oracle.js';
@@ -14,19 +15,6 @@ function track(r: Rig): Rig {
   cleanups.push(() => r.cleanup());
   return r;
 }
-
-// mulberry32: seeded, so a failure replays the same calls.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 
 /** The rollups hold exactly what the settled calls add up to, with local days in the limits zone. */
 function expectConsistent(r: Rig): void {

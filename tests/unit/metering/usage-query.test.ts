@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroupBy, ProviderId } from '../../../shared/contract/index.js';
 import { queryUsage, type UsageQueryInput, type UsageTableLimit } from '../../../electron/core/metering/usage-query.js';
+import { pick, rng } from '../../helpers/random.js';
 import { admitRequest, ok, rig, type Rig } from './fixtures.js';
 
 const rigs: Rig[] = [];
@@ -145,19 +146,6 @@ describe('usage.query', () => {
     expect(() => q(r, { timeZone: 'Mars/Olympus' })).toThrow(/time zone/);
   });
 });
-
-// mulberry32: seeded, so a failing query replays.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 
 /** Zones with DST, half- and quarter-hour offsets (and a 30-minute DST step on Lord Howe). */
 const ZONES = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Adelaide', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns', 'Australia/Lord_Howe'];
