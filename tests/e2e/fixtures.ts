@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { envWithoutProviderKeys } from '../helpers/env.js';
 
 export interface Host {
   url: string;
@@ -23,12 +24,7 @@ const READY = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /** The child's environment without real provider keys, so no test ever sees "from environment" keys by accident. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/_API_KEY$/.test(k) || /^(OPENAI|ANTHROPIC|GEMINI|GOOGLE|AZURE_OPENAI|SWITCHBOARD)_/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, NO_COLOR: '1' };
+  return { ...envWithoutProviderKeys(), NO_COLOR: '1' };
 }
 
 export interface LaunchOptions {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimatePromptTokens } from '../../../electron/core/metering/tokenizer.js';
+import { envWithoutProviderKeys } from '../../helpers/env.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 let dir: string;
@@ -67,7 +68,7 @@ describe('bundled main (out/main/main.cjs): tokenizer worker', () => {
   it('counts prompts exactly in its worker thread once loaded, estimating until then', () => {
     const out = execFileSync(process.execPath, ['--require', join(dir, 'hook.cjs'), join(root, 'out', 'main', 'main.cjs')], {
       cwd: dir,
-      env: { ...process.env, SB_APP_PATH: root, SB_DATA: dir, SB_PROMPT: PROMPT },
+      env: { ...envWithoutProviderKeys(), SB_APP_PATH: root, SB_DATA: dir, SB_PROMPT: PROMPT },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 110_000,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../../shared/contract/index.js';
+import { envWithoutProviderKeys } from '../../helpers/env.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 let dir: string;
@@ -54,7 +55,7 @@ describe('bundled main (out/main/main.cjs)', () => {
   it('boots against the real core with electron mocked', () => {
     const out = execFileSync(process.execPath, ['--require', join(dir, 'hook.cjs'), join(root, 'out', 'main', 'main.cjs')], {
       cwd: root,
-      env: { ...process.env, SB_APP_PATH: root, SB_DATA: dir },
+      env: { ...envWithoutProviderKeys(), SB_APP_PATH: root, SB_DATA: dir },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
