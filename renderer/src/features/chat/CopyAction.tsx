@@ -1,14 +1,9 @@
-import { useEffect, useState } from 'react';
 import { Button } from '../../ui/Button.js';
+import { useCopy } from '../../ui/useCopy.js';
 
 /** A small copy button with a named purpose ("Copy code", "Copy answer") that says when it worked. */
 export function CopyAction({ text, label, showLabel = true }: { text: string; label: string; showLabel?: boolean }) {
-  const [done, setDone] = useState<'idle' | 'copied' | 'failed'>('idle');
-  useEffect(() => {
-    if (done === 'idle') return;
-    const t = setTimeout(() => setDone('idle'), 2000);
-    return () => clearTimeout(t);
-  }, [done]);
+  const [done, copy] = useCopy(text);
   const status = done === 'copied' ? 'Copied' : done === 'failed' ? 'Copy failed' : 'Copy';
   return (
     <Button
@@ -18,14 +13,7 @@ export function CopyAction({ text, label, showLabel = true }: { text: string; la
       icon={done === 'copied' ? 'check' : 'copy'}
       aria-label={done === 'idle' ? label : `${label}: ${status.toLowerCase()}`}
       title={label}
-      onClick={() => {
-        const clip = globalThis.navigator?.clipboard;
-        if (!clip) return setDone('failed');
-        clip.writeText(text).then(
-          () => setDone('copied'),
-          () => setDone('failed'),
-        );
-      }}
+      onClick={copy}
     >
       {showLabel ? status : undefined}
     </Button>

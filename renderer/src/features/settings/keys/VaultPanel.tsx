@@ -29,6 +29,10 @@ export function VaultPanel({ vault, error, onRetry, onChanged }: { vault: VaultS
   const canProtect = vault.actions.includes('set-passphrase') && !vault.locked;
   const canReset = vault.actions.includes('reset-vault');
   const canUnlock = vault.locked && vault.actions.includes('unlock');
+  const done = () => {
+    setDialog(null);
+    onChanged();
+  };
   return (
     <section className="card vault-panel" aria-labelledby="vault-title">
       <div className="vault-summary">
@@ -65,24 +69,8 @@ export function VaultPanel({ vault, error, onRetry, onChanged }: { vault: VaultS
           </Button>
         </div>
       ) : null}
-      {dialog === 'protect' ? (
-        <ProtectDialog
-          onClose={() => setDialog(null)}
-          onDone={() => {
-            setDialog(null);
-            onChanged();
-          }}
-        />
-      ) : null}
-      {dialog === 'reset' ? (
-        <ResetVaultDialog
-          onClose={() => setDialog(null)}
-          onDone={() => {
-            setDialog(null);
-            onChanged();
-          }}
-        />
-      ) : null}
+      {dialog === 'protect' ? <ProtectDialog onClose={() => setDialog(null)} onDone={done} /> : null}
+      {dialog === 'reset' ? <ResetVaultDialog onClose={() => setDialog(null)} onDone={done} /> : null}
     </section>
   );
 }
