@@ -79,7 +79,7 @@ function run(metering: Metering, request: (i: number) => AdmitRequest, n: number
 
 async function measure(dataDir: string, limits: boolean, inFlight: number): Promise<Timings> {
   const catalog = new CatalogService({ dataDir, logger: silentLogger });
-  const metering = createMetering({ dataDir, logger: silentLogger, emit: () => {}, catalog });
+  const metering = createMetering({ dataDir, logger: silentLogger, emit: () => {} });
   try {
     if (limits) metering.admission.setLimits(LIMITS);
     const request = requests(catalog);

@@ -75,7 +75,7 @@ export function stubRouterPath(fx: BenchFixture, wire: BenchWire, messages: Chat
 export function meteredRouterPath(fx: BenchFixture, wire: BenchWire, messages: ChatMessage[]): RouterPath {
   const dir = join(fx.dir, `metering-${wire}`);
   const catalog = new CatalogService({ dataDir: dir, logger: silentLogger });
-  const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () => {}, catalog });
+  const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () => {} });
   const turn = routerPath(fx, wire, messages, `metered-${wire}`, metering.admission, catalog);
   // Like the core's, its tokenizer worker is loaded before it is measured.
   const ready = metering.tokens.whenReady();

@@ -87,7 +87,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     logger,
     emit: (name, payload) => bus.emit(name, payload),
-    catalog,
     // Labels only (user text, quoted by the CSV writer); secrets never reach the export.
     keyLabels: async () => new Map((await keys.service.list()).map((k) => [k.id, k.label] as const)),
     ...(options.now ? { now: options.now } : {}),

@@ -74,6 +74,12 @@ export interface AdmitRequest {
   maxOutputTokens: number;
   /** Price snapshot at admission; null when the model's price is unknown. */
   pricing: Pricing | null;
+  /**
+   * Long-prompt tiers of that price (the model's `pricingTiers`; none for a price the user set).
+   * Admission reserves at the tier the estimated prompt falls in; the ledger keeps them with the
+   * snapshot and settles at the tier the actual prompt falls in.
+   */
+  pricingTiers?: ModelInfo['pricingTiers'];
   /** 1 for the first request of a chain entry, 2.. for retries. */
   attempt: number;
   /** Ledger id of the call this one falls back from. */

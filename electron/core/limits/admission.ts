@@ -6,15 +6,14 @@ import {
   type Limits,
   type LimitScope,
   type LimitState,
-  type Pricing,
   type ProviderId,
   type Usage,
   type UsageRecord,
 } from '../../../shared/contract/index.js';
 import { PROVIDERS } from '../../../shared/providers/registry.js';
-import { NANO_PER_USD, nanoToUsd, pricingForPrompt, worstCaseNanoUsd, type PricingTier } from '../../../shared/cost.js';
+import { NANO_PER_USD, nanoToUsd, pricingForPrompt, worstCaseNanoUsd } from '../../../shared/cost.js';
 import type { Logger } from '../app/logger.js';
-import type { AdmitRequest, CallAdmission, ModelLookup, Reservation, SettleOutcome } from '../ports.js';
+import type { AdmitRequest, CallAdmission, Reservation, SettleOutcome } from '../ports.js';
 import { uuidv7 } from '../metering/ids.js';
 import { toRecord, type Ledger } from '../metering/ledger.js';
 import { TokenCounter } from '../metering/token-counter.js';
@@ -25,8 +24,6 @@ import type { LimitsStore } from './limits-store.js';
 export interface AdmissionOptions {
   ledger: Ledger;
   limits: LimitsStore;
-  /** Long-prompt price tiers of the admitted model (the router passes only the base price). */
-  catalog?: ModelLookup;
   emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
   logger: Logger;
   now?: () => number;
@@ -105,7 +102,6 @@ const SESSION_CACHE = 5000;
 export class MeteringAdmission implements CallAdmission {
   private readonly ledger: Ledger;
   private readonly limits: LimitsStore;
-  private readonly catalog: ModelLookup | undefined;
   private readonly emit: AdmissionOptions['emit'];
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -123,7 +119,6 @@ export class MeteringAdmission implements CallAdmission {
   constructor(options: AdmissionOptions) {
     this.ledger = options.ledger;
     this.limits = options.limits;
-    this.catalog = options.catalog;
     this.emit = options.emit;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
@@ -163,9 +158,9 @@ export class MeteringAdmission implements CallAdmission {
     const limits = this.limits.get();
     const win = this.currentWindow(now, limits.timeZone);
 
-    const tiers = this.tiersFor(request.provider, request.model, request.pricing);
-    const pricing = pricingForPrompt(request.pricing, tiers ?? undefined, promptTokens);
-    const nano = worstCaseNanoUsd(promptTokens, maxOutputTokens, pricing);
+    // Tiers belong to a price: an unknown price has none to keep.
+    const tiers = request.pricing ? (request.pricingTiers ?? null) : null;
+    const nano = worstCaseNanoUsd(promptTokens, maxOutputTokens, pricingForPrompt(request.pricing, request.pricingTiers, promptTokens));
     const tokens = promptTokens + maxOutputTokens;
     const agent = request.agent && request.agent.trim() !== '' ? request.agent : null;
     // The rollups keep "no key" as '': an empty key id is no key, as everywhere else.
@@ -317,14 +312,6 @@ export class MeteringAdmission implements CallAdmission {
     }
     this.closed = true;
     if (this.ownsTokens) void this.tokens.close();
-  }
-
-  private tiersFor(provider: ProviderId, model: string, pricing: Pricing | null): PricingTier[] | null {
-    if (!pricing || !this.catalog) return null;
-    const info = this.catalog.find(provider, model);
-    // Tiers belong to the catalog's price; a price the router got elsewhere keeps its own terms.
-    if (!info?.pricingTiers || !info.pricing || !samePricing(info.pricing, pricing)) return null;
-    return info.pricingTiers;
   }
 
   private currentWindow(now: number, timeZone: string): Window {
@@ -529,10 +516,6 @@ function formatLocal(z: Zone, t: number): string {
 
 function bump(map: Map<string, number>, key: string, by: number): void {
   map.set(key, (map.get(key) ?? 0) + by);
-}
-
-function samePricing(a: Pricing, b: Pricing): boolean {
-  return a.input === b.input && a.output === b.output && a.cacheRead === b.cacheRead && a.cacheWrite === b.cacheWrite;
 }
 
 function wholeTokens(n: number, field: string): number {

@@ -5,7 +5,6 @@ import type { HandlerMap } from '../app/handlers.js';
 import { MeteringAdmission } from '../limits/admission.js';
 import { limitsHandlers } from '../limits/handlers.js';
 import { LimitsStore } from '../limits/limits-store.js';
-import type { ModelLookup } from '../ports.js';
 import type { CsvExport } from './csv-export.js';
 import { usageCsv, usageHandlers } from './handlers.js';
 import { Ledger } from './ledger.js';
@@ -16,7 +15,6 @@ export interface MeteringOptions {
   dataDir: string;
   logger: Logger;
   emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
-  catalog?: ModelLookup;
   /** Key id → label for the CSV (labels only). */
   keyLabels?: () => Promise<Map<string, string>> | Map<string, string>;
   now?: () => number;
@@ -53,7 +51,6 @@ export function createMetering(options: MeteringOptions): Metering {
       logger: options.logger,
       now,
       tokens,
-      ...(options.catalog ? { catalog: options.catalog } : {}),
     });
     admission.recoverInterrupted();
     const deps = { ledger, timeZone: () => limits.get().timeZone, now, ...(options.keyLabels ? { keyLabels: options.keyLabels } : {}) };

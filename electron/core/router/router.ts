@@ -434,6 +434,7 @@ export class ChatRouter implements SessionEnder {
         promptTokens,
         maxOutputTokens: maxTokens,
         pricing,
+        pricingTiers: info?.pricingTiers,
         attempt: attemptNo,
         fallbackOf: state.prevRecordId,
       });

@@ -5,7 +5,7 @@ import { createMetering } from '../../../electron/core/metering/create-metering.
 
 const dir = process.argv[2]!;
 const catalog = new CatalogService({ dataDir: dir, logger: silentLogger });
-const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () => {}, catalog, machineZone: () => 'UTC' });
+const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () => {}, machineZone: () => 'UTC' });
 const model = catalog.find('openai', 'gpt-4o-mini')!;
 const messages = [{ role: 'user' as const, content: 'Tell me a long story about a lighthouse keeper.' }];
 const estimate = await metering.admission.estimatePromptTokens(messages, 'openai', 'gpt-4o-mini');

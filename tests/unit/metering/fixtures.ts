@@ -26,7 +26,6 @@ export function rig(options: { now?: number; zone?: string; dir?: string } = {})
     dataDir: dir,
     logger: silentLogger,
     emit: (name, payload) => events.push({ name, payload } as AnyEvent),
-    catalog,
     now: () => clock.now,
     machineZone: () => options.zone ?? 'UTC',
   });

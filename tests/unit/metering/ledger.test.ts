@@ -224,7 +224,7 @@ describe('reservation and settle', () => {
   it('prices a long prompt at the tier the actual prompt falls in, from the catalog snapshot', () => {
     const r = track(rig());
     const pro = r.catalog.find('gemini', 'gemini-2.5-pro')!;
-    const res = r.metering.admission.admit(admitRequest({ provider: 'gemini', model: 'gemini-2.5-pro', pricing: pro.pricing, promptTokens: 250_000, maxOutputTokens: 1000 }));
+    const res = r.metering.admission.admit(admitRequest({ provider: 'gemini', model: 'gemini-2.5-pro', pricing: pro.pricing, pricingTiers: pro.pricingTiers, promptTokens: 250_000, maxOutputTokens: 1000 }));
     const tier = pro.pricingTiers![0]!.pricing;
     expect(res.reservedUsd).toBeCloseTo((250_000 * tier.input! + 1000 * tier.output!) / 1e6, 9);
     const rec = res.settle(ok({ inputTokens: 250_000, outputTokens: 1000 }));

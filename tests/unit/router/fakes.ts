@@ -7,7 +7,7 @@ import {
   type ProviderId,
   type UsageRecord,
 } from '../../../shared/contract/index.js';
-import { costUsd } from '../../../shared/cost.js';
+import { costUsd, pricingForPrompt, promptTokensOf } from '../../../shared/cost.js';
 import type { AdmitRequest, CallAdmission, KeyResolver, ModelLookup, Reservation, ResolvedKey, SettleOutcome } from '../../../electron/core/ports.js';
 import type { AdapterEvent, AdapterRequest, ProviderAdapter } from '../../../electron/core/providers/adapters/types.js';
 import { PROVIDERS } from '../../../shared/providers/registry.js';
@@ -38,6 +38,8 @@ export class FakeAdmission implements CallAdmission {
       settle: (o: SettleOutcome): UsageRecord => {
         row.settles++;
         if (row.settles > 1) throw new Error(`reservation ${id} settled twice`);
+        // As the ledger does: the tier the actual prompt falls in.
+        const pricing = pricingForPrompt(request.pricing, request.pricingTiers, promptTokensOf(o.usage));
         row.record = {
           id,
           time,
@@ -50,8 +52,8 @@ export class FakeAdmission implements CallAdmission {
           status: o.status,
           errorCode: o.errorCode ?? null,
           usage: o.usage,
-          costUsd: costUsd(o.usage, request.pricing),
-          pricing: request.pricing,
+          costUsd: costUsd(o.usage, pricing),
+          pricing,
           latencyMs: o.latencyMs,
           ttftMs: o.ttftMs,
           attempt: request.attempt,
