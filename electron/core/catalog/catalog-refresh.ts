@@ -3,9 +3,9 @@ import { findCatalogModel } from '../../../shared/catalog/index.js';
 import { PROVIDERS } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
 import type { KeyResolver, ResolvedKey } from '../ports.js';
-import { resolveBaseUrl, wireOf } from '../providers/clients.js';
-import { classifyProviderError } from '../providers/errors.js';
+import { resolveBaseUrl } from '../providers/clients.js';
 import { listModels, type ListedModel } from '../providers/list-models.js';
+import { timedProviderCall } from '../providers/probe.js';
 import { isChatModel, toListedEntry, type ListedEntry } from './provider-listing.js';
 import type { ProviderList, ProviderModelStore } from './provider-model-store.js';
 
@@ -95,24 +95,16 @@ export class CatalogRefresher {
     } catch (err) {
       return err instanceof AppError ? failed(err.code, err.message) : failed('INTERNAL', 'The key has no usable base URL.');
     }
-    const secret = key.secret;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
-    let listed: ListedModel[];
-    try {
-      listed = await listModels(key, { signal: controller.signal, timeoutMs: this.timeoutMs, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) });
-    } catch (err) {
-      const info = classifyProviderError(err, wireOf(provider), { provider, timedOut, timeoutMs: this.timeoutMs, baseUrl, secrets: secret ? [secret] : [] });
+    const outcome = await timedProviderCall({ provider, baseUrl, secret: key.secret }, this.timeoutMs, (signal) =>
+      listModels(key, { signal, timeoutMs: this.timeoutMs, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) }),
+    );
+    if (!outcome.ok) {
+      const { info } = outcome;
       // The classification only: an SDK error can carry request details.
       this.options.logger.warn('provider model list failed', { provider, code: info.code, cause: info.cause, status: info.status });
       return failed(info.code, info.message, info.hint);
-    } finally {
-      clearTimeout(timer);
     }
+    const listed = outcome.value;
 
     const models = unknownModels(provider, key, listed);
     const fetchedAt = new Date(this.now()).toISOString();

@@ -1,8 +1,8 @@
 import type { KeyTestResult } from '../../../shared/contract/index.js';
 import type { ClientKey } from '../providers/clients.js';
-import { createOpenAIClient, resolveBaseUrl, wireOf } from '../providers/clients.js';
-import { classifyProviderError } from '../providers/errors.js';
-import { listModelIds } from '../providers/list-models.js';
+import { createOpenAIClient, resolveBaseUrl } from '../providers/clients.js';
+import { listModelIds, type ListModelsOptions } from '../providers/list-models.js';
+import { timedProviderCall } from '../providers/probe.js';
 
 export const KEY_TEST_TIMEOUT_MS = 15_000;
 
@@ -21,12 +21,6 @@ export interface KeyTesterOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-interface ProbeOptions {
-  signal: AbortSignal;
-  timeoutMs: number;
-  fetch?: typeof globalThis.fetch;
-}
-
 export function createKeyTester(options: KeyTesterOptions = {}): KeyTester {
   const timeoutMs = options.timeoutMs ?? KEY_TEST_TIMEOUT_MS;
   return {
@@ -39,49 +33,39 @@ export function createKeyTester(options: KeyTesterOptions = {}): KeyTester {
       } catch (err) {
         return { ok: false, latencyMs: 0, code: 'VALIDATION', hint: (err as Error).message, message: (err as Error).message };
       }
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-      const probe: ProbeOptions = { signal: controller.signal, timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) };
       const deployment = key.provider === 'azure' ? (key.options.deployment?.trim() ?? '') : '';
-      try {
-        if (deployment !== '') {
-          await askDeployment(key, deployment, probe);
-          return { ok: true, latencyMs: elapsed(), message: `The deployment “${deployment}” answered.` };
-        }
-        if (key.provider === 'openrouter') {
-          await askOpenRouterKeyInfo(key, probe);
-          const ids = await listModelIds(key, probe).catch(() => null);
-          return { ok: true, latencyMs: elapsed(), ...(ids ? { modelCount: ids.length } : {}) };
-        }
-        const ids = await listModelIds(key, probe);
-        return { ok: true, latencyMs: elapsed(), modelCount: ids.length };
-      } catch (err) {
-        const info = classifyProviderError(err, wireOf(key.provider), {
-          provider: key.provider,
-          timedOut,
-          timeoutMs,
-          baseUrl,
-          secrets: key.secret ? [key.secret] : [],
-        });
-        const missingDeployment = deployment !== '' && isDeploymentNotFound(err);
-        const hint = missingDeployment ? deploymentHint(deployment, baseUrl) : info.hint;
-        return { ok: false, latencyMs: elapsed(), code: info.code, hint, message: info.message, ...(missingDeployment ? { field: 'options.deployment' } : {}) };
-      } finally {
-        clearTimeout(timer);
-      }
+      const outcome = await timedProviderCall({ provider: key.provider, baseUrl, secret: key.secret }, timeoutMs, (signal) =>
+        probe(key, deployment, { signal, timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+      );
+      if (outcome.ok) return { ok: true, latencyMs: elapsed(), ...outcome.value };
+      const { info, error } = outcome;
+      const missingDeployment = deployment !== '' && isDeploymentNotFound(error);
+      const hint = missingDeployment ? deploymentHint(deployment, baseUrl) : info.hint;
+      return { ok: false, latencyMs: elapsed(), code: info.code, hint, message: info.message, ...(missingDeployment ? { field: 'options.deployment' } : {}) };
     },
   };
+}
+
+/** The calls one key test makes, all under one time limit; what they found, for the result. */
+async function probe(key: ClientKey, deployment: string, opts: ListModelsOptions): Promise<Pick<KeyTestResult, 'message' | 'modelCount'>> {
+  if (deployment !== '') {
+    await askDeployment(key, deployment, opts);
+    return { message: `The deployment “${deployment}” answered.` };
+  }
+  if (key.provider === 'openrouter') {
+    await askOpenRouterKeyInfo(key, opts);
+    const ids = await listModelIds(key, opts).catch(() => null);
+    return ids ? { modelCount: ids.length } : {};
+  }
+  const ids = await listModelIds(key, opts);
+  return { modelCount: ids.length };
 }
 
 /**
  * OpenRouter's model list is public, so listing models proves nothing about a key. Its key-info
  * endpoint (GET /key) is free and answers 401 for a key it does not know.
  */
-async function askOpenRouterKeyInfo(key: ClientKey, opts: ProbeOptions): Promise<void> {
+async function askOpenRouterKeyInfo(key: ClientKey, opts: ListModelsOptions): Promise<void> {
   const client = createOpenAIClient(key, { timeoutMs: opts.timeoutMs, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   await client.get('/key', { signal: opts.signal });
 }
@@ -91,7 +75,7 @@ async function askOpenRouterKeyInfo(key: ClientKey, opts: ProbeOptions): Promise
  * deployment together. Reasoning-model deployments refuse `max_tokens`; they get one retry with
  * `max_completion_tokens`.
  */
-async function askDeployment(key: ClientKey, deployment: string, opts: ProbeOptions): Promise<void> {
+async function askDeployment(key: ClientKey, deployment: string, opts: ListModelsOptions): Promise<void> {
   const client = createOpenAIClient(key, { timeoutMs: opts.timeoutMs, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const messages = [{ role: 'user' as const, content: 'Reply with OK.' }];
   try {

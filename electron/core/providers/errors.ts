@@ -7,6 +7,7 @@
  *     retry can help, how long the provider asked us to wait, plain troubleshooting text (`hint`) and a
  *     `message` for people. Never throws.
  *   - `providerAppError(info, details?)` → `AppError` carrying the classification (for answers).
+ *   - `classifyOptionsFor(key, timing?)` → the `ClassifyOptions` for a call made with a key.
  *   - `retryAfterFromHeaders(headers)` → ms or null (`retry-after-ms`, `x-ms-retry-after-ms`, `retry-after`).
  *   - types `ProviderErrorInfo`, `ProviderErrorCause`, `ClassifyOptions`.
  *
@@ -111,6 +112,18 @@ export function classifyProviderError(err: unknown, wire: WireFormat, opts: Clas
   } catch {
     return build('unknown', null, null, opts, undefined);
   }
+}
+
+/**
+ * The options that classify a failure of a call made with this key: its provider and base URL, and its
+ * secret to scrub. The secret is read once (a stored key's `secret` decrypts on every read).
+ */
+export function classifyOptionsFor(
+  key: { provider: ProviderId; baseUrl: string | null; secret: string },
+  timing: Pick<ClassifyOptions, 'timedOut' | 'timeoutMs'> = {},
+): ClassifyOptions {
+  const secret = key.secret;
+  return { provider: key.provider, ...timing, baseUrl: key.baseUrl, secrets: secret ? [secret] : [] };
 }
 
 /** An AppError that carries the classification in `details` (code, cause, status, retryAfterMs, hint). */

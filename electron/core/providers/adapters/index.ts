@@ -3,7 +3,7 @@ import type { AnyEvent, ProviderId } from '../../../../shared/contract/index.js'
 import { providerSpec } from '../../../../shared/providers/registry.js';
 import type { ResolvedKey } from '../../ports.js';
 import { createAnthropicClient, createGeminiClient, createOpenAIClient, wireOf } from '../clients.js';
-import { classifyProviderError } from '../errors.js';
+import { classifyOptionsFor, classifyProviderError } from '../errors.js';
 import { AnthropicAdapter } from './anthropic-adapter.js';
 import { GeminiAdapter } from './gemini-adapter.js';
 import { OpenAIAdapter } from './openai-adapter.js';
@@ -25,7 +25,7 @@ export interface AdapterFactoryOptions {
 
 export function classifierFor(key: Pick<ResolvedKey, 'provider' | 'baseUrl' | 'secret'>): Classify {
   const wire = wireOf(key.provider);
-  const opts = { provider: key.provider, baseUrl: key.baseUrl, secrets: key.secret ? [key.secret] : [] };
+  const opts = classifyOptionsFor(key);
   return (err: unknown): ProviderFailure => {
     const info = classifyProviderError(err, wire, opts);
     if (info.status === null && info.cause === 'unknown') {
