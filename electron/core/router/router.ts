@@ -16,7 +16,7 @@ import {
   type Usage,
   type UsageRecord,
 } from '../../../shared/contract/index.js';
-import { costUsd, pricingForPrompt, worstCaseCostUsd } from '../../../shared/cost.js';
+import { costUsd, pricingForPrompt, promptTokensOf, worstCaseCostUsd } from '../../../shared/cost.js';
 import { maxTemperature, providerSpec } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
 import type { CallAdmission, KeyResolver, ModelLookup, Reservation, ResolvedKey, SessionEnder } from '../ports.js';
@@ -119,6 +119,7 @@ interface AttemptOutcome {
   text: string;
   usage: Usage;
   record: UsageRecord | null;
+  /** The prices `usage` falls under (its prompt's long-prompt tier, as the ledger settles): the cost when settling failed. */
   pricing: ModelInfo['pricing'];
   finishReason: FinishReason | null;
   servedModel: string | null;
@@ -573,7 +574,8 @@ export class ChatRouter implements SessionEnder {
       attempt: attemptNo,
       latencyMs,
     });
-    return { ok, failure: ok ? null : failure, text, usage: metered, record, pricing, finishReason, servedModel };
+    const meteredPricing = pricingForPrompt(pricing, info?.pricingTiers, promptTokensOf(metered));
+    return { ok, failure: ok ? null : failure, text, usage: metered, record, pricing: meteredPricing, finishReason, servedModel };
   }
 
   // --- resolution -----------------------------------------------------------------------------

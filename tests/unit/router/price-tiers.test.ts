@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../electron/core/app/logger.js';
+import type { AdmitRequest, Reservation } from '../../../electron/core/ports.js';
 import { ChatRouter } from '../../../electron/core/router/router.js';
 import { FakeAdmission, fakeKey, FakeKeys, FakeModels, reply, ScriptedAdapters } from './fakes.js';
 
@@ -8,6 +9,19 @@ import { FakeAdmission, fakeKey, FakeKeys, FakeModels, reply, ScriptedAdapters }
 
 const tier = { input: 2, output: 8, cacheRead: 0.2, cacheWrite: null };
 const tiers = [{ aboveInputTokens: 1000, pricing: tier }];
+
+/** A ledger that cannot record what a call used (a full disk): every settle throws. */
+class UnsettlableAdmission extends FakeAdmission {
+  override admit(request: AdmitRequest): Reservation {
+    const reservation = super.admit(request);
+    return {
+      ...reservation,
+      settle: () => {
+        throw new Error('the usage ledger could not settle');
+      },
+    };
+  }
+}
 
 function setup(admission = new FakeAdmission()) {
   const adapters = new ScriptedAdapters();
@@ -34,5 +48,15 @@ describe('long-prompt price tiers', () => {
     const [tiered, flat] = s.admission.rows.map((r) => r.request);
     expect(tiered).toMatchObject({ model: 'tiered', pricing: { input: 1, output: 4 }, pricingTiers: tiers });
     expect(flat!.pricingTiers).toBeUndefined();
+  });
+
+  it('when settling fails, the answer is still priced at the tier the reported prompt falls in', async () => {
+    const s = setup(new UnsettlableAdmission());
+    s.adapters.on('oa1', () => reply('ok', { input: 1500, output: 100 }));
+    const long = await s.send('tiered');
+    expect(long.costUsd).toBeCloseTo((1500 * tier.input + 100 * tier.output) / 1e6, 12);
+    s.adapters.on('oa1', () => reply('ok', { input: 900, output: 100 }));
+    const short = await s.send('tiered');
+    expect(short.costUsd).toBeCloseTo((900 * 1 + 100 * 4) / 1e6, 12);
   });
 });
