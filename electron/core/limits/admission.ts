@@ -163,7 +163,7 @@ export class MeteringAdmission implements CallAdmission {
     const nano = worstCaseNanoUsd(promptTokens, maxOutputTokens, pricingForPrompt(request.pricing, request.pricingTiers, promptTokens));
     const tokens = promptTokens + maxOutputTokens;
     const agent = request.agent && request.agent.trim() !== '' ? request.agent : null;
-    // The rollups keep "no key" as '': an empty key id is no key, as everywhere else.
+    // An empty key id is no key, as the ledger's day totals count it.
     const keyId = request.keyId === '' ? null : request.keyId;
 
     // ---- check (synchronous from here to the insert) ----
@@ -332,20 +332,11 @@ export class MeteringAdmission implements CallAdmission {
       monthNanoTotal: 0,
       monthNanoByProvider: new Map(),
     };
-    const dayRows = this.ledger.db
-      .prepare(
-        `SELECT provider, key_id AS keyId, SUM(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
-         FROM rollup_day WHERE day = ? GROUP BY provider, key_id`,
-      )
-      .all(day.dayIndex) as Array<{ provider: string; keyId: string; tokens: number }>;
-    for (const r of dayRows) {
+    for (const r of this.ledger.dayTokens(day.dayIndex)) {
       bump(next.dayTokensByProvider, r.provider, r.tokens);
-      if (r.keyId !== '') bump(next.dayTokensByKey, r.keyId, r.tokens);
+      if (r.keyId !== null) bump(next.dayTokensByKey, r.keyId, r.tokens);
     }
-    const monthRows = this.ledger.db
-      .prepare('SELECT provider, SUM(cap_nusd) AS nano FROM rollup_day WHERE day >= ? AND day < ? GROUP BY provider')
-      .all(z.dayIndex(month.start), z.dayIndex(month.end)) as Array<{ provider: string; nano: number }>;
-    for (const r of monthRows) {
+    for (const r of this.ledger.monthCapNano(z.dayIndex(month.start), z.dayIndex(month.end))) {
       next.monthNanoTotal += r.nano;
       bump(next.monthNanoByProvider, r.provider, r.nano);
     }

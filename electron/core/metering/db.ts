@@ -34,3 +34,23 @@ export function openDb(path: string): Db {
   return db;
 }
 
+// Prepared statements by SQL text, per connection: the dashboard, the records page and the export
+// ask the same few shapes again and again, and preparing costs more than a small query.
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * The statement for `sql` on `db`, prepared once and kept, in raw mode (rows as arrays, in the
+ * order of the SELECT list): every caller reads them that way, so never switch one back.
+ */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    if (cache.size >= 500) cache.clear();
+    stmt = db.prepare(sql).raw(true);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+}
+

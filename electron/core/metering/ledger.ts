@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
 import { costNanoUsd, nanoToUsd, pricingForPrompt, promptTokensOf, type PricingTier } from '../../../shared/cost.js';
-import type Database from 'libsql';
-import { openDb, type Db } from './db.js';
+import { openDb, prepared, type Db } from './db.js';
 import { migrate, SUM_NAMES, type Migration } from './migrations.js';
 import { isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
 
@@ -196,8 +195,6 @@ export class Ledger {
   private readonly stmts;
   /** Reservations this process wrote and has not settled: settling needs no read back. */
   private readonly pending = new Map<string, PendingReservation>();
-  /** The export's page queries by filter shape (an export reads a thousand pages of one shape). */
-  private readonly exportStmts = new Map<string, Database.Statement>();
   /** BEGIN IMMEDIATE / COMMIT / ROLLBACK as prepared statements: libsql's transaction() runs exec(), which parses the SQL every time. */
   private readonly tx;
   /** The span rollup_zone holds offsets for (the triggers' local days). */
@@ -220,6 +217,11 @@ export class Ledger {
       kvGet: db.prepare('SELECT value FROM kv WHERE key = ?'),
       kvSet: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       sessionCap: db.prepare("SELECT COALESCE(SUM(COALESCE(cost_nusd, reserved_nusd, 0)), 0) AS n FROM calls WHERE session_id = ? AND status <> 'reserved'"),
+      dayTokens: db.prepare(
+        `SELECT provider, key_id AS keyId, SUM(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
+         FROM rollup_day WHERE day = ? GROUP BY provider, key_id`,
+      ),
+      capNanoByProvider: db.prepare('SELECT provider, SUM(cap_nusd) AS nano FROM rollup_day WHERE day >= ? AND day < ? GROUP BY provider'),
     };
     this.tx = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
     // Keep the day rollup's zone as it was; the limits service moves it when the user's zone differs.
@@ -426,6 +428,24 @@ export class Ledger {
     return (this.stmts.sessionCap.get(sessionId) as { n: number }).n;
   }
 
+  /**
+   * Settled tokens (input + cache read + cache write + output) of one local day of the day rollup's
+   * zone (see ensureDayRollup), per provider and key; keyId null for calls made without a key.
+   */
+  dayTokens(day: number): Array<{ provider: ProviderId; keyId: string | null; tokens: number }> {
+    const rows = this.stmts.dayTokens.all(day) as Array<{ provider: ProviderId; keyId: string; tokens: number }>;
+    // The rollups store "no key" as '' so it can be part of their primary key (migrations.ts).
+    return rows.map((r) => ({ provider: r.provider, keyId: r.keyId === '' ? null : r.keyId, tokens: r.tokens }));
+  }
+
+  /**
+   * Settled spend counted against USD caps (nano-USD; see SettledCall.capNano) over the local days
+   * [fromDay, toDay) of the day rollup's zone, usually the days of a month, per provider.
+   */
+  monthCapNano(fromDay: number, toDay: number): Array<{ provider: ProviderId; nano: number }> {
+    return this.stmts.capNanoByProvider.all(fromDay, toDay) as Array<{ provider: ProviderId; nano: number }>;
+  }
+
   kvGet(key: string): string | null {
     return (this.stmts.kvGet.get(key) as { value: string } | undefined)?.value ?? null;
   }
@@ -498,7 +518,7 @@ export class Ledger {
       args.push(cursor.time, cursor.seq);
     }
     const sql = `${SELECT_CALLS} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, seq DESC LIMIT ?`;
-    const rows = rawRows(this.db.prepare(sql).raw(true), ...args, limit + 1);
+    const rows = rawRows(prepared(this.db, sql), ...args, limit + 1);
     const more = rows.length > limit;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
@@ -515,12 +535,8 @@ export class Ledger {
       args.push(after.time, after.seq);
     }
     const sql = `${SELECT_EXPORT} WHERE ${where.join(' AND ')} ORDER BY time, seq LIMIT ?`;
-    let stmt = this.exportStmts.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql).raw(true);
-      this.exportStmts.set(sql, stmt);
-    }
-    const rows = stmt.all(...args, limit) as unknown[][];
+    // One filter shape per export, a thousand pages of it: prepared once.
+    const rows = prepared(this.db, sql).all(...args, limit) as unknown[][];
     const records: UsageRecord[] = new Array<UsageRecord>(rows.length);
     let last: ExportPage['last'] = null;
     for (let i = 0; i < rows.length; i++) {
@@ -533,14 +549,15 @@ export class Ledger {
   }
 
   maxSeq(): number {
-    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM calls').get() as { n: number }).n;
+    return (prepared(this.db, 'SELECT COALESCE(MAX(seq), 0) AS n FROM calls').get() as [number])[0];
   }
 
   count(filter: RecordsFilter): number {
     const where: string[] = [];
     const args: unknown[] = [];
     addFilters(filter, where, args);
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM calls ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`).get(...args) as { n: number }).n;
+    // The filters make a few fixed shapes of SQL, each prepared once.
+    return (prepared(this.db, `SELECT COUNT(*) AS n FROM calls ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`).get(...args) as [number])[0];
   }
 }
 

@@ -1,7 +1,6 @@
-import type Database from 'libsql';
 import { AppError, type GroupBy, type TimeInput, type UsageGroup, type UsageTotals } from '../../../shared/contract/index.js';
 import { nanoToUsd } from '../../../shared/cost.js';
-import type { Db } from './db.js';
+import { prepared } from './db.js';
 import type { Ledger } from './ledger.js';
 import { DAY_MS, dayLabel, dayOfIsoDate, isoWeekStart, isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
 
@@ -172,20 +171,6 @@ interface Piece {
   hi: number;
   add: boolean;
   sub: number | null;
-}
-
-// Prepared statements by SQL text, per connection: the dashboard asks the same shapes on every recorded call.
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-function prepared(db: Db, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) {
-    if (cache.size >= 500) cache.clear();
-    stmt = db.prepare(sql).raw(true);
-    cache.set(sql, stmt);
-  }
-  return stmt;
 }
 
 /**

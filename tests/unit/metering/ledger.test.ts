@@ -253,6 +253,52 @@ describe('reservation and settle', () => {
   });
 });
 
+describe('totals the limits read', () => {
+  it('dayTokens: settled tokens of one local day per provider and key, null for calls without a key', () => {
+    const r = track(rig());
+    const admission = r.metering.admission;
+    const today = r.clock.now;
+    r.clock.now = today - 86_400_000;
+    admission.admit(admitRequest()).settle(ok({ inputTokens: 1000, outputTokens: 1000 }));
+    r.clock.now = today;
+    admission.admit(admitRequest()).settle(ok({ inputTokens: 100, cacheReadTokens: 10, outputTokens: 50 }));
+    admission.admit(admitRequest({ keyId: null, source: 'environment' })).settle(ok({ inputTokens: 20, outputTokens: 5 }));
+    admission.admit(admitRequest({ provider: 'anthropic', keyId: 'k2' })).settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    admission.admit(admitRequest({ promptTokens: 5000 })); // still running: not settled use
+    const rows = r.metering.ledger.dayTokens(zone('UTC').dayIndex(today));
+    const byKey = (x: { provider: string; keyId: string | null }) => `${x.provider}/${x.keyId ?? ''}`;
+    expect(rows.sort((x, y) => byKey(x).localeCompare(byKey(y)))).toEqual([
+      { provider: 'anthropic', keyId: 'k2', tokens: 2 },
+      { provider: 'openai', keyId: null, tokens: 25 },
+      { provider: 'openai', keyId: 'k1', tokens: 160 },
+    ]);
+  });
+
+  it('monthCapNano: settled spend per provider over a range of local days', () => {
+    const r = track(rig());
+    const admission = r.metering.admission;
+    const z = zone('UTC');
+    const today = r.clock.now;
+    r.clock.now = today - 86_400_000;
+    admission.admit(admitRequest()).settle(ok({ inputTokens: 1000, outputTokens: 1000 }));
+    r.clock.now = today;
+    admission.admit(admitRequest({ keyId: null })).settle(ok({ inputTokens: 100, cacheReadTokens: 10, outputTokens: 50 }));
+    admission.admit(admitRequest({ provider: 'anthropic', keyId: 'k2' })).settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    admission.admit(admitRequest({ promptTokens: 5000 }));
+    // PRICE: input 2, cache read 0.5, output 10 USD per million tokens, so nano-USD = tokens × price × 1000.
+    const sorted = (rows: Array<{ provider: string; nano: number }>) => rows.sort((x, y) => x.provider.localeCompare(y.provider));
+    const month = z.monthWindow(today);
+    expect(sorted(r.metering.ledger.monthCapNano(z.dayIndex(month.start), z.dayIndex(month.end)))).toEqual([
+      { provider: 'anthropic', nano: 12_000 },
+      { provider: 'openai', nano: 12_000_000 + 705_000 },
+    ]);
+    expect(sorted(r.metering.ledger.monthCapNano(z.dayIndex(today), z.dayIndex(today) + 1))).toEqual([
+      { provider: 'anthropic', nano: 12_000 },
+      { provider: 'openai', nano: 705_000 },
+    ]);
+  });
+});
+
 describe('crash recovery', () => {
   it('a reservation left by a killed process is settled as interrupted with its estimate on the next start', async () => {
     const t = tempDir();
