@@ -12,7 +12,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 # The Electron runtime and Playwright's browsers are not needed for the tests (electron is mocked,
-# Chromium comes from Debian), and machines without internet cannot download them.
+# Chromium comes from Debian), and machines without internet cannot download them. npm does not
+# fetch the Electron runtime anyway (Electron 42+ has no install script; npm start fetches it on
+# first use); the variables only make sure no download is ever attempted here.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund

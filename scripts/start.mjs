@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// `npm start`: build what is stale, then run the desktop app. Without the Electron runtime (it
-// cannot be downloaded everywhere) the same app is served to a local browser by the web host.
+// `npm start`: build what is stale, then run the desktop app. The Electron runtime is fetched on
+// first use (npm install never downloads it); where it cannot be downloaded, or cannot open a
+// window, one line says so and the same app is served to a local browser by the web host.
 //
 //   npm start [-- --port <p>] [--data-dir <dir>] [--passphrase-file <file>] [--dry-run] [electron switches...]
 //
 // --port, --data-dir and --passphrase-file apply to the web host; anything else is handed to
-// Electron (e.g. --password-store=gnome-libsecret). --dry-run prints the plan as JSON and exits.
+// Electron (e.g. --password-store=gnome-libsecret). --dry-run prints the plan as JSON and exits
+// (after fetching the runtime if it is missing, as a real start would; its lines go to stderr).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { lookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronPackageDir, fetchRuntime, findRuntime, noDisplayReason } from './electron-runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PORT = 5178;
@@ -57,17 +60,41 @@ function defaultDataDir(platform = process.platform, env = process.env, home = h
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), APP_DIR_NAME);
 }
 
-/**
- * The Electron executable, or null when the runtime was not downloaded: the electron package
- * exports the binary's path, and throws when its install step was skipped.
- */
-function electronExecutable() {
+/** Where the runtime download goes when no mirror is set (as @electron/get decides). */
+function downloadHost(env = process.env) {
   try {
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
+    return new URL(env.ELECTRON_MIRROR || env.npm_config_electron_mirror || 'https://github.com/').hostname;
   } catch {
-    return null;
+    return 'github.com';
   }
+}
+
+/** A clearer cause than "fetch failed" when the machine cannot even resolve the download host. */
+async function explainFailure(reason) {
+  if (!/fetch failed|download failed/.test(reason)) return reason;
+  const host = downloadHost();
+  const resolved = await Promise.race([lookup(host).then(() => true, () => false), new Promise((r) => setTimeout(() => r(null), 3000).unref())]);
+  return resolved === false ? `cannot resolve ${host}; no internet access?` : `${reason} from ${host}`;
+}
+
+/**
+ * The Electron executable to run, fetching the runtime on first use; or why the web version is
+ * used instead. `say` shows progress (a slow download announces itself after two seconds).
+ */
+async function electronRuntime(say) {
+  const display = noDisplayReason();
+  if (display) return { reason: display };
+  const dir = electronPackageDir(root);
+  if (!dir) return { reason: 'the electron package is not installed (run npm install)' };
+  const found = findRuntime(dir);
+  if (found) return { executable: found };
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return { reason: 'the Electron runtime is not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD is set)' };
+  const slow = setTimeout(() => say('Downloading the Electron runtime (about 100 MB, first start only)...'), 2000);
+  const fetched = await fetchRuntime(dir);
+  clearTimeout(slow);
+  const executable = fetched.ok ? findRuntime(dir) : null;
+  if (executable) return { executable };
+  return { reason: `the Electron runtime could not be downloaded (${await explainFailure(fetched.ok ? 'the download held no executable' : fetched.reason)})` };
 }
 
 function portIsFree(port) {
@@ -143,28 +170,30 @@ function announce(baseUrl, dataDir) {
 
 async function main() {
   const options = parseStartArgs(process.argv.slice(2));
-  const electron = electronExecutable();
   const dataDir = resolve(options.dataDir ?? defaultDataDir());
+  // In a dry run stdout carries only the JSON plan.
+  const say = (line) => (options.dryRun ? process.stderr : process.stdout).write(`${line}\n`);
+  const runtime = await electronRuntime(say);
 
-  if (electron) {
+  if (runtime.executable) {
     if (options.dryRun) {
-      process.stdout.write(`${JSON.stringify({ mode: 'electron', executable: electron, args: [root, ...options.electronArgs] })}\n`);
+      process.stdout.write(`${JSON.stringify({ mode: 'electron', executable: runtime.executable, args: [root, ...options.electronArgs] })}\n`);
       return;
     }
     buildStale([]);
-    runElectron(electron, options.electronArgs);
+    runElectron(runtime.executable, options.electronArgs);
     return;
   }
 
   const port = options.port ?? (await firstFreePort(DEFAULT_PORT));
+  say(
+    `Desktop window unavailable: ${runtime.reason}. Serving the same app at http://127.0.0.1:${port}/ instead ` +
+      '(README, Troubleshooting: "Electron runtime").',
+  );
   if (options.dryRun) {
     process.stdout.write(`${JSON.stringify({ mode: 'web', port, dataDir, passphraseFile: options.passphraseFile ?? null })}\n`);
     return;
   }
-  process.stdout.write(
-    'The Electron runtime is missing (get it with `npm install` on a network, or `node node_modules/electron/install.js`); ' +
-      `serving the same app at http://127.0.0.1:${port}/ instead.\n`,
-  );
   buildStale(['--renderer']);
   runWebHost(port, dataDir, options.passphraseFile);
 }

@@ -3,17 +3,17 @@ import { AppError } from '../../shared/contract/index.js';
 import type { KeyWrapper, WrappedKey } from '../core/vault/key-wrapper.js';
 
 /**
- * Electron's safeStorage as this module uses it. The async members arrived in Electron 42; they
- * are optional so the same code runs on 41 (sync API) and on 46+ (sync API removed).
+ * Electron's safeStorage as this module uses it: the async API (Electron 42 and later). The sync
+ * calls (isEncryptionAvailable, encryptString, decryptString) are deprecated since Electron 45 and
+ * never used; app-lifecycle passes Electron's own safeStorage here, so the compiler checks that
+ * these signatures still match the Electron in package.json.
  */
 export interface SafeStorageLike {
-  isEncryptionAvailable?(): boolean;
-  encryptString?(plainText: string): Buffer;
-  decryptString?(encrypted: Buffer): string;
-  isAsyncEncryptionAvailable?(): Promise<boolean>;
-  encryptStringAsync?(plainText: string): Promise<Buffer>;
-  decryptStringAsync?(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>;
-  getSelectedStorageBackend?(): string;
+  isAsyncEncryptionAvailable(): Promise<boolean>;
+  encryptStringAsync(plainText: string): Promise<Buffer>;
+  decryptStringAsync(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>;
+  /** Linux only; asked for nowhere else. */
+  getSelectedStorageBackend(): string;
 }
 
 // Linux backends that keep the key in a real keyring. Anything else (basic_text, unknown before
@@ -39,12 +39,12 @@ export async function createSafeStorageKeyWrapper(
   options: SafeStorageWrapperOptions = {},
 ): Promise<KeyWrapper> {
   const platform = options.platform ?? process.platform;
-  const api = pickApi(safeStorage);
-  const available = api === null ? false : await api.available().catch(() => false);
+  const api = asyncApi(safeStorage);
+  const available = await api.available().catch(() => false);
   const backend = backendName(safeStorage, platform);
 
   let weakReason: string | undefined;
-  if (api === null || !available) {
+  if (!available) {
     weakReason =
       platform === 'linux'
         ? 'No system keyring is available to Switchboard, so keys cannot be protected by the operating system.'
@@ -61,7 +61,7 @@ export async function createSafeStorageKeyWrapper(
   }
 
   const requireApi = () => {
-    if (api === null || !available) throw new AppError('VAULT_LOCKED', 'The operating system keychain is not available to Switchboard.');
+    if (!available) throw new AppError('VAULT_LOCKED', 'The operating system keychain is not available to Switchboard.');
     return api;
   };
 
@@ -110,27 +110,15 @@ interface Api {
   decrypt(blob: Buffer): Promise<{ text: string; shouldReEncrypt: boolean }>;
 }
 
-function pickApi(s: SafeStorageLike): Api | null {
-  if (s.isAsyncEncryptionAvailable && s.encryptStringAsync && s.decryptStringAsync) {
-    const { isAsyncEncryptionAvailable, encryptStringAsync, decryptStringAsync } = s;
-    return {
-      available: () => isAsyncEncryptionAvailable.call(s),
-      encrypt: (text) => encryptStringAsync.call(s, text),
-      decrypt: async (blob) => {
-        const r = await decryptStringAsync.call(s, blob);
-        return { text: r.result, shouldReEncrypt: r.shouldReEncrypt === true };
-      },
-    };
-  }
-  if (s.isEncryptionAvailable && s.encryptString && s.decryptString) {
-    const { isEncryptionAvailable, encryptString, decryptString } = s;
-    return {
-      available: async () => isEncryptionAvailable.call(s),
-      encrypt: async (text) => encryptString.call(s, text),
-      decrypt: async (blob) => ({ text: decryptString.call(s, blob), shouldReEncrypt: false }),
-    };
-  }
-  return null;
+function asyncApi(s: SafeStorageLike): Api {
+  return {
+    available: () => s.isAsyncEncryptionAvailable(),
+    encrypt: (text) => s.encryptStringAsync(text),
+    decrypt: async (blob) => {
+      const r = await s.decryptStringAsync(blob);
+      return { text: r.result, shouldReEncrypt: r.shouldReEncrypt === true };
+    },
+  };
 }
 
 function backendName(s: SafeStorageLike, platform: NodeJS.Platform): string {
@@ -138,7 +126,7 @@ function backendName(s: SafeStorageLike, platform: NodeJS.Platform): string {
   if (platform === 'win32') return 'dpapi';
   if (platform === 'linux') {
     try {
-      return s.getSelectedStorageBackend?.() ?? 'unknown';
+      return s.getSelectedStorageBackend();
     } catch {
       return 'unknown';
     }

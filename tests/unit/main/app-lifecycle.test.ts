@@ -55,14 +55,18 @@ vi.mock('electron', async () => {
     show = vi.fn();
     static fromWebContents = vi.fn(() => null);
   }
+  // Electron 45: the async API, and the deprecated sync calls the app must not use.
   const safeStorage = {
-    isEncryptionAvailable: vi.fn(() => {
+    isAsyncEncryptionAvailable: vi.fn(async () => {
       h.order.push('safeStorage');
       return true;
     }),
+    encryptStringAsync: vi.fn(async (t: string) => Buffer.concat([Buffer.from('v11'), Buffer.from(t)])),
+    decryptStringAsync: vi.fn(async (b: Buffer) => ({ result: b.subarray(3).toString(), shouldReEncrypt: false })),
+    getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
+    isEncryptionAvailable: vi.fn(() => true),
     encryptString: vi.fn((t: string) => Buffer.concat([Buffer.from('v11'), Buffer.from(t)])),
     decryptString: vi.fn((b: Buffer) => b.subarray(3).toString()),
-    getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
   };
   return {
     app,
@@ -131,7 +135,7 @@ describe('startSwitchboard', () => {
       { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
     ]);
     expect(createCore).not.toHaveBeenCalled();
-    expect(electron.safeStorage.isEncryptionAvailable).not.toHaveBeenCalled();
+    expect(electron.safeStorage.isAsyncEncryptionAvailable).not.toHaveBeenCalled();
   });
 
   it('after ready: permissions, protocol, keychain, core, IPC, then the window', async () => {
@@ -151,7 +155,10 @@ describe('startSwitchboard', () => {
     ]);
     const options = createCore.mock.calls[0]?.[0];
     expect(options).toMatchObject({ dataDir: '/home/u/.config/Switchboard', transport: 'electron', version: '1.2.3' });
-    expect(options?.osKeyWrapper).toMatchObject({ kind: 'os-keychain', backend: 'gnome_libsecret' });
+    expect(options?.osKeyWrapper).toMatchObject({ kind: 'os-keychain', backend: 'gnome_libsecret', persistent: true });
+    expect(options?.osKeyWrapper?.weakReason).toBeUndefined();
+    // The calls Electron 45 deprecates are never made.
+    for (const sync of ['isEncryptionAvailable', 'encryptString', 'decryptString'] as const) expect(electron.safeStorage[sync]).not.toHaveBeenCalled();
     const channels = (electron.ipcMain.handle as unknown as Mocked).mock.calls.map((c) => c[0]);
     expect(channels.sort()).toEqual(METHOD_NAMES.map((m) => `sb:${m}`).sort());
     const prefs = (windows()[0]?.options as { webPreferences: Record<string, unknown> }).webPreferences;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -70,5 +71,29 @@ describe('electron-builder.yml', () => {
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png.readUInt32BE(16)).toBe(1024);
     expect(png.readUInt32BE(20)).toBe(1024);
+  });
+});
+
+// package.json overrides @electron/rebuild 4 (Node 22.12+ only) with 3.7, whose rebuild() has the
+// same options and lifecycle events; app-builder-lib imports it from a helper process.
+describe('the @electron/rebuild electron-builder runs', () => {
+  const builderRequire = createRequire(require.resolve('app-builder-lib/package.json'));
+  const helperDir = join(dirname(builderRequire.resolve('app-builder-lib/package.json')), 'helpers');
+
+  it('is a version that accepts this Node and has the API app-builder-lib calls', async () => {
+    const rebuildPkg = JSON.parse(readFileSync(builderRequire.resolve('@electron/rebuild/package.json'), 'utf8')) as { version: string; engines: { node: string } };
+    expect(rebuildPkg.version).toMatch(/^3\./);
+    const { dynamicImportMaybe } = createRequire(join(helperDir, 'x.js'))('./dynamic-import') as { dynamicImportMaybe(name: string): Promise<any> };
+    const { rebuild } = await dynamicImportMaybe('@electron/rebuild');
+    const dir = mkdtempSync(join(tmpdir(), 'sb-rebuild-'));
+    try {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'empty', version: '1.0.0', dependencies: {} }));
+      // The options app-builder-lib's util/yarn.js passes; with no native module nothing is fetched.
+      const run = rebuild({ buildPath: dir, electronVersion: '45.6.1', arch: 'x64', platform: 'linux', mode: 'sequential', disablePreGypCopy: true, projectRootPath: dir, buildFromSource: false });
+      expect(typeof run.lifecycle.on).toBe('function');
+      await expect(run).resolves.toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -34,7 +34,7 @@ const electron = {
   ipcMain: { handle: (c, fn) => { handlers[c] = fn; }, removeHandler() {} },
   Menu: { setApplicationMenu() {}, buildFromTemplate: (t) => t },
   protocol: { registerSchemesAsPrivileged() {}, handle() {} },
-  safeStorage: { isEncryptionAvailable: () => true, encryptString: (s) => Buffer.concat([Buffer.from('v11'), Buffer.from(s)]), decryptString: (b) => b.subarray(3).toString(), getSelectedStorageBackend: () => 'gnome_libsecret' },
+  safeStorage: { isAsyncEncryptionAvailable: async () => true, encryptStringAsync: async (s) => Buffer.concat([Buffer.from('v11'), Buffer.from(s)]), decryptStringAsync: async (b) => ({ result: b.subarray(3).toString(), shouldReEncrypt: false }), getSelectedStorageBackend: () => 'gnome_libsecret' },
   session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, setDevicePermissionHandler() {} } },
   shell: { openExternal: async () => {} },
 };

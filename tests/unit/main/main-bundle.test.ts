@@ -35,7 +35,7 @@ const electron = {
   ipcMain: { handle: (c) => calls.push('handle ' + c), removeHandler() {} },
   Menu: { setApplicationMenu: note('menu'), buildFromTemplate: (t) => t },
   protocol: { registerSchemesAsPrivileged: note('registerSchemes'), handle: (s) => calls.push('protocol ' + s) },
-  safeStorage: { isEncryptionAvailable: () => true, encryptString: (s) => Buffer.concat([Buffer.from('v11'), Buffer.from(s)]), decryptString: (b) => b.subarray(3).toString(), getSelectedStorageBackend: () => 'gnome_libsecret' },
+  safeStorage: { isAsyncEncryptionAvailable: async () => true, encryptStringAsync: async (s) => Buffer.concat([Buffer.from('v11'), Buffer.from(s)]), decryptStringAsync: async (b) => ({ result: b.subarray(3).toString(), shouldReEncrypt: false }), getSelectedStorageBackend: () => 'gnome_libsecret' },
   session: { defaultSession: { setPermissionRequestHandler: note('permissions'), setPermissionCheckHandler() {}, setDevicePermissionHandler() {} } },
   shell: { openExternal: async () => {} },
 };
