@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { dumpClientStorage, expect, fakeOpenAiKey, launchHost, screenshotWholePage, test } from './fixtures.js';
+import { dumpClientStorage, expect, fakeOpenAiKey, launchHost, rpcOk, screenshotWholePage, test } from './fixtures.js';
 
 /** Collects every /api/ answer and console line, to prove no secret ever comes back to the page. */
 function watchPage(page: Page): { texts: string[]; settle(): Promise<void> } {
@@ -111,7 +111,7 @@ test('add, test, see, and delete an OpenAI key; a refused key shows the hint; no
   }
 });
 
-test('rotate and edit a key', async ({ app, fake }) => {
+test('rotate and edit a key; a new base URL takes the key again', async ({ app, fake, host }) => {
   const first = fakeOpenAiKey();
   const next = fakeOpenAiKey();
   await app.goto(app.url().replace(/\/$/, '') + '/settings/keys');
@@ -142,6 +142,23 @@ test('rotate and edit a key', async ({ app, fake }) => {
   await edit.getByRole('button', { name: 'Save changes' }).click();
   await expect(edit).toBeHidden();
   await expect(card.getByText('Side project')).toBeVisible();
+
+  // A new address sends the key to another server: the dialog asks for the key again and says why.
+  const elsewhere = fake.baseUrls.openai.replace('127.0.0.1', 'localhost');
+  await row.getByRole('button', { name: 'Edit Side project' }).click();
+  const move = app.getByRole('dialog', { name: 'Edit “Side project”' });
+  await expect(move.getByTestId('key-reentry')).toHaveCount(0);
+  await move.getByLabel('Base URL').fill(elsewhere);
+  const reentry = move.getByTestId('key-reentry');
+  await expect(reentry).toContainText('Enter the key again to use a new address');
+  await expect(reentry).toContainText(new URL(elsewhere).origin);
+  await move.getByRole('button', { name: 'Save changes' }).click();
+  await expect(move.getByText('Enter the key to send it to the new address.')).toBeVisible();
+  await move.getByLabel('API key', { exact: true }).fill(next);
+  await move.getByRole('button', { name: 'Save changes' }).click();
+  await expect(move).toBeHidden();
+  const keys = await rpcOk<{ keys: Array<{ label: string; baseUrl?: string }> }>(host, 'keys.list', {});
+  expect(keys.keys.find((k) => k.label === 'Side project')?.baseUrl).toBe(elsewhere);
 
   await expectNoSecretInPage(app, [first, next]);
 });

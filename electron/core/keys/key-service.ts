@@ -82,7 +82,7 @@ export class KeyService implements KeyResolver {
       throw new AppError('KEY_INVALID', `Not saved: ${formatProblem}`, { field: 'secret', reason: 'format' });
     }
     this.admitChange(provider, 'add', ctx);
-    this.refuseDuplicate(provider, req.secret, null);
+    this.refuseDuplicate(provider, req.secret, null, 'add', ctx);
 
     let test: KeyTestResult | undefined;
     if (!req.skipTest) {
@@ -134,8 +134,18 @@ export class KeyService implements KeyResolver {
     const baseUrl = req.baseUrl === undefined ? rec.meta.baseUrl : req.baseUrl;
     const options: KeyOptions = req.options ?? rec.meta.options;
     const secretChanged = req.secret !== undefined;
-    const connectionChanged = baseUrl !== rec.meta.baseUrl || JSON.stringify(options) !== JSON.stringify(rec.meta.options);
+    const destinationChanged = !sameDestination(baseUrl, rec.meta.baseUrl);
+    const connectionChanged = destinationChanged || JSON.stringify(options) !== JSON.stringify(rec.meta.options);
     if (!secretChanged && !connectionChanged && label === rec.meta.label) return { key: this.infoOf(rec) };
+    if (destinationChanged && !secretChanged && storesSecret(rec)) {
+      this.audit({ action: 'update', provider, keyId: req.id, result: 'refused', actor: ctx.actor, detail: `new address ${originOf(baseUrl, provider)} without the key` });
+      throw new AppError(
+        'VALIDATION',
+        `secret: enter this key again to send it to ${originOf(baseUrl, provider)}. A saved key only goes to the address it was saved with; ` +
+          'moving it to another address needs the key itself, so nothing that can reach Switchboard can send your key elsewhere.',
+        { field: 'secret', reason: 'new-destination' },
+      );
+    }
 
     if (rec.layer === 'disk' && this.deps.vault.isLocked()) {
       throw new AppError('VAULT_LOCKED', `${rec.blocked?.problem ?? 'The saved vault is not open.'} ${this.deps.vault.status().warning ?? ''}`.trim(), { keyId: req.id });
@@ -152,7 +162,7 @@ export class KeyService implements KeyResolver {
       }
     }
     this.admitChange(provider, action, ctx, req.id);
-    if (secretChanged) this.refuseDuplicate(provider, req.secret ?? '', req.id);
+    if (secretChanged) this.refuseDuplicate(provider, req.secret ?? '', req.id, action, ctx);
 
     let test: KeyTestResult | undefined;
     if (!req.skipTest && (secretChanged || connectionChanged)) {
@@ -172,7 +182,7 @@ export class KeyService implements KeyResolver {
       this.audit({ action, provider, keyId: req.id, result: 'failed', actor: ctx.actor, detail: 'could not save' });
       throw saveFailure(err, 'Nothing was changed');
     }
-    this.audit({ action, provider, keyId: req.id, result: 'ok', actor: ctx.actor });
+    this.audit({ action, provider, keyId: req.id, result: 'ok', actor: ctx.actor, ...(destinationChanged ? { detail: `now sent to ${originOf(baseUrl, provider)}` } : {}) });
     this.deps.bus.emit('keys.changed', { provider, keyId: req.id });
     return { key: this.infoOf(next), ...(test ? { test } : {}) };
   }
@@ -483,7 +493,7 @@ export class KeyService implements KeyResolver {
     this.deps.limiter.record(provider);
   }
 
-  private refuseDuplicate(provider: ProviderId, secret: string, exceptId: string | null): void {
+  private refuseDuplicate(provider: ProviderId, secret: string, exceptId: string | null, action: 'add' | 'update' | 'rotate', ctx: CallContext): void {
     if (secret === '') return;
     for (const r of this.deps.vault.list()) {
       if (r.meta.provider !== provider || r.meta.id === exceptId || r.blocked || r.meta.last4 !== last4(secret)) continue;
@@ -494,13 +504,48 @@ export class KeyService implements KeyResolver {
         continue;
       }
       if (existing === secret) {
-        throw new AppError('CONFLICT', `This key is already saved as "${r.meta.label}".`, { keyId: r.meta.id });
+        // Which key holds it is not said: a caller guessing full secrets must not learn which saved key matched.
+        this.audit({ action, provider, ...(exceptId ? { keyId: exceptId } : {}), result: 'refused', actor: ctx.actor, detail: 'already stored' });
+        throw new AppError('CONFLICT', 'This key is already stored.', { field: 'secret' });
       }
     }
   }
 
   private audit(input: AuditInput): void {
     this.deps.audit.append(input);
+  }
+}
+
+/**
+ * Whether two base URLs send a key to the same place. Any change counts, path included: on a shared
+ * gateway the path names whose account receives the request. Only spelling differences (a trailing
+ * slash, letter case of the host) do not.
+ */
+function sameDestination(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  const norm = (u: string) => {
+    try {
+      return new URL(u).href.replace(/\/+$/, '');
+    } catch {
+      return u;
+    }
+  };
+  return norm(a) === norm(b);
+}
+
+/** A stored secret to protect: keyless entries (local servers) have an empty ciphertext. */
+function storesSecret(rec: VaultRecord): boolean {
+  return (rec.meta.sealed?.ct ?? '') !== '' || rec.meta.last4 !== '';
+}
+
+/** Where a key goes, for messages and the audit log: scheme, host and port only (a path or query can hold anything). */
+function originOf(baseUrl: string | null, provider: ProviderId): string {
+  const url = baseUrl ?? PROVIDERS[provider].defaultBaseUrl;
+  if (!url) return 'a new address';
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'a new address';
   }
 }
 

@@ -111,4 +111,31 @@ describe('keys over the web host (what keys.py drives)', () => {
       for (const f of filesUnder(dataDir)) expect(readFileSync(f).includes(Buffer.from(s))).toBe(false);
     }
   });
+
+  it('a caller holding the host token cannot point a saved key at another server (no re-entry, no request there)', async () => {
+    const attacker = await startFakeProviders({ port: 0 });
+    try {
+      // Groq speaks OpenAI's wire format (the test above used up OpenAI's hourly changes).
+      const secret = `gsk_${hex(24)}`;
+      const add = await rpc('keys.add', { provider: 'groq', label: 'victim', secret, baseUrl: fake.baseUrls.openai });
+      expect(add.status).toBe(200);
+      const id = add.json.id as string;
+      for (const body of [{ id, baseUrl: attacker.baseUrls.openai }, { id, baseUrl: attacker.baseUrls.openai, skipTest: true }, { id, baseUrl: null }]) {
+        const moved = await rpc('keys.update', body);
+        expect(moved.status).toBe(400);
+        expect(moved.json.error).toMatchObject({ code: 'VALIDATION', details: { field: 'secret' } });
+      }
+      // Its next use still goes where the key was saved, and the other server has seen nothing.
+      expect((await rpc('keys.test', { id })).json).toMatchObject({ ok: true });
+      expect(attacker.stats().requests).toEqual({});
+      expect((await rpc('keys.list', {})).json.keys.find((k: { id: string }) => k.id === id).baseUrl).toBe(fake.baseUrls.openai);
+      // With the key given again, the move is the user's own decision.
+      const confirmed = await rpc('keys.update', { id, baseUrl: attacker.baseUrls.openai, secret });
+      expect(confirmed.status).toBe(200);
+      expect(Object.keys(attacker.stats().requests).length).toBeGreaterThan(0);
+      await rpc('keys.delete', { id });
+    } finally {
+      await attacker.close();
+    }
+  });
 });

@@ -86,7 +86,10 @@ describe('keys.add', () => {
     await h.call('keys.add', { provider: 'openai', label: 'first', secret });
     const err = await h.fail('keys.add', { provider: 'openai', secret });
     expect(err.code).toBe('CONFLICT');
-    expect(err.message).toMatch(/already saved as "first"/);
+    expect(err.message).toBe('This key is already stored.');
+    // Nothing tells a caller guessing secrets which saved key matched.
+    const { id } = (await h.call('keys.list', {})).keys[0]!;
+    expect(JSON.stringify({ message: err.message, details: err.details })).not.toMatch(new RegExp(`first|${id}`));
   });
 
   it('names what is wrong with provider fields and base URLs', async () => {
@@ -123,18 +126,68 @@ describe('keys.update', () => {
     expect(actions.slice(0, 3)).toEqual(['rotate:ok', 'rotate:failed', 'add:ok']);
   });
 
-  it('changes label, base URL and options; a base URL change is tested', async () => {
-    const { id } = await h.call('keys.add', { provider: 'openai', secret: fakeSecret('sk-proj-') });
+  it('changes label, base URL and options; a base URL change takes the key again and is tested', async () => {
+    const secret = fakeSecret('sk-proj-');
+    const { id } = await h.call('keys.add', { provider: 'openai', secret });
     h.tester.calls = [];
     const renamed = await h.call('keys.update', { id, label: 'personal' });
     expect(renamed.key.label).toBe('personal');
     expect(h.tester.calls).toHaveLength(0);
-    const moved = await h.call('keys.update', { id, baseUrl: 'https://proxy.example.com/v1' });
+    const moved = await h.call('keys.update', { id, baseUrl: 'https://proxy.example.com/v1', secret });
     expect(moved.key.baseUrl).toBe('https://proxy.example.com/v1');
     expect(h.tester.calls[0]?.baseUrl).toBe('https://proxy.example.com/v1');
-    const cleared = await h.call('keys.update', { id, baseUrl: null, skipTest: true });
+    const cleared = await h.call('keys.update', { id, baseUrl: null, secret, skipTest: true });
     expect(cleared.key.baseUrl).toBeUndefined();
     expect(cleared.key.status).toBe('untested');
+    const audit = (await h.call('keys.audit', {})).entries;
+    expect(audit.slice(0, 2).map((e) => `${e.action}:${e.result}:${e.detail ?? ''}`)).toEqual([
+      'rotate:ok:now sent to https://api.openai.com',
+      'rotate:ok:now sent to https://proxy.example.com',
+    ]);
+  });
+
+  describe('a new address for a saved key (where its secret is sent)', () => {
+    it('is refused without the key itself: nothing is sent there, nothing changes, the refusal is audited', async () => {
+      const secret = fakeSecret('sk-proj-');
+      const { id } = await h.call('keys.add', { provider: 'openai', secret, baseUrl: 'https://gateway.example.com/team-a/v1' });
+      h.tester.calls = [];
+      for (const baseUrl of ['https://attacker.example.net/v1', 'https://gateway.example.com/team-b/v1', null]) {
+        for (const extra of [{}, { skipTest: true }]) {
+          const err = await h.fail('keys.update', { id, baseUrl, ...extra });
+          expect(err.code).toBe('VALIDATION');
+          expect(err.details).toMatchObject({ field: 'secret', reason: 'new-destination' });
+          expect(err.message).toMatch(/^secret: enter this key again to send it to https:\/\/(attacker\.example\.net|gateway\.example\.com|api\.openai\.com)\./);
+        }
+      }
+      expect(h.tester.calls).toEqual([]);
+      const key = (await h.call('keys.list', {})).keys[0]!;
+      expect(key.baseUrl).toBe('https://gateway.example.com/team-a/v1');
+      expect((await h.area.service.resolve(id)).baseUrl).toBe('https://gateway.example.com/team-a/v1');
+      const refused = (await h.call('keys.audit', {})).entries.filter((e) => e.result === 'refused');
+      expect(refused).toHaveLength(6);
+      expect(refused[0]).toMatchObject({ action: 'update', keyId: id, detail: 'new address https://api.openai.com without the key' });
+    });
+
+    it('is not asked for by a spelling change of the same address, a label, or Azure deployment fields', async () => {
+      const { id } = await h.call('keys.add', {
+        provider: 'azure',
+        secret: 'a'.repeat(32),
+        baseUrl: 'https://res.openai.azure.com',
+        options: { deployment: 'gpt-4o', apiVersion: '2024-10-21' },
+      });
+      const same = await h.call('keys.update', { id, baseUrl: 'https://RES.openai.azure.com/', label: 'azure' });
+      expect(same.key.label).toBe('azure');
+      const options = await h.call('keys.update', { id, options: { deployment: 'gpt-4o-mini', apiVersion: '2024-10-21' } });
+      expect(options.key.options).toEqual({ deployment: 'gpt-4o-mini', apiVersion: '2024-10-21' });
+      const err = await h.fail('keys.update', { id, baseUrl: 'https://other.openai.azure.com' });
+      expect(err.details).toMatchObject({ field: 'secret' });
+    });
+
+    it('moves a keyless local server entry freely: there is no secret to protect', async () => {
+      const { id } = await h.call('keys.add', { provider: 'openai-compatible', secret: '', baseUrl: 'http://127.0.0.1:11434/v1' });
+      const moved = await h.call('keys.update', { id, baseUrl: 'http://127.0.0.1:1234/v1' });
+      expect(moved.key.baseUrl).toBe('http://127.0.0.1:1234/v1');
+    });
   });
 
   it('unknown ids are KEY_NOT_FOUND', async () => {

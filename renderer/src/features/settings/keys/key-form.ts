@@ -59,6 +59,16 @@ export function sameUrl(a: string | null | undefined, b: string | null | undefin
   return (a ?? '') !== '' && (b ?? '') !== '' && trimSlash(a!).toLowerCase() === trimSlash(b!).toLowerCase();
 }
 
+/** Where a base URL sends requests, for people: scheme, host and port ("https://proxy.example.com"). */
+export function destinationOf(url: string | null | undefined): string {
+  if (!url) return 'a new address';
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return url.trim();
+  }
+}
+
 /** Error text for the base URL field, or null when it is acceptable. */
 export function baseUrlProblem(spec: ProviderSpec, value: string): string | null {
   const v = value.trim();
