@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, type AnyEvent, type MethodName, type VaultStatus } from '../../shared/contract/index.js';
 import { appHandlers } from './app/app-handlers.js';
@@ -8,6 +7,7 @@ import { EventBus } from './app/event-bus.js';
 import type { HandlerMap } from './app/handlers.js';
 import { createLogger, type Logger } from './app/logger.js';
 import { SettingsStore } from './app/settings-store.js';
+import { makePrivateDir, tightenDataFolder } from './fs/private-dir.js';
 import { createKeysArea } from './keys/keys-area.js';
 import type { KeyWrapper } from './vault/key-wrapper.js';
 import { CatalogService } from './catalog/catalog-service.js';
@@ -57,8 +57,10 @@ function notBuilt(method: string): never {
 
 /** The composition root: builds every service once and binds the contract to them. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  makePrivateDir(options.dataDir);
   const logger = options.logger ?? createLogger({ file: join(options.dataDir, 'logs', 'switchboard.log') });
+  const tightened = tightenDataFolder(options.dataDir);
+  if (tightened.length > 0) logger.warn('folders of the data folder were open to other users; they are now private (0700)', { folders: tightened });
   const bus = new EventBus((err) => logger.warn('event listener failed', { err }));
   const settings = new SettingsStore(options.dataDir);
   const closers: Array<() => Promise<void> | void> = [];

@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir } from '../fs/private-dir.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -50,7 +51,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = new Set<string>();
   const min = ORDER[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
-  if (options.file) mkdirSync(dirname(options.file), { recursive: true });
+  // The log folder (and the data folder above it, when the logger is made first) is private: 0700.
+  if (options.file) makePrivateDir(dirname(options.file));
 
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AuditEntry, type AuditEntry as AuditEntryValue } from '../../../shared/contract/index.js';
 import { redactText } from '../app/logger.js';
+import { makePrivateDir } from '../fs/private-dir.js';
 
 export type AuditInput = Omit<AuditEntryValue, 'id' | 'time'>;
 
@@ -47,7 +48,7 @@ export class AuditLog {
       ...(input.detail ? { detail: redactText(input.detail, this.secrets()).slice(0, 500) } : {}),
     };
     try {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      makePrivateDir(dirname(this.path));
       this.rotateIfLarge();
       const fresh = !existsSync(this.path);
       const fd = openSync(this.path, 'a', 0o600);

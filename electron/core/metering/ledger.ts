@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
 import { costNanoUsd, nanoToUsd, pricingForPrompt, promptTokensOf, type PricingTier } from '../../../shared/cost.js';
+import { makePrivateDir } from '../fs/private-dir.js';
 import { openDb, prepared, type Db } from './db.js';
 import { migrate, SUM_NAMES, type Migration } from './migrations.js';
 import { isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
@@ -230,7 +230,7 @@ export class Ledger {
   }
 
   static open(options: LedgerOptions): Ledger {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+    if (options.path !== ':memory:') makePrivateDir(dirname(options.path));
     const db = openDb(options.path);
     try {
       migrate(db, options.migrations);
