@@ -4,6 +4,7 @@ import { appHandlers } from './app/app-handlers.js';
 import type { CallContext } from './app/context.js';
 import { Dispatcher } from './app/dispatcher.js';
 import { EventBus } from './app/event-bus.js';
+import { FileNotices } from './app/file-notices.js';
 import type { HandlerMap } from './app/handlers.js';
 import { createLogger, type Logger } from './app/logger.js';
 import { SettingsStore } from './app/settings-store.js';
@@ -12,7 +13,7 @@ import { createKeysArea } from './keys/keys-area.js';
 import type { KeyWrapper } from './vault/key-wrapper.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { catalogHandlers } from './catalog/handlers.js';
-import { createMetering } from './metering/create-metering.js';
+import { MeteringGate } from './metering/metering-gate.js';
 import type { CallAdmission, ModelLookup } from './ports.js';
 import { cachedAdapterFactory, forgetOnKeyChange } from './providers/adapters/index.js';
 import { routerHandlers } from './router/handlers.js';
@@ -62,7 +63,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const tightened = tightenDataFolder(options.dataDir);
   if (tightened.length > 0) logger.warn('folders of the data folder were open to other users; they are now private (0700)', { folders: tightened });
   const bus = new EventBus((err) => logger.warn('event listener failed', { err }));
-  const settings = new SettingsStore(options.dataDir);
+  const now = options.now ?? Date.now;
+  // A damaged file never stops the app: each store sets it aside (or leaves it and works without it)
+  // and says so here; app.info shows the notices.
+  const notices = new FileNotices(logger);
+  notices.onChange(() => bus.emit('app.notices', {}));
+  const settings = new SettingsStore(options.dataDir, { notices, now });
   const closers: Array<() => Promise<void> | void> = [];
 
   // --- keys (vault, key service) -------------------------------------------------------------
@@ -75,8 +81,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     env: options.env ?? process.env,
     logger,
     bus,
-    now: options.now ?? Date.now,
+    now,
     changesPerHour: () => settings.get().credentialChangesPerHour,
+    notices,
   });
   closers.push(() => keys.close());
   const vaultStatus = (): VaultStatus => keys.vaultStatus();
@@ -84,14 +91,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // --- catalog, metering, limits -------------------------------------------------------------
   // `modelLookup` (ModelLookup) and `callAdmission` (CallAdmission) are what the router is given:
   // estimatePromptTokens + admit before every provider request, reservation.settle() after it.
-  const catalog = new CatalogService({ dataDir: options.dataDir, logger, ...(options.now ? { now: options.now } : {}) });
-  const metering = createMetering({
+  const catalog = new CatalogService({ dataDir: options.dataDir, logger, notices, ...(options.now ? { now: options.now } : {}) });
+  // Without a usable usage.db the gate refuses every metered call (LEDGER_UNAVAILABLE) until the
+  // user moves the damaged ledger aside (ledger.reset).
+  const metering = new MeteringGate({
     dataDir: options.dataDir,
     logger,
     emit: (name, payload) => bus.emit(name, payload),
     // Labels only (user text, quoted by the CSV writer); secrets never reach the export.
     keyLabels: async () => new Map((await keys.service.list()).map((k) => [k.id, k.label] as const)),
     ...(options.now ? { now: options.now } : {}),
+    notices,
   });
   closers.push(() => metering.close());
   // The tokenizer worker builds the OpenAI encoders off the main thread; started shortly after start
@@ -133,6 +143,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...routerHandlers(router, keys.service),
     ...catalogHandlers(catalog, { keys: keys.service, logger, ...(options.now ? { now: options.now } : {}) }),
     ...metering.handlers,
+    'ledger.reset': () => metering.reset(),
     ...keys.handlers,
     ...appHandlers({
       dataDir: options.dataDir,
@@ -141,6 +152,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       settings,
       vaultStatus,
       catalogCheckedAt: () => catalog.checkedAt,
+      notices: () => notices.list(),
     }),
   };
   const complete = new Proxy(handlers, {

@@ -21,6 +21,29 @@ export const VaultStatus = z.object({
 });
 export type VaultStatus = z.infer<typeof VaultStatus>;
 
+/**
+ * A file of the data folder that Switchboard found damaged when it started (or later). The app runs
+ * on without it; this says which file, what is wrong, what was kept and what still works.
+ */
+export const FileNotice = z.object({
+  /** The file, relative to the data folder ("settings.json", "audit/keys.jsonl"). */
+  file: z.string(),
+  /** What is wrong with it, in plain words. */
+  problem: z.string(),
+  /** What Switchboard did about it and what works or not until it is fixed. */
+  outcome: z.string(),
+  /** The damaged copy, kept beside it (relative to the data folder), when it was moved aside. */
+  keptAs: z.string().optional(),
+  /** What the user can do in the app: move the damaged ledger aside, or start a new vault (Providers & Keys). */
+  action: z.enum(['reset-ledger', 'reset-vault']).optional(),
+});
+export type FileNotice = z.infer<typeof FileNotice>;
+
+export const LedgerResetResponse = z.object({
+  /** Where the damaged ledger was moved, relative to the data folder. */
+  keptAs: z.string(),
+});
+
 export const AppInfo = z.object({
   name: z.string(),
   version: z.string(),
@@ -29,6 +52,8 @@ export const AppInfo = z.object({
   platform: z.string(),
   vault: VaultStatus,
   catalogCheckedAt: z.string().optional(),
+  /** Damaged files of the data folder, oldest first; empty when every file was read. */
+  notices: z.array(FileNotice).default([]),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

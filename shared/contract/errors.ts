@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'VAULT_LOCKED',
   'SYSTEM_DEFAULT_UNAVAILABLE',
   'CONFLICT',
+  /** The usage ledger cannot be opened (damaged or in use): nothing that must be metered can run. */
+  'LEDGER_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -83,6 +85,7 @@ const STATUS: Record<ErrorCode, number> = {
   VAULT_LOCKED: 423,
   SYSTEM_DEFAULT_UNAVAILABLE: 409,
   CONFLICT: 409,
+  LEDGER_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -15,6 +15,8 @@ export const events = {
   'session.ended': z.object({ sessionId: z.string(), reason: z.string(), keyId: z.string().optional() }),
   'keys.changed': z.object({ provider: ProviderId.optional(), keyId: z.string().optional() }),
   'vault.changed': z.object({}),
+  /** The damaged-file notices of app.info changed (one was found, or resolved). */
+  'app.notices': z.object({}),
   'usage.recorded': z.object({ record: UsageRecord }),
   'limits.warning': z.object({ state: LimitState }),
   'limits.exceeded': z.object({ state: LimitState }),

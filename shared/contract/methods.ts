@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppInfo, Settings, SettingsPatch, VaultStatus } from './app.js';
+import { AppInfo, LedgerResetResponse, Settings, SettingsPatch, VaultStatus } from './app.js';
 import {
   ChatCancelRequest,
   ChatCancelResponse,
@@ -113,6 +113,9 @@ export const contract = {
 
   'limits.get': m(LimitsGetRequest, LimitsGetResponse),
   'limits.set': m(LimitsSetRequest, LimitsSetResponse),
+
+  /** Moves a damaged usage.db aside (kept, never deleted) and starts a new, empty ledger. */
+  'ledger.reset': m(Empty, LedgerResetResponse),
 } as const;
 
 export type Contract = typeof contract;

@@ -1,4 +1,4 @@
-import type { VaultStatus } from '../../../shared/contract/index.js';
+import type { FileNotice, VaultStatus } from '../../../shared/contract/index.js';
 import type { PartialHandlers } from './handlers.js';
 import type { SettingsStore } from './settings-store.js';
 
@@ -9,6 +9,8 @@ export interface AppHandlerDeps {
   settings: SettingsStore;
   vaultStatus: () => VaultStatus;
   catalogCheckedAt: () => string | undefined;
+  /** Damaged files found in the data folder. */
+  notices: () => FileNotice[];
 }
 
 export function appHandlers(deps: AppHandlerDeps): PartialHandlers<'app.info' | 'settings.get' | 'settings.set'> {
@@ -23,6 +25,7 @@ export function appHandlers(deps: AppHandlerDeps): PartialHandlers<'app.info' | 
         platform: `${process.platform}-${process.arch}`,
         vault: deps.vaultStatus(),
         ...(checked ? { catalogCheckedAt: checked } : {}),
+        notices: deps.notices(),
       };
     },
     'settings.get': () => deps.settings.get(),

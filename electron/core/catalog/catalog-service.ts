@@ -7,6 +7,7 @@ import {
 } from '../../../shared/contract/index.js';
 import { CATALOG, CATALOG_SOURCE, filterModels, findCatalogModel, type CatalogModel, type ModelFilter } from '../../../shared/catalog/index.js';
 import { checkPricePerMillion } from '../../../shared/cost.js';
+import { FileNotices } from '../app/file-notices.js';
 import type { Logger } from '../app/logger.js';
 import type { ModelLookup } from '../ports.js';
 import { UserPriceStore, type UserPrice } from './user-prices.js';
@@ -17,6 +18,8 @@ export interface CatalogServiceOptions {
   dataDir: string;
   logger: Logger;
   now?: () => number;
+  /** Where damaged price and model-list files are reported. */
+  notices?: FileNotices;
 }
 
 export interface SetPriceInput {
@@ -44,9 +47,10 @@ export class CatalogService implements ModelLookup {
   readonly providerModels: ProviderModelStore;
 
   constructor(options: CatalogServiceOptions) {
-    this.userPrices = new UserPriceStore(options.dataDir, options.logger);
-    this.providerModels = new ProviderModelStore(options.dataDir, options.logger, () => this.found.clear());
     this.now = options.now ?? Date.now;
+    const notices = options.notices ?? new FileNotices(options.logger);
+    this.userPrices = new UserPriceStore(options.dataDir, options.logger, notices, this.now);
+    this.providerModels = new ProviderModelStore(options.dataDir, options.logger, () => this.found.clear(), notices, this.now);
   }
 
   /** Day the bundled prices were checked against the source (YYYY-MM-DD). */

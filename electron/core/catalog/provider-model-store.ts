@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Capability, Pricing, ProviderId } from '../../../shared/contract/index.js';
+import { FileNotices } from '../app/file-notices.js';
 import type { Logger } from '../app/logger.js';
 import { readJsonOrSetAside, saveFileAtomic } from '../fs/json-file.js';
 import type { ListedEntry } from './provider-listing.js';
@@ -23,6 +24,7 @@ const ProviderList = z.object({
 export type ProviderList = z.infer<typeof ProviderList>;
 
 const FileShape = z.object({ version: z.literal(1), providers: z.partialRecord(ProviderId, ProviderList) });
+const FILE = 'provider-models.json';
 
 /**
  * The providers' model lists from the last successful refresh of each: `<dataDir>/provider-models.json`
@@ -38,10 +40,16 @@ export class ProviderModelStore {
     logger: Logger,
     /** Called after the lists changed (the catalog drops what it cached). */
     private readonly onChange: () => void = () => {},
+    notices: FileNotices = new FileNotices(logger),
+    now: () => number = Date.now,
   ) {
-    this.path = join(dataDir, 'provider-models.json');
-    // Kept aside when unreadable; the next refresh writes a fresh one.
-    const parsed = readJsonOrSetAside(this.path, FileShape, logger, 'provider-models.json could not be read; provider-listed models start empty');
+    this.path = join(dataDir, FILE);
+    // Kept aside when damaged; the next refresh writes a fresh one.
+    const parsed = readJsonOrSetAside(dataDir, FILE, FileShape, {
+      notices,
+      now,
+      outcome: 'Models your providers listed are not shown until you refresh them (Models, Refresh from providers).',
+    });
     if (parsed) this.swap(new Map(Object.entries(parsed.providers) as [ProviderId, ProviderList][]));
   }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Pricing, ProviderId } from '../../../shared/contract/index.js';
+import { FileNotices } from '../app/file-notices.js';
 import type { Logger } from '../app/logger.js';
 import { readJsonOrSetAside, saveFileAtomic } from '../fs/json-file.js';
 
@@ -16,15 +17,16 @@ export const UserPrice = z.object({
 export type UserPrice = z.infer<typeof UserPrice>;
 
 const FileShape = z.object({ version: z.literal(1), prices: z.array(UserPrice) });
+const FILE = 'model-prices.json';
 
 /** Prices the user typed for custom, local or OpenAI-compatible models: `<dataDir>/model-prices.json`, 0600, atomic. */
 export class UserPriceStore {
   private readonly path: string;
   private readonly prices = new Map<string, UserPrice>();
 
-  constructor(dataDir: string, logger: Logger) {
-    this.path = join(dataDir, 'model-prices.json');
-    const parsed = readJsonOrSetAside(this.path, FileShape, logger, 'model-prices.json could not be read; user-defined prices start empty');
+  constructor(dataDir: string, logger: Logger, notices: FileNotices = new FileNotices(logger), now: () => number = Date.now) {
+    this.path = join(dataDir, FILE);
+    const parsed = readJsonOrSetAside(dataDir, FILE, FileShape, { notices, now, outcome: 'Prices you set for models are not in use; set them again under Models.' });
     for (const p of parsed?.prices ?? []) this.prices.set(key(p.provider, p.model), p);
   }
 

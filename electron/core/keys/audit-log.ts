@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { AuditEntry, type AuditEntry as AuditEntryValue } from '../../../shared/contract/index.js';
+import type { FileNotices } from '../app/file-notices.js';
 import { redactText } from '../app/logger.js';
 import { makePrivateDir } from '../fs/private-dir.js';
 
@@ -51,10 +52,12 @@ export class AuditLog {
       makePrivateDir(dirname(this.path));
       this.rotateIfLarge();
       const fresh = !existsSync(this.path);
+      // A line torn by a crash (or damage) has no newline: start on a new line, or this entry would join it and be lost too.
+      const torn = !fresh && !endsWithNewline(this.path);
       const fd = openSync(this.path, 'a', 0o600);
       try {
         if (fresh) chmodSync(this.path, 0o600);
-        writeSync(fd, `${JSON.stringify(entry)}\n`);
+        writeSync(fd, `${torn ? '\n' : ''}${JSON.stringify(entry)}\n`);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -64,6 +67,31 @@ export class AuditLog {
       this.onWriteError(err);
     }
     return entry;
+  }
+
+  /**
+   * Counts the lines of the log that cannot be read (a disk error, an edit) and reports them. Such
+   * lines are skipped by read() and never rewritten: the file stays as it is, new entries follow.
+   */
+  checkAtStart(notices: FileNotices): void {
+    for (const file of [this.path, this.rolledPath()]) {
+      let text: string;
+      try {
+        if (!existsSync(file)) continue;
+        text = readFileSync(file, 'utf8');
+      } catch {
+        notices.report({ file: relativeName(file), problem: 'It could not be read; check its permissions.', outcome: 'Its entries are left out of the audit list; new entries are still recorded.' });
+        continue;
+      }
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      const bad = lines.filter((l) => parseLine(l) === null).length;
+      if (bad === 0) continue;
+      notices.report({
+        file: relativeName(file),
+        problem: `${bad} of its ${lines.length} line${lines.length === 1 ? '' : 's'} could not be read (cut short or overwritten).`,
+        outcome: `${bad === 1 ? 'That entry is' : 'Those entries are'} left out of the audit list; the file is kept as it is and new entries are added after ${bad === 1 ? 'it' : 'them'}.`,
+      });
+    }
   }
 
   /** Newest first. */
@@ -76,14 +104,8 @@ export class AuditLog {
       for (let i = lines.length - 1; i >= 0 && out.length < limit; i--) {
         const line = lines[i]!.trim();
         if (!line) continue;
-        let parsed;
-        try {
-          parsed = AuditEntry.safeParse(JSON.parse(line));
-        } catch {
-          continue;
-        }
-        if (!parsed.success) continue;
-        const e = parsed.data;
+        const e = parseLine(line);
+        if (e === null) continue;
         if (query.keyId && e.keyId !== query.keyId) continue;
         if (query.provider && e.provider !== query.provider) continue;
         out.push(e);
@@ -103,5 +125,34 @@ export class AuditLog {
     } catch {
       // Keep appending to the big file rather than lose entries.
     }
+  }
+}
+
+/** One entry, or null for a line that is not one (torn by a crash, damaged, edited). */
+function parseLine(line: string): AuditEntryValue | null {
+  try {
+    const parsed = AuditEntry.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "audit/keys.jsonl": how notices name the log, relative to the data folder. */
+function relativeName(file: string): string {
+  return `audit/${basename(file)}`;
+}
+
+/** Whether a non-empty file ends with a newline (an empty one counts as ending cleanly). */
+function endsWithNewline(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,12 +1,13 @@
 import type { VaultStatus } from '../../../shared/contract/index.js';
 import type { EventBus } from '../app/event-bus.js';
+import { FileNotices } from '../app/file-notices.js';
 import type { PartialHandlers } from '../app/handlers.js';
 import type { Logger } from '../app/logger.js';
 import type { SessionEnder } from '../ports.js';
 import type { KeyWrapper } from '../vault/key-wrapper.js';
 import type { ScryptParams } from '../vault/passphrase-wrapper.js';
 import { Vault } from '../vault/vault.js';
-import type { VaultFile } from '../vault/vault-file.js';
+import { VAULT_FILE_NAME, type VaultFile } from '../vault/vault-file.js';
 import { AuditLog } from './audit-log.js';
 import { KeyService } from './key-service.js';
 import { createKeyTester, type KeyTester } from './key-tester.js';
@@ -35,6 +36,8 @@ export interface KeysAreaOptions {
   now: () => number;
   /** Credential changes allowed per provider per hour (settings.credentialChangesPerHour). */
   changesPerHour: () => number;
+  /** Where damaged files (vault.json, credential-changes.json, the audit log) are reported. */
+  notices?: FileNotices;
   /** Test seams. */
   scrypt?: ScryptParams;
   tester?: KeyTester;
@@ -55,7 +58,9 @@ export interface KeysArea {
 /** Builds the vault, audit log, rate limiter and key service, and binds them to the contract. */
 export async function createKeysArea(opts: KeysAreaOptions): Promise<KeysArea> {
   let sessionEnder: SessionEnder | null = null;
+  const notices = opts.notices ?? new FileNotices(opts.logger);
   const audit = new AuditLog(opts.dataDir, opts.now, () => [], (err) => opts.logger.error('audit log write failed', { err }));
+  audit.checkAtStart(notices);
   const vault = await Vault.open({
     dataDir: opts.dataDir,
     ...(opts.osKeyWrapper ? { osKeyWrapper: opts.osKeyWrapper } : {}),
@@ -69,7 +74,19 @@ export async function createKeysArea(opts: KeysAreaOptions): Promise<KeysArea> {
       opts.bus.emit('keys.changed', { provider, keyId: id });
     },
   });
-  const limiter = new CredentialRateLimiter(opts.dataDir, opts.now, (err) => opts.logger.error('rate limit window not saved', { err }));
+  const vaultNotice = () => {
+    const damage = vault.fileDamage();
+    if (damage === null) return notices.resolve(VAULT_FILE_NAME);
+    notices.report({
+      file: VAULT_FILE_NAME,
+      problem: damage,
+      outcome:
+        'Your saved keys cannot be used, and keys you add are kept for this session only, until you start a new vault under Settings, Providers & Keys; the file is left untouched (a new vault keeps it as a backup).',
+      action: 'reset-vault',
+    });
+  };
+  vaultNotice();
+  const limiter = new CredentialRateLimiter(opts.dataDir, opts.now, (err) => opts.logger.error('rate limit window not saved', { err }), undefined, notices);
   const service = new KeyService({
     vault,
     audit,
@@ -95,6 +112,7 @@ export async function createKeysArea(opts: KeysAreaOptions): Promise<KeysArea> {
     'vault.status': () => status(),
     'vault.unlock': async (req, ctx) => {
       await service.unlock(req.passphrase, ctx);
+      vaultNotice();
       return status();
     },
     'vault.protect': async (req, ctx) => {
@@ -103,6 +121,7 @@ export async function createKeysArea(opts: KeysAreaOptions): Promise<KeysArea> {
     },
     'vault.reset': async (req, ctx) => {
       await service.reset(req.passphrase, ctx);
+      vaultNotice();
       return status();
     },
   };

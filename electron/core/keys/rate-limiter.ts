@@ -1,7 +1,11 @@
 import Conf from 'conf';
 import { z } from 'zod';
+import { FileNotices } from '../app/file-notices.js';
+import { silentLogger } from '../app/logger.js';
+import { readJsonOrSetAside } from '../fs/json-file.js';
 
 const HOUR_MS = 60 * 60 * 1000;
+const FILE = 'credential-changes.json';
 
 const State = z.object({ version: z.literal(1), events: z.record(z.string(), z.array(z.number())) });
 type State = z.infer<typeof State>;
@@ -28,18 +32,24 @@ export class CredentialRateLimiter {
     private readonly now: () => number,
     private readonly onWriteError: (err: unknown) => void = () => {},
     private readonly windowMs = HOUR_MS,
+    notices: FileNotices = new FileNotices(silentLogger),
   ) {
+    // A damaged file must not stop the app from starting: it is moved aside (conf would clear it)
+    // and the window starts empty.
+    const stored = readJsonOrSetAside(dataDir, FILE, State, {
+      notices,
+      now,
+      outcome: 'The count of key changes in the last hour starts again from zero.',
+    });
     this.conf = new Conf<State>({
       cwd: dataDir,
       configName: 'credential-changes',
       configFileMode: 0o600,
       accessPropertiesByDotNotation: false,
-      // A damaged file must not stop the app from starting; the window then starts empty.
-      clearInvalidConfig: true,
+      clearInvalidConfig: false,
       watch: false,
     });
-    const parsed = State.safeParse(this.conf.store);
-    this.state = parsed.success ? parsed.data : { version: 1, events: {} };
+    this.state = stored ?? { version: 1, events: {} };
   }
 
   check(bucket: string, limit: number): LimitDecision {

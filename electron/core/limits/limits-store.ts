@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Limits, type LimitsPatch } from '../../../shared/contract/index.js';
+import type { FileNotices } from '../app/file-notices.js';
 import type { Logger } from '../app/logger.js';
 import type { Ledger } from '../metering/ledger.js';
 import { isValidTimeZone, machineTimeZone } from '../metering/time-zone.js';
@@ -23,6 +24,7 @@ export class LimitsStore {
     private readonly ledger: Ledger,
     private readonly logger: Logger,
     private readonly machineZone: () => string = machineTimeZone,
+    private readonly notices?: FileNotices,
   ) {
     this.stored = this.load();
   }
@@ -35,7 +37,13 @@ export class LimitsStore {
     } catch (err) {
       // Never silently drop limits: keep the unreadable value beside for inspection and say so.
       this.logger.error('stored limits could not be read; starting without limits', { err });
-      this.ledger.kvSet(`limits.unreadable.${Date.now()}`, text);
+      const keptAs = `limits.unreadable.${Date.now()}`;
+      this.ledger.kvSet(keptAs, text);
+      this.notices?.report({
+        file: 'usage.db',
+        problem: 'The limits stored in it could not be read.',
+        outcome: `No limits are in force until you set them again under Settings, Limits & time zone. The unreadable value is kept in the ledger (${keptAs}); your usage history is intact.`,
+      });
       return structuredClone(EMPTY);
     }
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseRequest, type EventName, type EventPayload } from '../../../shared/contract/index.js';
+import type { FileNotices } from '../app/file-notices.js';
 import type { Logger } from '../app/logger.js';
 import type { HandlerMap } from '../app/handlers.js';
 import { MeteringAdmission } from '../limits/admission.js';
@@ -20,6 +21,10 @@ export interface MeteringOptions {
   now?: () => number;
   /** The machine's zone, used until the user picks one (tests inject it). */
   machineZone?: () => string;
+  /** Counts prompt tokens; one of its own (closed with the metering) when not given. */
+  tokens?: TokenCounter;
+  /** Where unreadable stored limits are reported. */
+  notices?: FileNotices;
 }
 
 export interface Metering {
@@ -41,9 +46,9 @@ export function createMetering(options: MeteringOptions): Metering {
   const machineZone = options.machineZone ?? machineTimeZone;
   const ledger = Ledger.open({ path: join(options.dataDir, 'usage.db'), timeZone: machineZone() });
   // Started lazily (first estimate, or the core's start()), so tests that never count spawn no thread.
-  const tokens = new TokenCounter({ logger: options.logger });
+  const tokens = options.tokens ?? new TokenCounter({ logger: options.logger });
   try {
-    const limits = new LimitsStore(ledger, options.logger, machineZone);
+    const limits = new LimitsStore(ledger, options.logger, machineZone, options.notices);
     const admission = new MeteringAdmission({
       ledger,
       limits,
@@ -60,10 +65,10 @@ export function createMetering(options: MeteringOptions): Metering {
       tokens,
       handlers: { ...usageHandlers(deps), ...limitsHandlers(admission) },
       exportCsv: (input) => usageCsv(deps, parseRequest('usage.exportCsv', input)),
-      close: () => {
+      close: async () => {
         admission.close();
         ledger.close();
-        return tokens.close();
+        if (!options.tokens) await tokens.close();
       },
     };
   } catch (err) {

@@ -22,15 +22,21 @@ export function openDb(path: string): Db {
     }
   }
   const db = new Database(path, { timeout: 5000 });
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = NORMAL');
-  // Every commit appends its pages to the WAL; copying them back (checkpoint) every 1000 pages, the
-  // default, costs about as much again as the commits. Checkpoint every ~32 MB instead, and keep
-  // the file from growing past 64 MB afterwards.
-  db.exec('PRAGMA wal_autocheckpoint = 8000');
-  db.exec('PRAGMA journal_size_limit = 67108864');
-  db.exec('PRAGMA foreign_keys = ON');
-  db.exec('PRAGMA busy_timeout = 5000');
+  try {
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    // Every commit appends its pages to the WAL; copying them back (checkpoint) every 1000 pages, the
+    // default, costs about as much again as the commits. Checkpoint every ~32 MB instead, and keep
+    // the file from growing past 64 MB afterwards.
+    db.exec('PRAGMA wal_autocheckpoint = 8000');
+    db.exec('PRAGMA journal_size_limit = 67108864');
+    db.exec('PRAGMA foreign_keys = ON');
+    db.exec('PRAGMA busy_timeout = 5000');
+  } catch (err) {
+    // A file that is not a database fails here: close it, so it can be moved aside (Windows keeps open files in place).
+    db.close();
+    throw err;
+  }
   return db;
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import { createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { AppError } from '../../../shared/contract/index.js';
 import { open, seal, SealError, type SealedBlob } from './crypto.js';
 import type { KeyWrapper, WrappedKey } from './key-wrapper.js';
@@ -30,6 +30,15 @@ function checkParams(p: ScryptParams): void {
   if (!pow2 || p.N < MIN.N || p.N > MAX.N || p.r < MIN.r || p.r > MAX.r || p.p < MIN.p || p.p > MAX.p) {
     throw new AppError('VALIDATION', 'The vault file records passphrase settings outside the accepted range; it may have been altered.');
   }
+}
+
+/**
+ * A value only the right passphrase reproduces, kept beside the wrapped key. It tells a wrong
+ * passphrase (the check differs) from an altered or damaged wrapped key (the check matches, the key
+ * does not open). It reveals no more than the wrapped key itself: both can be tried against a guess.
+ */
+function passphraseCheck(kek: Buffer): string {
+  return createHmac('sha256', kek).update('switchboard/passphrase-check/v1').digest('base64');
 }
 
 function aadFor(p: ScryptParams): Buffer {
@@ -65,7 +74,7 @@ export class PassphraseKeyWrapper implements KeyWrapper {
       kind: 'passphrase',
       backend: 'scrypt',
       blob: Buffer.from(JSON.stringify(sealed), 'utf8').toString('base64'),
-      params: { alg: 'scrypt', salt: this.salt.toString('base64'), N: this.params.N, r: this.params.r, p: this.params.p },
+      params: { alg: 'scrypt', salt: this.salt.toString('base64'), N: this.params.N, r: this.params.r, p: this.params.p, check: passphraseCheck(kek) },
     };
   }
 
@@ -83,16 +92,26 @@ export class PassphraseKeyWrapper implements KeyWrapper {
       throw new AppError('VALIDATION', 'The vault file’s wrapped key is damaged.');
     }
     const kek = await scrypt(this.passphrase, salt, params);
+    const recorded = typeof wrapped.params?.check === 'string' ? Buffer.from(wrapped.params.check, 'base64') : null;
+    const expected = Buffer.from(passphraseCheck(kek), 'base64');
+    const rightPassphrase = recorded !== null && recorded.length === expected.length && timingSafeEqual(recorded, expected);
+    if (recorded !== null && !rightPassphrase) {
+      throw new AppError('VALIDATION', 'That passphrase does not open your saved keys.', { field: 'passphrase' });
+    }
     try {
       const dataKey = open(kek, sealed, aadFor(params));
-      // Costs below today's default get re-wrapped with the stronger ones once the vault is open.
+      // Costs below today's default, and vaults written before the passphrase check was kept, get
+      // re-wrapped once the vault is open.
       const weaker = params.N < this.params.N || params.r < this.params.r;
-      return { dataKey, shouldRewrap: weaker };
+      return { dataKey, shouldRewrap: weaker || recorded === null };
     } catch (err) {
-      if (err instanceof SealError) {
-        throw new AppError('VALIDATION', 'That passphrase does not open your saved keys.', { field: 'passphrase' });
+      if (!(err instanceof SealError)) throw err;
+      if (rightPassphrase) {
+        throw new AppError('VAULT_LOCKED', 'The passphrase is right, but the key it protects in vault.json was altered or damaged and does not open.', {
+          reason: 'wrapped-key-damaged',
+        });
       }
-      throw err;
+      throw new AppError('VALIDATION', 'That passphrase does not open your saved keys.', { field: 'passphrase' });
     }
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -38,6 +39,11 @@ export const VaultFileData = z.object({
     blob: z.string(),
     params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   }),
+  /**
+   * SHA-256 of the wrapped key record (wrappedKeyDigest()): an edit of the blob or its parameters
+   * reads as damage, not as a wrong passphrase. Absent in files written before it was kept.
+   */
+  wrappedKeyDigest: z.string().optional(),
   /** In creation order (the failover order). */
   keys: z.array(StoredKey),
 });
@@ -51,6 +57,12 @@ export type VaultFileRead =
 export type ConfFactory = (options: ConstructorParameters<typeof Conf<Record<string, unknown>>>[0]) => Conf<Record<string, unknown>>;
 
 export const VAULT_FILE_NAME = 'vault.json';
+
+/** The checksum kept beside the wrapped key: its fields in a fixed order, params sorted by name. */
+export function wrappedKeyDigest(w: VaultFileData['wrappedKey']): string {
+  const params = w.params ? Object.keys(w.params).sort().map((k) => [k, w.params![k]]) : null;
+  return createHash('sha256').update(JSON.stringify(['switchboard/wrapped-key/v1', w.kind, w.backend, w.blob, params])).digest('hex');
+}
 
 /**
  * The vault file `<dataDir>/vault.json`, written through `conf` (electron-store's base), which writes
@@ -74,20 +86,21 @@ export class VaultFile {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (err) {
-      return { state: 'unreadable', reason: `The vault file could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); check its permissions.` };
+      return { state: 'unreadable', reason: `${VAULT_FILE_NAME} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); check its permissions.` };
     }
+    if (text.trim() === '') return { state: 'unreadable', reason: `${VAULT_FILE_NAME} is damaged (it is empty).` };
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch {
-      return { state: 'unreadable', reason: 'The vault file is damaged (not valid JSON).' };
+      return { state: 'unreadable', reason: `${VAULT_FILE_NAME} is damaged (not valid JSON).` };
     }
     const rec = raw as { format?: unknown; version?: unknown };
     if (rec && rec.format === 'switchboard-vault' && typeof rec.version === 'number' && rec.version > 1) {
-      return { state: 'unreadable', reason: 'The vault file was written by a newer version of Switchboard.' };
+      return { state: 'unreadable', reason: `${VAULT_FILE_NAME} was written by a newer version of Switchboard.` };
     }
     const parsed = VaultFileData.safeParse(raw);
-    if (!parsed.success) return { state: 'unreadable', reason: 'The vault file is damaged (unexpected content).' };
+    if (!parsed.success) return { state: 'unreadable', reason: `${VAULT_FILE_NAME} is damaged (unexpected content).` };
     return { state: 'ok', data: parsed.data };
   }
 

@@ -5,7 +5,7 @@ import type { Logger } from '../app/logger.js';
 import { newDataKey, open as openBlob, seal, secretAad, type SealedBlob } from './crypto.js';
 import type { KeyWrapper, WrappedKey } from './key-wrapper.js';
 import { PassphraseKeyWrapper, type ScryptParams } from './passphrase-wrapper.js';
-import { VaultFile, type StoredKey, type VaultFileData } from './vault-file.js';
+import { VAULT_FILE_NAME, VaultFile, wrappedKeyDigest, type StoredKey, type VaultFileData } from './vault-file.js';
 
 /** Where a key's ciphertext lives: the vault file, or this process only. */
 export type Layer = 'disk' | 'session';
@@ -61,6 +61,7 @@ export interface VaultOptions {
 }
 
 const REENTER = 're-enter this key';
+const WRAPPED_KEY_DAMAGED = `The key that protects your saved keys was altered or damaged in ${VAULT_FILE_NAME} (it no longer matches its checksum), so no passphrase or keychain can open it.`;
 
 /**
  * The key vault: envelope encryption (one random 32-byte data key per vault, wrapped by a KeyWrapper),
@@ -120,6 +121,10 @@ export class Vault {
       return;
     }
     const data = read.data;
+    if (data.wrappedKeyDigest !== undefined && data.wrappedKeyDigest !== wrappedKeyDigest(data.wrappedKey)) {
+      // Told apart from a wrong passphrase or a keychain problem: no passphrase can open an altered key.
+      return this.lock({ data, reason: 'damaged', detail: WRAPPED_KEY_DAMAGED });
+    }
     const kind = data.wrappedKey.kind;
     if (kind === 'passphrase') {
       if (!this.opts.passphrase) return this.lock({ data, reason: 'passphrase-needed', detail: '' });
@@ -148,7 +153,7 @@ export class Vault {
       return;
     }
     // A session-only vault is never written; a file claiming to be one is not ours to trust.
-    this.lock({ data: null, reason: 'damaged', detail: 'The vault file records no usable protection.' });
+    this.lock({ data: null, reason: 'damaged', detail: `${VAULT_FILE_NAME} records no usable protection.` });
   }
 
   private passphraseWrapper(passphrase: string): PassphraseKeyWrapper {
@@ -196,9 +201,10 @@ export class Vault {
     this.disk = { wrapper, wrappedKey: data.wrappedKey, dataKey, vaultId: data.vaultId, createdAt: data.createdAt };
     this.locked = null;
     for (const meta of data.keys) this.records.set(meta.id, this.verify(meta, 'disk'));
-    if (shouldRewrap) {
+    // Files from before the wrapped key's checksum was kept get it now (and a re-wrap when asked for).
+    if (shouldRewrap || data.wrappedKeyDigest === undefined) {
       try {
-        this.disk.wrappedKey = await wrapper.wrap(dataKey);
+        if (shouldRewrap) this.disk.wrappedKey = await wrapper.wrap(dataKey);
         this.writeDisk(this.diskMetas());
       } catch (err) {
         this.opts.logger.warn('could not re-wrap the vault key', { err: messageOf(err) });
@@ -261,12 +267,14 @@ export class Vault {
   }
 
   private writeFile(disk: DiskVault, metas: StoredKey[]): void {
+    const wrappedKey = { kind: disk.wrappedKey.kind, backend: disk.wrappedKey.backend, blob: disk.wrappedKey.blob, ...(disk.wrappedKey.params ? { params: disk.wrappedKey.params } : {}) };
     this.file.write({
       format: 'switchboard-vault',
       version: 1,
       vaultId: disk.vaultId,
       createdAt: disk.createdAt,
-      wrappedKey: { kind: disk.wrappedKey.kind, backend: disk.wrappedKey.backend, blob: disk.wrappedKey.blob, ...(disk.wrappedKey.params ? { params: disk.wrappedKey.params } : {}) },
+      wrappedKey,
+      wrappedKeyDigest: wrappedKeyDigest(wrappedKey),
       keys: metas,
     });
   }
@@ -533,6 +541,11 @@ export class Vault {
 
   isLocked(): boolean {
     return this.locked !== null;
+  }
+
+  /** What is wrong with vault.json when it could not be opened because it is damaged; null otherwise. */
+  fileDamage(): string | null {
+    return this.locked?.reason === 'damaged' ? this.locked.detail : null;
   }
 
   status(): VaultStatus {

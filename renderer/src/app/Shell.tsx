@@ -1,6 +1,7 @@
 import { Sidebar } from './Sidebar.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { RouteView } from './RouteView.js';
+import { FileNoticesBanner } from '../features/data-files/FileNoticesBanner.js';
 import { LimitBanner } from '../features/usage/LimitBanner.js';
 
 export function Shell() {
@@ -12,6 +13,7 @@ export function Shell() {
       <Sidebar />
       <main id="main" className="main" tabIndex={-1}>
         <ConnectionBanner />
+        <FileNoticesBanner />
         <LimitBanner />
         <RouteView />
       </main>

@@ -116,6 +116,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   LIMIT_EXCEEDED: 'Limit reached',
   VAULT_LOCKED: 'Keys are locked',
   CONFLICT: 'Conflict',
+  LEDGER_UNAVAILABLE: 'Usage cannot be recorded',
   INTERNAL: 'Something went wrong',
 };
 

@@ -275,7 +275,7 @@ describe('models.refresh', () => {
     writeFileSync(join(t.path, 'provider-models.json'), '{"version": 1, "providers": {"openrouter": {"fetchedAt": 5}}}');
     const { catalog } = setup(t.path);
     expect(catalog.providerListings()).toEqual([]);
-    expect(readdirSync(t.path).some((f) => f.startsWith('provider-models.json.unreadable-'))).toBe(true);
+    expect(readdirSync(t.path).some((f) => f.startsWith('provider-models.json.damaged-'))).toBe(true);
   });
 });
 

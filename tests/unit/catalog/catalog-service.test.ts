@@ -69,7 +69,7 @@ describe('catalog service', () => {
     writeFileSync(join(dir, 'model-prices.json'), '{ not json', { mode: 0o600 });
     const svc = new CatalogService({ dataDir: dir, logger: silentLogger });
     expect(svc.find('openai-compatible', 'x')).toBeNull();
-    expect(readdirSync(dir).some((f) => f.startsWith('model-prices.json.unreadable-'))).toBe(true);
+    expect(readdirSync(dir).some((f) => f.startsWith('model-prices.json.damaged-'))).toBe(true);
     expect(svc.list().length).toBeGreaterThanOrEqual(40);
   });
 

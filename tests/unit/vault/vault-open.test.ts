@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryKeyWrapper } from '../../../electron/core/vault/memory-wrapper.js';
+import { wrappedKeyDigest, type VaultFileData } from '../../../electron/core/vault/vault-file.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { fakeSecret, keyring, meta, openVault, weakKeyring } from './support.js';
 
@@ -317,5 +318,94 @@ describe('a damaged vault file', () => {
     const v = await openVault(dir.path, { passphrase: 'long enough passphrase' });
     expect(v.status().warning).toMatch(/newer version/);
     v.close();
+  });
+});
+
+describe('a tampered wrapped data key is told apart from a wrong passphrase', () => {
+  const passphrase = 'long enough passphrase';
+  async function saved(opts: { osKeyWrapper?: MemoryKeyWrapper; passphrase?: string } = { passphrase }) {
+    const v = await openVault(dir.path, opts);
+    const m = meta();
+    v.add(m, fakeSecret());
+    v.close();
+    return m;
+  }
+  const file = () => JSON.parse(readFileSync(vaultPath, 'utf8')) as VaultFileData;
+  /** Flips one byte of the wrapped key's ciphertext (or of the OS blob), keeping the file valid JSON. */
+  function tamperBlob(opts: { fixDigest: boolean }) {
+    const data = file();
+    const blob = Buffer.from(data.wrappedKey.blob, 'base64');
+    if (data.wrappedKey.kind === 'passphrase') {
+      const sealed = JSON.parse(blob.toString('utf8')) as { ct: string };
+      const ct = Buffer.from(sealed.ct, 'base64');
+      ct[0] = ct[0]! ^ 0x01;
+      sealed.ct = ct.toString('base64');
+      data.wrappedKey.blob = Buffer.from(JSON.stringify(sealed)).toString('base64');
+    } else {
+      blob[blob.length - 1] = blob[blob.length - 1]! ^ 0x01;
+      data.wrappedKey.blob = blob.toString('base64');
+    }
+    if (opts.fixDigest) data.wrappedKeyDigest = wrappedKeyDigest(data.wrappedKey);
+    writeFileSync(vaultPath, JSON.stringify(data));
+  }
+
+  it('a wrong passphrase reads as a wrong passphrase', async () => {
+    await saved();
+    const v = await openVault(dir.path, { passphrase: 'not the passphrase' });
+    expect(v.status().warning).toMatch(/did not open your saved keys/);
+    expect(v.status().actions).toContain('unlock');
+    v.close();
+  });
+
+  it('an edited wrapped key (checksum left as it was) reads as damage in vault.json, whatever the passphrase', async () => {
+    const m = await saved();
+    tamperBlob({ fixDigest: false });
+    const before = bytes();
+    for (const given of [passphrase, 'not the passphrase']) {
+      const v = await openVault(dir.path, { passphrase: given });
+      const warning = v.status().warning ?? '';
+      expect(warning).toMatch(/altered or damaged in vault\.json/);
+      expect(warning).not.toMatch(/did not open your saved keys/);
+      expect(v.status().actions).not.toContain('unlock');
+      expect(v.get(m.id)?.blocked?.status).toBe('needs-reentry');
+      v.close();
+    }
+    expect(bytes().equals(before)).toBe(true);
+  });
+
+  it('an edited wrapped key with a recomputed checksum still reads as damage once the passphrase is right', async () => {
+    await saved();
+    tamperBlob({ fixDigest: true });
+    const v = await openVault(dir.path, { passphrase });
+    expect(v.status().warning).toMatch(/passphrase is right, but the key it protects in vault\.json was altered or damaged/);
+    v.close();
+    const wrong = await openVault(dir.path, { passphrase: 'not the passphrase' });
+    expect(wrong.status().warning).toMatch(/did not open your saved keys/);
+    wrong.close();
+  });
+
+  it('an edited keychain-wrapped key reads as damage, not as a keychain problem', async () => {
+    const ring = keyring();
+    await saved({ osKeyWrapper: ring });
+    tamperBlob({ fixDigest: false });
+    const v = await openVault(dir.path, { osKeyWrapper: ring });
+    expect(v.status().warning).toMatch(/altered or damaged in vault\.json/);
+    expect(v.status().warning).not.toMatch(/Unlock the keychain/);
+    v.close();
+  });
+
+  it('a vault written before the checksum and the passphrase check were kept opens, and gets both', async () => {
+    const m = await saved();
+    const old = file();
+    delete old.wrappedKeyDigest;
+    delete old.wrappedKey.params!.check;
+    writeFileSync(vaultPath, JSON.stringify(old));
+    const v = await openVault(dir.path, { passphrase });
+    expect(v.status().locked).toBe(false);
+    expect(v.get(m.id)?.blocked).toBeUndefined();
+    v.close();
+    const now = file();
+    expect(now.wrappedKeyDigest).toBe(wrappedKeyDigest(now.wrappedKey));
+    expect(typeof now.wrappedKey.params?.check).toBe('string');
   });
 });

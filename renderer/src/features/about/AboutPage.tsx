@@ -5,11 +5,12 @@ import { paths } from '../../router/routes.js';
 import { Callout } from '../../ui/Callout.js';
 import { CopyButton } from '../../ui/CopyButton.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
+import { DataFilesCard } from '../data-files/DataFilesCard.js';
 import { ProtectionBadge } from '../settings/keys/ProtectionBadge.js';
 
 export function AboutPage() {
   useDocumentTitle('About');
-  const info = useBridgeQuery('app.info', {}, { refreshOn: ['vault.changed'] });
+  const info = useBridgeQuery('app.info', {}, { refreshOn: ['vault.changed', 'app.notices'] });
   const data = info.data;
   return (
     <div className="page page-narrow about-page">
@@ -95,6 +96,7 @@ export function AboutPage() {
           <span className="skeleton skeleton-block" />
         )}
       </section>
+      <DataFilesCard notices={data?.notices} />
     </div>
   );
 }
