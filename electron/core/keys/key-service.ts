@@ -134,8 +134,8 @@ export class KeyService implements KeyResolver {
     const baseUrl = req.baseUrl === undefined ? rec.meta.baseUrl : req.baseUrl;
     const options: KeyOptions = req.options ?? rec.meta.options;
     const secretChanged = req.secret !== undefined;
-    const destinationChanged = !sameDestination(baseUrl, rec.meta.baseUrl);
-    const connectionChanged = destinationChanged || JSON.stringify(options) !== JSON.stringify(rec.meta.options);
+    const destinationChanged = !sameDestination(baseUrl ?? spec.defaultBaseUrl, rec.meta.baseUrl ?? spec.defaultBaseUrl);
+    const connectionChanged = baseUrl !== rec.meta.baseUrl || JSON.stringify(options) !== JSON.stringify(rec.meta.options);
     if (!secretChanged && !connectionChanged && label === rec.meta.label) return { key: this.infoOf(rec) };
     if (destinationChanged && !secretChanged && storesSecret(rec)) {
       this.audit({ action: 'update', provider, keyId: req.id, result: 'refused', actor: ctx.actor, detail: `new address ${originOf(baseUrl, provider)} without the key` });
@@ -517,9 +517,9 @@ export class KeyService implements KeyResolver {
 }
 
 /**
- * Whether two base URLs send a key to the same place. Any change counts, path included: on a shared
- * gateway the path names whose account receives the request. Only spelling differences (a trailing
- * slash, letter case of the host) do not.
+ * Whether two base URLs (the provider's default standing for none) send a key to the same place. Any
+ * change counts, path included: on a shared gateway the path names whose account receives the
+ * request. Only spelling differences (a trailing slash, letter case of the host) do not.
  */
 function sameDestination(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return a === b;

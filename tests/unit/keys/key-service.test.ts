@@ -178,6 +178,9 @@ describe('keys.update', () => {
       const same = await h.call('keys.update', { id, baseUrl: 'https://RES.openai.azure.com/', label: 'azure' });
       expect(same.key.label).toBe('azure');
       const options = await h.call('keys.update', { id, options: { deployment: 'gpt-4o-mini', apiVersion: '2024-10-21' } });
+      // Spelling out the provider's default address is no move either.
+      const openai = await h.call('keys.add', { provider: 'openai', secret: fakeSecret('sk-proj-') });
+      expect((await h.call('keys.update', { id: openai.id, baseUrl: 'https://api.openai.com/v1' })).key.baseUrl).toBe('https://api.openai.com/v1');
       expect(options.key.options).toEqual({ deployment: 'gpt-4o-mini', apiVersion: '2024-10-21' });
       const err = await h.fail('keys.update', { id, baseUrl: 'https://other.openai.azure.com' });
       expect(err.details).toMatchObject({ field: 'secret' });
