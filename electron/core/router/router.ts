@@ -60,6 +60,9 @@ export function defaultOutputAllowance(info: ModelInfo | null): number {
   return info.maxOutputTokens !== null ? Math.min(base, info.maxOutputTokens) : base;
 }
 
+/** A chat.send whose model is settled (an agent's preference already resolved into target and fallbacks). */
+export type RoutedRequest = ChatSendRequest & { target: ChatTarget };
+
 type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 export interface RouterDeps {
@@ -127,7 +130,7 @@ interface AttemptOutcome {
 
 interface TurnState {
   turn: Turn;
-  req: ChatSendRequest;
+  req: RoutedRequest;
   stream: boolean;
   attempts: Attempt[];
   prevRecordId: string | null;
@@ -174,7 +177,7 @@ export class ChatRouter implements SessionEnder {
   }
 
   /** chat.send: resolves with the answer or rejects with an AppError (partial text in details). */
-  send(req: ChatSendRequest): Promise<ChatSendResponse> {
+  send(req: RoutedRequest): Promise<ChatSendResponse> {
     const p = this.sendTurn(req);
     const settled = p.then(
       () => undefined,
@@ -185,7 +188,7 @@ export class ChatRouter implements SessionEnder {
     return p;
   }
 
-  private async sendTurn(req: ChatSendRequest): Promise<ChatSendResponse> {
+  private async sendTurn(req: RoutedRequest): Promise<ChatSendResponse> {
     const streamId = req.streamId ?? randomUUID();
     if (this.turns.has(streamId)) throw new AppError('CONFLICT', `streamId "${streamId}" is already in use by a running turn.`, { field: 'streamId' });
     this.sessions.prepareTurn({ sessionId: req.sessionId, target: req.target, ...(req.fallbacks ? { fallbacks: req.fallbacks } : {}), ...(req.agent ? { agent: req.agent } : {}) });
