@@ -141,7 +141,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings: () => routerSettings,
     emit: (name, payload) => bus.emit(name, payload),
     estimate: (target, messages, maxTokens) => router.estimate({ target, messages, ...(maxTokens !== undefined ? { params: { maxTokens } } : {}) }),
-    run: (plan) => router.send(plan.request),
+    run: (request, agent) => router.send(request, agent),
     ...(options.now ? { now: options.now } : {}),
   });
   // Closers run last-in first: placed before the router's, MCP servers stop after the turns that use them.

@@ -13,7 +13,8 @@ import { ToolRegistry } from '../tools/tool-registry.js';
 import type { Vault } from '../vault/vault.js';
 import { AgentService } from './agent-service.js';
 import { AgentStore } from './agent-store.js';
-import { planAgentTurn, type AgentTurnPlan, type Estimate } from './agent-turn.js';
+import type { AgentTurnOptions, RoutedRequest } from '../router/router.js';
+import { planAgentTurn, type Estimate } from './agent-turn.js';
 import { agentHandlers } from './handlers.js';
 
 export interface ModelLookupList {
@@ -31,7 +32,7 @@ export interface AgentAreaOptions {
   emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
   estimate: Estimate;
   /** Runs a planned turn: the router (with its tool loop) does the rest. */
-  run: (plan: AgentTurnPlan, req: ChatSendRequest) => Promise<ChatSendResponse>;
+  run: (request: RoutedRequest, agent?: AgentTurnOptions) => Promise<ChatSendResponse>;
   now?: () => number;
 }
 
@@ -86,7 +87,17 @@ export function createAgentArea(opts: AgentAreaOptions): AgentArea {
     const agent = req.agentId !== undefined ? agents.get(req.agentId) : null;
     const needsLevel = agent !== null && req.target === undefined && agent.target === undefined;
     const levels = needsLevel ? { models: opts.models.list(), families: await agents.families() } : null;
-    return opts.run(planAgentTurn(req, agent, levels), req);
+    const plan = planAgentTurn(req, agent, levels);
+    if (!agent) return opts.run(plan.request);
+    return opts.run(plan.request, {
+      tools: await registry.offer(plan.tools),
+      approval: req.toolApproval ?? 'ask',
+      approvals,
+      maxSteps: plan.maxSteps,
+      turnBudgetUsd: plan.turnBudgetUsd,
+      powerLevel: plan.powerLevel,
+      agentId: plan.agentId,
+    });
   };
 
   return {
