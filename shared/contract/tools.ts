@@ -75,7 +75,7 @@ const HttpUrl = z
       return false;
     }
   }, 'an http:// or https:// address');
-/** Every call to the server waits at most this long (ms). */
+/** Every call to the server waits at most `timeoutMs`; starting it (and listing its tools) at most `startTimeoutMs`. */
 const Timeout = z.number().int().min(1000).max(600_000);
 
 export const McpStdioConfig = z
@@ -88,6 +88,7 @@ export const McpStdioConfig = z
     env: z.record(EnvName, z.string().max(20_000)).optional(),
     cwd: z.string().max(1000).optional(),
     timeoutMs: Timeout.optional(),
+    startTimeoutMs: Timeout.optional(),
   })
   .strict();
 export const McpHttpConfig = z
@@ -98,6 +99,7 @@ export const McpHttpConfig = z
     /** Sent with every request; values may be secrets and are kept in the vault, never shown again. */
     headers: z.record(HeaderName, z.string().max(20_000)).optional(),
     timeoutMs: Timeout.optional(),
+    startTimeoutMs: Timeout.optional(),
   })
   .strict();
 export const McpAddRequest = z.discriminatedUnion('transport', [McpStdioConfig, McpHttpConfig]);
@@ -118,6 +120,7 @@ export const McpServerInfo = z.object({
   url: z.string().optional(),
   headerNames: z.array(z.string()).optional(),
   timeoutMs: z.number(),
+  startTimeoutMs: z.number(),
   status: z.enum(['connected', 'idle', 'error']),
   /** What went wrong last, in plain words. */
   error: z.string().optional(),

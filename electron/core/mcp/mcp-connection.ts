@@ -13,7 +13,10 @@ export interface McpServerConfig {
   args?: string[];
   cwd?: string;
   url?: string;
+  /** Per tool call. */
   timeoutMs: number;
+  /** Starting the server and listing its tools (a first start may install packages). */
+  startTimeoutMs: number;
   /** Plain values, held only in memory while the server runs. */
   env: Record<string, string>;
   headers: Record<string, string>;
@@ -122,7 +125,7 @@ export class McpConnection {
     // The client swallows transport errors into onerror; the rejection of the request says enough.
     client.onerror = () => undefined;
     try {
-      await client.connect(this.transport(), { timeout: this.config.timeoutMs });
+      await client.connect(this.transport(), { timeout: this.config.startTimeoutMs });
       this.tools = await this.listTools(client);
     } catch (err) {
       await client.close().catch(() => undefined);
@@ -160,7 +163,7 @@ export class McpConnection {
     const tools: McpTool[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_TOOL_PAGES; page++) {
-      const res = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.config.timeoutMs });
+      const res = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.config.startTimeoutMs });
       for (const t of res.tools) {
         tools.push({ name: t.name, description: t.description ?? t.title ?? '', inputSchema: (t.inputSchema as Record<string, unknown>) ?? { type: 'object' } });
       }
@@ -179,7 +182,7 @@ export class McpConnection {
   }
 
   private describeStartFailure(err: unknown): string {
-    const s = Math.round(this.config.timeoutMs / 1000);
+    const s = Math.round(this.config.startTimeoutMs / 1000);
     if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) return `did not finish starting within ${s} s${this.lastWords()}`;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return `could not be started: the command “${this.config.command}” was not found (PATH is passed on; give the full path if it is elsewhere)`;

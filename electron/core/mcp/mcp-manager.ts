@@ -8,6 +8,7 @@ import { McpConnection, type McpServerConfig } from './mcp-connection.js';
 import type { McpStore, SealedRef, StoredServer } from './mcp-store.js';
 
 export const DEFAULT_MCP_TIMEOUT_MS = 30_000;
+export const DEFAULT_MCP_START_TIMEOUT_MS = 30_000;
 
 export interface McpManagerDeps {
   store: McpStore;
@@ -40,6 +41,7 @@ export class McpManager {
   async add(req: McpAddRequest): Promise<{ id: string; tools: McpToolInfo[]; server: McpServerInfo }> {
     const id = `srv_${randomBytes(6).toString('hex')}`;
     const timeoutMs = req.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS;
+    const startTimeoutMs = req.startTimeoutMs ?? DEFAULT_MCP_START_TIMEOUT_MS;
     const stored: StoredServer =
       req.transport === 'stdio'
         ? {
@@ -50,6 +52,7 @@ export class McpManager {
             ...(req.args ? { args: req.args } : {}),
             ...(req.cwd ? { cwd: req.cwd } : {}),
             timeoutMs,
+            startTimeoutMs,
             addedAt: this.now(),
             ...(req.env ? { env: this.seal(id, 'env', req.env) } : {}),
           }
@@ -59,6 +62,7 @@ export class McpManager {
             transport: 'http',
             url: req.url,
             timeoutMs,
+            startTimeoutMs,
             addedAt: this.now(),
             ...(req.headers ? { headers: this.seal(id, 'header', req.headers) } : {}),
           };
@@ -200,6 +204,7 @@ export class McpManager {
       ...(s.cwd ? { cwd: s.cwd } : {}),
       ...(s.url ? { url: s.url } : {}),
       timeoutMs: s.timeoutMs,
+      startTimeoutMs: s.startTimeoutMs ?? DEFAULT_MCP_START_TIMEOUT_MS,
       env: secrets.env,
       headers: secrets.headers,
     };
@@ -233,6 +238,7 @@ export class McpManager {
       ...(s.url ? { url: s.url } : {}),
       ...(s.headers ? { headerNames: Object.keys(s.headers) } : {}),
       timeoutMs: s.timeoutMs,
+      startTimeoutMs: s.startTimeoutMs ?? DEFAULT_MCP_START_TIMEOUT_MS,
       status: c?.status ?? 'idle',
       ...(c?.error ? { error: c.error } : {}),
       tools: (c?.tools ?? []).map((t) => ({ id: mcpToolId(s.id, t.name), name: t.name, description: t.description })),

@@ -18,6 +18,7 @@ export const StoredServer = z
     cwd: z.string().optional(),
     url: z.string().optional(),
     timeoutMs: z.number().int().positive(),
+    startTimeoutMs: z.number().int().positive().optional(),
     addedAt: z.number(),
     /** Environment (stdio) or header (http) values by name, sealed. */
     env: z.record(z.string(), SealedRef).optional(),
