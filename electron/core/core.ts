@@ -142,6 +142,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     emit: (name, payload) => bus.emit(name, payload),
     estimate: (target, messages, maxTokens) => router.estimate({ target, messages, ...(maxTokens !== undefined ? { params: { maxTokens } } : {}) }),
     run: (request, agent) => router.send(request, agent),
+    estimateTurn: (req) => router.estimate(req),
     ...(options.now ? { now: options.now } : {}),
   });
   // Closers run last-in first: placed before the router's, MCP servers stop after the turns that use them.

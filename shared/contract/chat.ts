@@ -37,6 +37,8 @@ export const ChatSendRequest = z
     agent: z.string().max(200).optional(),
     /** A saved agent: its instructions, model or power level, parameters and allowed tools apply; the request's own fields win. */
     agentId: Id.optional(),
+    /** Overrides the agent's power level for this turn (when neither the request nor the agent names a model). */
+    powerLevel: PowerLevel.optional(),
     /** "ask": every tool call waits for chat.approveTool (unless approved for the session); "session": the agent's tools run without asking. */
     toolApproval: z.enum(['ask', 'session']).optional(),
   })
@@ -90,8 +92,16 @@ export const ChatCancelRequest = z
 export const ChatCancelResponse = z.object({ cancelled: z.number().int().nonnegative() });
 
 export const ChatEstimateRequest = z
-  .object({ target: ChatTarget, messages: z.array(ChatMessage).min(1).max(10_000), params: ChatParams.optional() })
-  .strict();
+  .object({
+    target: ChatTarget.optional(),
+    messages: z.array(ChatMessage).min(1).max(10_000),
+    params: ChatParams.optional(),
+    /** Estimates as chat.send with this agent would run: its instructions, parameters, and its model unless `target` names one. */
+    agentId: Id.optional(),
+    powerLevel: PowerLevel.optional(),
+  })
+  .strict()
+  .refine((r) => r.target !== undefined || r.agentId !== undefined, { message: 'give a target, or an agentId whose model decides', path: ['target'] });
 export const ChatEstimateResponse = z.object({
   provider: ProviderId.nullable(),
   model: z.string().nullable(),

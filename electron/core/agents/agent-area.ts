@@ -1,4 +1,15 @@
-import type { ChatSendRequest, ChatSendResponse, EventName, EventPayload, ModelInfo, Settings } from '../../../shared/contract/index.js';
+import type {
+  ChatMessage,
+  ChatParams,
+  ChatSendRequest,
+  ChatSendResponse,
+  ChatTarget,
+  EventName,
+  EventPayload,
+  MethodResponse,
+  ModelInfo,
+  Settings,
+} from '../../../shared/contract/index.js';
 import type { PartialHandlers } from '../app/handlers.js';
 import type { Logger } from '../app/logger.js';
 import { McpManager } from '../mcp/mcp-manager.js';
@@ -31,6 +42,8 @@ export interface AgentAreaOptions {
   settings: () => Pick<Settings, 'urlAllowList'>;
   emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
   estimate: Estimate;
+  /** chat.estimate of a request whose model is settled. */
+  estimateTurn: (req: { target: ChatTarget; messages: ChatMessage[]; params?: ChatParams }) => Promise<MethodResponse<'chat.estimate'>>;
   /** Runs a planned turn: the router (with its tool loop) does the rest. */
   run: (request: RoutedRequest, agent?: AgentTurnOptions) => Promise<ChatSendResponse>;
   now?: () => number;
@@ -50,7 +63,8 @@ export type AgentMethods =
   | 'mcp.remove'
   | 'mcp.refresh'
   | 'chat.approveTool'
-  | 'chat.send';
+  | 'chat.send'
+  | 'chat.estimate';
 
 export interface AgentArea {
   readonly agents: AgentService;
@@ -83,20 +97,24 @@ export function createAgentArea(opts: AgentAreaOptions): AgentArea {
     ...(opts.now ? { now: opts.now } : {}),
   });
 
-  const send = async (req: ChatSendRequest): Promise<ChatSendResponse> => {
+  const plan = async (req: ChatSendRequest) => {
     const agent = req.agentId !== undefined ? agents.get(req.agentId) : null;
     const needsLevel = agent !== null && req.target === undefined && agent.target === undefined;
     const levels = needsLevel ? { models: opts.models.list(), families: await agents.families() } : null;
-    const plan = planAgentTurn(req, agent, levels);
-    if (!agent) return opts.run(plan.request);
-    return opts.run(plan.request, {
-      tools: await registry.offer(plan.tools),
+    return { agent, plan: planAgentTurn(req, agent, levels) };
+  };
+
+  const send = async (req: ChatSendRequest): Promise<ChatSendResponse> => {
+    const { agent, plan: turn } = await plan(req);
+    if (!agent) return opts.run(turn.request);
+    return opts.run(turn.request, {
+      tools: await registry.offer(turn.tools),
       approval: req.toolApproval ?? 'ask',
       approvals,
-      maxSteps: plan.maxSteps,
-      turnBudgetUsd: plan.turnBudgetUsd,
-      powerLevel: plan.powerLevel,
-      agentId: plan.agentId,
+      maxSteps: turn.maxSteps,
+      turnBudgetUsd: turn.turnBudgetUsd,
+      powerLevel: turn.powerLevel,
+      agentId: turn.agentId,
     });
   };
 
@@ -110,6 +128,11 @@ export function createAgentArea(opts: AgentAreaOptions): AgentArea {
       ...agentHandlers(agents, opts.models, opts.estimate),
       ...toolHandlers(registry, mcp, approvals),
       'chat.send': (req) => send(req),
+      'chat.estimate': async (req) => {
+        const { plan: turn } = await plan({ sessionId: 'estimate', ...req });
+        const r = turn.request;
+        return opts.estimateTurn({ target: r.target, messages: r.messages, ...(r.params ? { params: r.params } : {}) });
+      },
     },
     close: () => mcp.close(),
   };

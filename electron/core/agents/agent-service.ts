@@ -43,7 +43,9 @@ export class AgentService {
 
   get(id: string): Agent {
     const agent = BUILTIN_AGENTS.find((a) => a.id === id) ?? this.deps.store.get(id);
-    if (!agent) throw new AppError('NOT_FOUND', 'No agent with that id; it may have been deleted.', { field: 'agentId' });
+    if (!agent) {
+      throw new AppError('NOT_FOUND', 'This agent no longer exists (it was deleted).', { field: 'agentId', hint: 'Choose another model for this conversation, or start a new one with another agent.' });
+    }
     return structuredClone(agent);
   }
 

@@ -48,7 +48,7 @@ export function planAgentTurn(req: ChatSendRequest, agent: Agent | null, levels:
   let fallbacks = req.fallbacks ?? (agent.fallbacks.length > 0 ? agent.fallbacks : undefined);
   let powerLevel: PowerLevel | null = null;
   if (!target) {
-    const level = agent.powerLevel ?? 'balanced';
+    const level = req.powerLevel ?? agent.powerLevel ?? 'balanced';
     const pick = pickLevels(levels?.models ?? [], levels?.families ?? [], agent.tools.length > 0).find((p) => p.level === level)!;
     if (!pick.primary) throw noLevelModel(level, levels?.families ?? [], agent);
     target = { provider: pick.primary.provider, model: pick.primary.id };
