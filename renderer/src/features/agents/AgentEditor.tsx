@@ -159,16 +159,16 @@ export function AgentEditor({ agent, onClose, onSaved }: { agent: Agent | null; 
       </fieldset>
 
       <div className="agent-params">
-        <Field label="Temperature" optional help="0 to 2; empty uses the model's default." error={fieldError('params.temperature')}>
+        <Field label="Temperature" help="0 to 2; empty uses the model's default." error={fieldError('params.temperature')}>
           {(props) => <input {...props} className="input" inputMode="decimal" value={temperature} onChange={(e) => setTemperature(e.currentTarget.value)} placeholder="default" />}
         </Field>
-        <Field label="Max output tokens" optional help="Per model call." error={fieldError('params.maxTokens')}>
+        <Field label="Max output tokens" help="Per model call." error={fieldError('params.maxTokens')}>
           {(props) => <input {...props} className="input" inputMode="numeric" value={maxTokens} onChange={(e) => setMaxTokens(e.currentTarget.value)} placeholder="model default" />}
         </Field>
-        <Field label="Model calls per turn" optional help={`With tools, 1 to ${MAX_TOOL_STEPS}.`} error={fieldError('params.maxToolSteps')}>
+        <Field label="Model calls per turn" help={`With tools, 1 to ${MAX_TOOL_STEPS}.`} error={fieldError('params.maxToolSteps')}>
           {(props) => <input {...props} className="input" inputMode="numeric" value={maxSteps} onChange={(e) => setMaxSteps(e.currentTarget.value)} placeholder={String(DEFAULT_TOOL_STEPS)} />}
         </Field>
-        <Field label="Budget per turn (USD)" optional help="Covers every call of a tool loop." error={fieldError('params.turnBudgetUsd')}>
+        <Field label="Budget per turn (USD)" help="Covers every call of a tool loop." error={fieldError('params.turnBudgetUsd')}>
           {(props) => <input {...props} className="input" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.currentTarget.value)} placeholder="none" />}
         </Field>
       </div>

@@ -124,7 +124,7 @@ export function NewConversationDialog({ onClose, agentId: presetAgent }: { onClo
       {agent ? (
         <AgentSummary agent={agent} />
       ) : (
-        <Field label="Purpose" optional help="A name for what this conversation is for, e.g. “Code review”. Usage is grouped by it.">
+        <Field label="Agent or purpose" optional help="A name for what this conversation is for, e.g. “Code review”. Usage is grouped by it.">
           {(props) => <input {...props} className="input" value={purpose} maxLength={200} placeholder={DEFAULT_AGENT} onChange={(e) => setPurpose(e.currentTarget.value)} autoComplete="off" />}
         </Field>
       )}
