@@ -117,6 +117,13 @@ test('a tool call asks first, runs once allowed, shows name, arguments, result a
 
   await app.reload();
   await expect(app.locator('section.tool-card[data-status="ok"]')).toHaveCount(2);
+
+  // Usage stacked by power level (and by agent: the existing "Agent" choice).
+  await nav(app).getByRole('link', { name: 'Usage' }).click();
+  await app.getByRole('group', { name: 'Stack by' }).getByRole('button', { name: 'Power level' }).click();
+  await expect(app.getByRole('group', { name: 'Stack by' }).getByRole('button', { name: 'Power level' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(app.locator('main')).toContainText('Eco');
+  await shots(app, 'usage-by-level');
 });
 
 test('denying a tool call: the model is told and answers without it', async ({ app, host, fake }) => {

@@ -62,8 +62,9 @@ export async function runAgentTurn(rt: RouterRuntime, state: TurnState, opts: Ag
   for (let step = 1; ; step++) {
     const last = step >= opts.maxSteps;
     state.loop = { step, messages: [...messages], tools: last ? [] : specs, toolCalls: [] };
-    // The prompt grows each step: its estimate is made afresh.
+    // The prompt grows each step: its estimate is made afresh. A step is no fallback of the one before.
     state.promptCache = new Map();
+    state.prevRecordId = null;
     await checkTurnBudget(rt, state, opts, progress);
     let res: ChatSendResponse;
     try {

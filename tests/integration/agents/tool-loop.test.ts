@@ -70,9 +70,9 @@ describe('a two-step tool loop in each API family, with the real SDKs', () => {
           ['ok', 2],
         ]);
         const rows = await records(sessionId);
-        expect(rows.map((x) => [x.status, x.step, x.agent])).toEqual([
-          ['ok', 1, `Calc ${f.provider} ${stream}`],
-          ['ok', 2, `Calc ${f.provider} ${stream}`],
+        expect(rows.map((x) => [x.status, x.step, x.agent, x.fallbackOf])).toEqual([
+          ['ok', 1, `Calc ${f.provider} ${stream}`, null],
+          ['ok', 2, `Calc ${f.provider} ${stream}`, null],
         ]);
         // The turn's cost is the sum of its model calls.
         expect(r.costUsd).toBeCloseTo(rows.reduce((a, x) => a + (x.costUsd ?? 0), 0), 9);
