@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: SettingsValue = {
   keyFailover: true,
   fallbackToSystemDefault: false,
   credentialChangesPerHour: 10,
+  urlAllowList: [],
 };
 
 const FILE = 'settings.json';
@@ -41,7 +42,7 @@ export class SettingsStore {
     const stored = readJsonOrSetAside(dataDir, FILE, FileShape, {
       notices: options.notices ?? new FileNotices(silentLogger),
       now: options.now ?? Date.now,
-      outcome: 'Settings are back to their defaults (key failover on, fallback to the system default off, 10 key changes an hour); change them in Settings.',
+      outcome: 'Settings are back to their defaults; change them in Settings.',
     });
     this.conf = new Conf<{ settings: SettingsValue }>({
       cwd: dataDir,
@@ -56,15 +57,15 @@ export class SettingsStore {
 
   /** Read from the file once at start, then kept until set(). A copy each call. */
   get(): SettingsValue {
-    return { ...this.cached };
+    return { ...this.cached, urlAllowList: [...this.cached.urlAllowList] };
   }
 
   set(patch: Partial<SettingsValue>): SettingsValue {
     const next = Settings.parse({ ...this.cached, ...patch });
     this.conf.set('settings', next);
     this.cached = next;
-    for (const l of this.listeners) l({ ...next });
-    return { ...next };
+    for (const l of this.listeners) l({ ...next, urlAllowList: [...next.urlAllowList] });
+    return { ...next, urlAllowList: [...next.urlAllowList] };
   }
 
   onChange(listener: (s: SettingsValue) => void): () => void {

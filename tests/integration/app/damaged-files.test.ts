@@ -31,8 +31,10 @@ beforeAll(async () => {
   await t.call('settings.set', { keyFailover: false, credentialChangesPerHour: 20 });
   await t.call('models.setPrice', { provider: 'openai-compatible', model: 'local-llama', pricing: { input: 1, output: 2, cacheRead: null, cacheWrite: null } });
   await t.call('limits.set', { monthlyUsd: { total: 50 } });
+  await t.call('agents.save', { name: 'Seed agent', instructions: 'Answer briefly.', powerLevel: 'eco' });
   await t.call('chat.send', { sessionId: 's1', target: { keyId, model: 'gpt-4o-mini' }, messages: [{ role: 'user', content: 'hello' }], stream: false });
   await t.close();
+  writeFileSync(join(seed.path, 'mcp-servers.json'), JSON.stringify({ format: 'switchboard-mcp-servers', version: 1, servers: [] }));
   new ProviderModelStore(seed.path, createLogger({ write: () => {} })).replace(
     new Map([['openai', { fetchedAt: new Date(0).toISOString(), models: [{ id: 'gpt-listed-only', name: null, contextWindow: null, maxOutputTokens: null, pricing: null, capabilities: [] }] }]]),
   );
@@ -44,7 +46,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const JSON_FILES = ['settings.json', 'vault.json', 'credential-changes.json', 'model-prices.json', 'provider-models.json'];
+const JSON_FILES = ['settings.json', 'vault.json', 'credential-changes.json', 'model-prices.json', 'provider-models.json', 'agents.json', 'mcp-servers.json'];
 type Damage = 'truncated' | 'garbage' | 'empty' | 'wrong JSON type';
 const DAMAGES: Damage[] = ['truncated', 'garbage', 'empty', 'wrong JSON type'];
 
