@@ -7,6 +7,8 @@ import {
   ChatEstimateResponse,
   ChatSendRequest,
   ChatSendResponse,
+  ChatSkipRequest,
+  ChatSkipResponse,
   ChatSystemDefaultRequest,
   ChatSystemDefaultResponse,
   SessionsCloseRequest,
@@ -104,6 +106,7 @@ export const contract = {
 
   'chat.send': m(ChatSendRequest, ChatSendResponse),
   'chat.cancel': m(ChatCancelRequest, ChatCancelResponse),
+  'chat.skip': m(ChatSkipRequest, ChatSkipResponse),
   'chat.estimate': m(ChatEstimateRequest, ChatEstimateResponse),
   'chat.systemDefault': m(ChatSystemDefaultRequest, ChatSystemDefaultResponse),
 

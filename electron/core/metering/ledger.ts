@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
+import type { CallKind, CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
 import { costNanoUsd, nanoToUsd, pricingForPrompt, promptTokensOf, type PricingTier } from '../../../shared/cost.js';
 import { openDb, prepared, type Db } from './db.js';
 import { migrate, SUM_NAMES, type Migration } from './migrations.js';
@@ -30,7 +30,10 @@ export interface NewReservation {
   /** Long-prompt tiers of that snapshot. */
   tiers: PricingTier[] | null;
   attempt: number;
+  kind: CallKind;
+  retryOf: string | null;
   fallbackOf: string | null;
+  replacedKeyId: string | null;
 }
 
 export interface Settlement {
@@ -86,6 +89,9 @@ export interface CallRow {
   attempt: number;
   fallback_of: string | null;
   settled_at: number | null;
+  kind: CallKind;
+  retry_of: string | null;
+  replaced_key_id: string | null;
 }
 
 /** Every column of a calls row, in the order rows are read in (raw arrays are mapped back by position). */
@@ -94,7 +100,7 @@ const CALL_COLUMNS = [
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write', 'price_tiers',
   'prompt_estimate', 'max_output_tokens', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt',
-  'fallback_of', 'settled_at',
+  'fallback_of', 'settled_at', 'kind', 'retry_of', 'replaced_key_id',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_CALLS = `SELECT ${CALL_COLUMNS.join(', ')} FROM calls`;
 
@@ -119,6 +125,7 @@ const EXPORT_JSON = [
   'seq', 'id', 'time', 'session_id', 'agent', 'provider', 'model', 'key_id', 'source', 'status', 'error_code',
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt', 'fallback_of', 'settled_at',
+  'kind', 'retry_of', 'replaced_key_id',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_EXPORT = `SELECT json_array(${EXPORT_JSON.join(', ')}), price_input, price_output, price_cache_read, price_cache_write FROM calls`;
 
@@ -128,6 +135,7 @@ type ExportJson = [
   input: number, cacheRead: number, cacheWrite: number, output: number, reasoning: number, estimated: number,
   costNano: number | null, priced: number, reservedTokens: number, reservedNano: number | null,
   latency: number | null, ttft: number | null, attempt: number, fallbackOf: string | null, settledAt: number | null,
+  kind: CallKind, retryOf: string | null, replacedKeyId: string | null,
 ];
 
 /** toRecord of an export row, without the CallRow in between (the same record: tests compare them). */
@@ -149,7 +157,10 @@ function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
     latencyMs: v[21],
     ttftMs: v[22],
     attempt: v[23],
+    kind: v[26],
+    retryOf: v[27],
     fallbackOf: v[24],
+    replacedKeyId: v[28],
     reservedUsd: v[20] === null ? null : nanoToUsd(v[20]),
     reservedTokens: v[19],
     settledAt: v[25],
@@ -206,8 +217,8 @@ export class Ledger {
     this.stmts = {
       insert: db.prepare(`INSERT INTO calls (id, time, session_id, agent, provider, model, key_id, source, status,
           priced, price_input, price_output, price_cache_read, price_cache_write, price_tiers,
-          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of, kind, retry_of, replaced_key_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       byId: db.prepare(`${SELECT_CALLS} WHERE id = ?`).raw(true),
       settle: db.prepare(`UPDATE calls SET status = ?, error_code = ?, input_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
           output_tokens = ?, reasoning_tokens = ?, estimated = ?, cost_nusd = ?, priced = ?, price_input = ?, price_output = ?,
@@ -279,6 +290,9 @@ export class Ledger {
       r.reservedNano,
       r.attempt,
       r.fallbackOf,
+      r.kind,
+      r.retryOf,
+      r.replacedKeyId,
     );
     this.pending.set(r.id, { ...r, seq: Number(lastInsertRowid) });
   }
@@ -339,6 +353,9 @@ export class Ledger {
       attempt: r.attempt,
       fallback_of: r.fallbackOf,
       settled_at: s.settledAt,
+      kind: r.kind,
+      retry_of: r.retryOf,
+      replaced_key_id: r.replacedKeyId,
     };
     return { record: toRecord(row), tokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens, capNano };
   }
@@ -414,7 +431,10 @@ export class Ledger {
       pricing: snapshotOf(row),
       tiers: row.price_tiers ? (JSON.parse(row.price_tiers) as PricingTier[]) : null,
       attempt: row.attempt,
+      kind: row.kind,
+      retryOf: row.retry_of,
       fallbackOf: row.fallback_of,
+      replacedKeyId: row.replaced_key_id,
     };
   }
 
@@ -617,7 +637,10 @@ export function toRecord(row: CallRow): UsageRecord {
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     attempt: row.attempt,
+    kind: row.kind,
+    retryOf: row.retry_of,
     fallbackOf: row.fallback_of,
+    replacedKeyId: row.replaced_key_id,
     reservedUsd: row.reserved_nusd === null ? null : nanoToUsd(row.reserved_nusd),
     reservedTokens: row.reserved_tokens,
     settledAt: row.settled_at,
