@@ -7,8 +7,8 @@ import { cancelledError, endError, interruptedError, refusalError, skippedFailur
 import { entryKind, type AttemptOutcome, type CallLink, type Entry, type ResolvedEntry, type TurnState, TurnEnd } from './turn.js';
 
 /**
- * One chain entry: its key with retries, then the provider's other keys on auth/quota errors (or a
- * key's own limit). Resolves with the answer, or null when this entry cannot serve and the next
+ * One chain entry: its key with retries, then the provider's other keys on auth/quota errors.
+ * Resolves with the answer, or null when this entry cannot serve and the next
  * may (`skipTo`, which chat.skip moves on to); throws TurnEnd when nothing else would help.
  */
 export async function runEntry(

@@ -99,14 +99,15 @@ export function decideRetry(failure: ProviderFailure, state: RetryState, options
 /**
  * A limit of ours refused a request before it was sent (LIMIT_EXCEEDED from admission, see the
  * `scope` of its details). A limit that covers every entry (the monthly total, the conversation's
- * budget) ends the turn; one on a key lets the provider's next key try; one on a provider lets the
- * next entry try. A cap refusing a model because its price is unknown is about that model alone.
+ * budget) ends the turn; one on a provider or a key lets the next entry of the chain try. A key's
+ * limit does not move on to the provider's other keys: the user chose that key for this model, and
+ * its limit is what they set for it. A cap refusing a model because its price is unknown is about
+ * that model alone.
  */
 export function decideRefusal(refusal: AppError): RetryDecision {
   const scope = refusal.details?.scope;
   if (refusal.details?.reason === 'price-unknown') return { kind: 'fallover', why: 'limit' };
   if (scope === 'monthlyUsd.total' || scope === 'sessionUsd') return { kind: 'stop' };
-  if (scope === 'dailyTokens.key') return { kind: 'next-key' };
   return { kind: 'fallover', why: 'limit' };
 }
 

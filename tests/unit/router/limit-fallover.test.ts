@@ -29,16 +29,21 @@ describe('limit refusals in the chain', () => {
     expect(settledOnce(s)).toBe(true);
   });
 
-  it('a per-key daily limit moves on to the provider’s next key', async () => {
+  it('a key’s daily limit falls over to the next entry, never to the provider’s other keys', async () => {
     const s = routerSetup();
     s.admission.refuse = (req) => (req.keyId === 'oa1' ? limitRefusal('dailyTokens.key', 'The daily token limit for key oa1 reached.', { subject: 'oa1' }) : null);
-    s.adapters.on('oa2', () => reply('second key'));
-    const r = await sendVia(s);
-    expect(r.keyId).toBe('oa2');
+    s.adapters.on('oa2', () => reply('never'));
+    s.adapters.on('an1', () => reply('claude'));
+    const r = await sendVia(s, { fallbacks: [ANTHROPIC] });
+    expect(r.provider).toBe('anthropic');
+    expect(s.adapters.count('oa2')).toBe(0);
     expect(r.attempts.map((a) => [a.keyId, a.status, a.kind])).toEqual([
       ['oa1', 'refused', 'first'],
-      ['oa2', 'ok', 'key-failover'],
+      ['an1', 'ok', 'fallback'],
     ]);
+    // Alone in its chain, the key's limit ends the turn.
+    expect((await rejection(sendVia(s))).code).toBe('LIMIT_EXCEEDED');
+    expect(s.adapters.count('oa2')).toBe(0);
   });
 
   it.each(['monthlyUsd.total', 'sessionUsd'])('a %s limit covers every entry: the turn ends at once, and its attempts show the refusal', async (scope) => {
