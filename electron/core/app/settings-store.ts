@@ -1,6 +1,6 @@
 import Conf from 'conf';
 import { z } from 'zod';
-import { Settings, type Settings as SettingsValue } from '../../../shared/contract/index.js';
+import { FIRST_TOKEN_TIMEOUT_DEFAULTS, Settings, type Settings as SettingsValue } from '../../../shared/contract/index.js';
 import { readJsonOrSetAside } from '../fs/json-file.js';
 import { FileNotices } from './file-notices.js';
 import { silentLogger } from './logger.js';
@@ -10,6 +10,8 @@ export const DEFAULT_SETTINGS: SettingsValue = {
   fallbackToSystemDefault: false,
   credentialChangesPerHour: 10,
   urlAllowList: [],
+  firstTokenTimeoutSec: FIRST_TOKEN_TIMEOUT_DEFAULTS.cloud,
+  localFirstTokenTimeoutSec: FIRST_TOKEN_TIMEOUT_DEFAULTS.local,
 };
 
 const FILE = 'settings.json';
