@@ -201,7 +201,8 @@ BEGIN
     c.ttft_ms := p_ttft_ms;
   END IF;
   v_tokens := c.input_tokens + c.cache_read_tokens + c.cache_write_tokens + c.output_tokens;
-  v_nano := coalesce(c.cost_nano, 0);
+  -- An unknown cost counts its reservation against USD budgets, as the app's ledger does.
+  v_nano := coalesce(c.cost_nano, c.reserved_nano, 0);
 
   UPDATE budget_counters SET used = used + v_nano, reserved = greatest(reserved - coalesce(c.reserved_nano, 0), 0)
   WHERE ((scope = 'team_month_usd' AND subject = '') OR (scope = 'member_month_usd' AND subject = v_member))
