@@ -13,7 +13,7 @@ const BODY = 64 * 1024;
 
 /** The admin API (owner or admin token), DESIGN.md section 8. */
 export function adminRoutes(s: Services): Route[] {
-  const id = (params: Record<string, string>) => parseWith(IdParam, params.id, 'id');
+  const id = (params: Record<string, string>) => parseWith(IdParam, { id: params.id }, 'path').id;
   return [
     {
       method: 'GET',

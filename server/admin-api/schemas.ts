@@ -51,4 +51,4 @@ export const UpdateTeam = z
   })
   .strict();
 
-export const IdParam = z.uuid({ message: 'not a valid id' });
+export const IdParam = z.object({ id: z.uuid({ message: 'not a valid id' }) });
