@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
-import { errorText } from '../../src/bridge/errors.js';
+import { BridgeError, errorText } from '../../src/bridge/errors.js';
+import { optionalNumber } from './numbers.js';
 import { Badge } from '../../src/ui/Badge.js';
 import { Button, IconButton } from '../../src/ui/Button.js';
 import { Callout } from '../../src/ui/Callout.js';
@@ -133,7 +134,9 @@ function AddMemberDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (
     setBusy(true);
     setError(null);
     try {
-      const r = await call<{ id: string; token: string }>('POST', '/api/admin/members', { name, role, ...(days.trim() ? { expiresInDays: Number(days) } : {}) });
+      const expires = optionalNumber(days);
+      if (expires === 'invalid') throw new BridgeError('VALIDATION', 'expiresInDays: enter a number of days, or leave it empty.', { field: 'expiresInDays' });
+      const r = await call<{ id: string; token: string }>('POST', '/api/admin/members', { name, role, ...(expires !== null ? { expiresInDays: expires } : {}) });
       onAdded(name.trim(), r.token);
     } catch (err) {
       setError(err);
@@ -165,13 +168,19 @@ function LimitsDialog({ member, onClose, onSaved }: { member: MemberView; onClos
   const [monthly, setMonthly] = useState(member.limits.monthlyUsd === null ? '' : String(member.limits.monthlyUsd));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const field = fieldOf(error);
-  const parse = (v: string) => (v.trim() === '' ? null : Number(v));
+  const [local, setLocal] = useState<{ field: string; message: string } | null>(null);
+  const field = local?.field ?? fieldOf(error);
+  const message = (f: string) => (local?.field === f ? local.message : field === f ? errorText(error) : null);
   const submit = async () => {
+    const dailyTokens = optionalNumber(daily);
+    const monthlyUsd = optionalNumber(monthly);
+    if (dailyTokens === 'invalid' || (dailyTokens !== null && !Number.isInteger(dailyTokens))) return setLocal({ field: 'dailyTokens', message: 'Enter a whole number of tokens, or leave it empty for no limit.' });
+    if (monthlyUsd === 'invalid') return setLocal({ field: 'monthlyUsd', message: 'Enter an amount in USD, like 25 or 12.50, or leave it empty for no limit.' });
+    setLocal(null);
     setBusy(true);
     setError(null);
     try {
-      await call('PUT', `/api/admin/members/${member.id}/limits`, { dailyTokens: parse(daily), monthlyUsd: parse(monthly) });
+      await call('PUT', `/api/admin/members/${member.id}/limits`, { dailyTokens, monthlyUsd });
       onSaved();
     } catch (err) {
       setError(err);
@@ -188,10 +197,10 @@ function LimitsDialog({ member, onClose, onSaved }: { member: MemberView; onClos
       footer={<DialogActions submitLabel="Save limits" onCancel={onClose} busy={busy} />}
       status={error && !field ? <ErrorNotice error={error} /> : null}
     >
-      <Field label="Daily tokens" optional help={`Used today: ${formatTokens(member.used.dailyTokens)}. Empty: no limit.`} error={field === 'dailyTokens' ? errorText(error) : null}>
+      <Field label="Daily tokens" optional help={`Used today: ${formatTokens(member.used.dailyTokens)}. Empty: no limit.`} error={message('dailyTokens')}>
         {(p) => <input {...p} className="input" inputMode="numeric" value={daily} onChange={(e) => setDaily(e.currentTarget.value)} data-autofocus />}
       </Field>
-      <Field label="Monthly budget (USD)" optional help={`Used this month: ${formatCostTotal(member.used.monthlyUsd)}. Empty: no limit.`} error={field === 'monthlyUsd' ? errorText(error) : null}>
+      <Field label="Monthly budget (USD)" optional help={`Used this month: ${formatCostTotal(member.used.monthlyUsd)}. Empty: no limit.`} error={message('monthlyUsd')}>
         {(p) => (
           <div className="input-affix">
             <span className="input-prefix">$</span>

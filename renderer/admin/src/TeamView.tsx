@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { errorText } from '../../src/bridge/errors.js';
+import { BridgeError, errorText } from '../../src/bridge/errors.js';
+import { optionalNumber } from './numbers.js';
 import { Button } from '../../src/ui/Button.js';
 import { ErrorNotice } from '../../src/ui/ErrorNotice.js';
 import { Field } from '../../src/ui/Field.js';
@@ -28,7 +29,9 @@ export function TeamView() {
     setError(null);
     setSaved(false);
     try {
-      await call('PUT', '/api/admin/team', { name, timeZone: tz.trim(), monthlyUsd: cap.trim() === '' ? null : Number(cap) });
+      const monthlyUsd = optionalNumber(cap);
+      if (monthlyUsd === 'invalid') throw new BridgeError('VALIDATION', 'monthlyUsd: enter an amount in USD, like 500, or leave it empty for no cap.', { field: 'monthlyUsd' });
+      await call('PUT', '/api/admin/team', { name, timeZone: tz.trim(), monthlyUsd });
       setSaved(true);
       team.reload();
     } catch (err) {
