@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await team?.close();
   await pg?.stop();
-});
+}, 60_000);
 
 function record(id: string, tokens: { in: number; out: number }, extra: Record<string, unknown> = {}) {
   return {
