@@ -230,3 +230,17 @@ describe('secrets stay out of every surface', () => {
     expect(dump.rows[0].all).not.toContain(SECRET);
   });
 });
+
+describe('deleting a team key', () => {
+  it('stops calls with it at once, without a provider request', async () => {
+    const m = await team.member('After the key');
+    const keys = (await team.api('GET', '/api/admin/keys', team.ownerToken)).body.keys as Array<{ id: string }>;
+    for (const k of keys) expect((await team.api('DELETE', `/api/admin/keys/${k.id}`, team.ownerToken)).status).toBe(204);
+    const before = Object.values(providers.fake.stats().requests).reduce((n, v) => n + v, 0);
+    const r = await team.api('POST', '/v1/chat/completions', m.token, { model: 'default', messages: [{ role: 'user', content: 'hi' }] });
+    expect(r.status).toBe(502);
+    expect(r.body.error.code).toBe('KEY_NOT_FOUND');
+    expect(Object.values(providers.fake.stats().requests).reduce((n, v) => n + v, 0)).toBe(before);
+    expect((await team.api('DELETE', `/api/admin/keys/${keys[0]!.id}`, team.ownerToken)).status).toBe(404);
+  });
+});
