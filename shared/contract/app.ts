@@ -39,6 +39,11 @@ export const Settings = z.object({
   fallbackToSystemDefault: z.boolean(),
   /** Credential changes allowed per provider per hour. */
   credentialChangesPerHour: z.number().int().min(1).max(1000),
+  /**
+   * Fetch models.dev's current prices at most daily (models.updatePrices). Off by default: the app
+   * contacts no one but the providers the user set up unless asked to.
+   */
+  onlinePriceUpdates: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -5,6 +5,7 @@ export const DEFAULT_SETTINGS: SettingsValue = {
   keyFailover: true,
   fallbackToSystemDefault: false,
   credentialChangesPerHour: 10,
+  onlinePriceUpdates: false,
 };
 
 /** App settings in `<dataDir>/settings.json`: atomic writes (temp, fsync, rename), mode 0600. */
