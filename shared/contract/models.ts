@@ -22,7 +22,7 @@ export const ModelInfo = z.object({
   pricingTiers: z.array(z.object({ aboveInputTokens: z.number().int().positive(), pricing: Pricing })).optional(),
   /** Where a price was mapped from, or what the EU flag depends on. */
   note: z.string().optional(),
-  /** Day (YYYY-MM-DD) the provider last listed this model (models.refresh): on models only a provider lists, and on those whose price is the provider's own. */
+  /** Day (YYYY-MM-DD) the provider last listed this model; only on models the catalog lacks that came from a refresh. */
   listedAt: z.string().optional(),
   /** models.dev's lifecycle mark: deprecated models may no longer be served; absent when generally available. */
   status: z.enum(['alpha', 'beta', 'deprecated']).optional(),

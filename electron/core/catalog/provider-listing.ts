@@ -168,7 +168,8 @@ export function withListedPrice(base: ModelInfo, entry: ListedEntry, fetchedAt: 
   const listed = entry.pricing;
   if (!listed || listed.input === null || listed.output === null) return base;
   const day = fetchedAt.slice(0, 10);
-  const info: ModelInfo = { ...base, pricing: { ...listed }, priceSource: 'provider', pricesCheckedAt: day, listedAt: day };
+  // listedAt stays for models only a provider lists: this one is the catalog's, at the provider's price.
+  const info: ModelInfo = { ...base, pricing: { ...listed }, priceSource: 'provider', pricesCheckedAt: day };
   if (entry.contextWindow !== null) {
     info.contextWindow = entry.contextWindow;
     info.maxOutputTokens = entry.maxOutputTokens ?? (base.maxOutputTokens !== null && base.maxOutputTokens <= entry.contextWindow ? base.maxOutputTokens : null);

@@ -85,7 +85,7 @@ describe('a catalog model with its provider’s listed price', () => {
 
   it('takes the provider’s price and limits, keeps the catalog’s name and flags, and keeps tiers only while the base price agrees', () => {
     const same = withListedPrice(base, entry({ input: base.pricing!.input, output: base.pricing!.output }, { contextWindow: 2_000_000 }), listedAt);
-    expect(same).toMatchObject({ name: base.name, priceSource: 'provider', pricesCheckedAt: '2026-07-03', listedAt: '2026-07-03', contextWindow: 2_000_000, maxOutputTokens: base.maxOutputTokens });
+    expect(same).toMatchObject({ name: base.name, priceSource: 'provider', pricesCheckedAt: '2026-07-03', contextWindow: 2_000_000, maxOutputTokens: base.maxOutputTokens });
     expect(same.pricingTiers).toEqual(base.pricingTiers);
     expect(same.note).toMatch(/^Price listed by OpenRouter on 2026-07-03\./);
     const other = withListedPrice(base, entry({ input: 1.5, output: 9 }), listedAt);
