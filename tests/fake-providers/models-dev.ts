@@ -8,7 +8,9 @@
  *   - openai/gpt-4o costs 2.25 / 9 (bundled: 2.5 / 10);
  *   - openai/gpt-fake-online is new (1 / 4 per million, cache read 0.1);
  *   - gemini/gemini-fake-long is new, its long-prompt price only as `context_over_200k`;
- *   - anthropic/claude-sonnet-4-6 has a `cache_write_1h` price models.dev does not document.
+ *   - anthropic/claude-sonnet-4-6 has a `cache_write_1h` price models.dev does not document;
+ *   - together/Qwen/Qwen3.5-397B-A17B has no cache read price: its TOML spells it `cached_input`,
+ *     which the site's api.json leaves out (its schema keeps documented fields only).
  *
  * `?fault=` breaks it the ways a real download can break: `truncated` (cut mid-way), `not-catalog`
  * (JSON that is not the catalog), `partial` (only one provider), `bad-models` (a price as a string,
@@ -83,6 +85,9 @@ function changed(doc: Record<string, { models: Record<string, Json> }>): void {
   };
   const sonnet = doc.anthropic!.models['claude-sonnet-4-6']!;
   sonnet.cost = { ...(sonnet.cost as Json), cache_write_1h: 6 };
+  const qwen = doc.togetherai!.models['Qwen/Qwen3.5-397B-A17B']!;
+  const { cache_read: _dropped, ...qwenCost } = qwen.cost as Json;
+  qwen.cost = qwenCost;
 }
 
 /** The document, as the site would serve it today. */

@@ -55,10 +55,9 @@ export function createCatalogArea(o: CatalogAreaOptions): CatalogArea {
     logger: o.logger,
     enabled: o.onlinePriceUpdates,
     ...(url ? { url } : {}),
-    onTable: (table) => {
-      catalog.useTable(table);
-      o.changed();
-    },
+    onTable: (table) => catalog.useTable(table),
+    // A new table, or only a new status (a failed check says why): either way models.list answers differently.
+    onChecked: o.changed,
     ...now,
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
@@ -68,7 +67,10 @@ export function createCatalogArea(o: CatalogAreaOptions): CatalogArea {
     catalog,
     handlers: catalogHandlers(catalog, { refresher, prices }),
     keyChanged: (provider, keyId) => schedule.keyChanged(provider, keyId),
-    settingChanged: () => prices.settingChanged(),
+    settingChanged: () => {
+      prices.settingChanged();
+      o.changed();
+    },
     start: () => {
       prices.start();
       schedule.start();

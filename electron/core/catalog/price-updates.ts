@@ -50,6 +50,8 @@ export interface PriceUpdatesOptions {
   url?: string;
   /** Called with the table to use whenever it changes (the catalog swaps it in). */
   onTable: (table: CatalogTable) => void;
+  /** Called after every check, good or bad: the status changed (the renderer reloads it). */
+  onChecked?: () => void;
   now?: () => number;
   fetch?: typeof globalThis.fetch;
   timeoutMs?: number;
@@ -105,6 +107,19 @@ function differs(online: GeneratedModel, bundled: GeneratedModel | undefined): b
 const bundledBySource = new Map(GENERATED_MODELS.map((g) => [`${g.provider}\u0000${g.sourcePath}`, g]));
 
 /**
+ * The api.json keeps only the documented price fields: a cache price the bundled table read from a
+ * non-standard spelling (Together's `cached_input`) is missing there. While the download agrees on
+ * the input and output prices, such a gap keeps the bundled value instead of turning unknown.
+ */
+function fillGaps(online: GeneratedModel, bundled: GeneratedModel): GeneratedModel {
+  const o = online.pricing;
+  const b = bundled.pricing;
+  if (!o || !b || o.input !== b.input || o.output !== b.output) return online;
+  if ((o.cacheRead !== null || b.cacheRead === null) && (o.cacheWrite !== null || b.cacheWrite === null)) return online;
+  return { ...online, pricing: { ...o, cacheRead: o.cacheRead ?? b.cacheRead, cacheWrite: o.cacheWrite ?? b.cacheWrite } };
+}
+
+/**
  * The bundled table with a download applied: a model the download has takes its entry (prices as of
  * the download), a model only the bundled table has keeps its bundled entry, and new models join.
  */
@@ -116,13 +131,14 @@ export function applyDownload(read: ReadDocument, fetchedDay: string): { entries
   const used = new Set<string>();
   for (const g of GENERATED_MODELS) {
     const k = `${g.provider}\u0000${g.sourcePath}`;
-    const o = online.get(k);
+    const found = online.get(k);
     // A curated model that borrows another's prices (pricesFrom) keeps the borrowed ones.
-    if (!o || g.pricesFrom) {
+    if (!found || g.pricesFrom) {
       entries.push({ model: g, checkedAt: CATALOG_SOURCE.checkedAt });
       continue;
     }
     used.add(k);
+    const o = fillGaps(found, g);
     if (differs(o, g)) changed++;
     // The id is the catalog's (a curated `source` file may carry another name).
     entries.push({ model: { ...o, id: g.id }, checkedAt: fetchedDay });
@@ -242,6 +258,14 @@ export class PriceUpdates {
   }
 
   private async run(): Promise<PriceUpdateStatus> {
+    try {
+      return await this.attempt();
+    } finally {
+      this.options.onChecked?.();
+    }
+  }
+
+  private async attempt(): Promise<PriceUpdateStatus> {
     const at = new Date(this.now()).toISOString();
     const outcome = await this.download();
     if ('code' in outcome) {

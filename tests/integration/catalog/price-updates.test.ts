@@ -35,6 +35,8 @@ interface Setup {
   setEnabled(on: boolean): void;
   log(): string;
   fetches(): number;
+  /** How often the catalog was told a check ended (the renderer reloads then). */
+  checked(): number;
 }
 
 function setup(options: { dir?: string; fault?: string; enabled?: boolean; url?: string } = {}): Setup {
@@ -50,7 +52,8 @@ function setup(options: { dir?: string; fault?: string; enabled?: boolean; url?:
   const catalog = new CatalogService({ dataDir, logger, now: () => clock.now });
   let enabled = options.enabled ?? true;
   const url = options.url ?? `${fake.url}/models.dev/api.json${options.fault ? `?fault=${options.fault}` : ''}`;
-  const prices = new PriceUpdates({ dataDir, logger, enabled: () => enabled, url, onTable: (t) => catalog.useTable(t), now: () => clock.now, timeoutMs: 5000 });
+  let checked = 0;
+  const prices = new PriceUpdates({ dataDir, logger, enabled: () => enabled, url, onTable: (t) => catalog.useTable(t), onChecked: () => checked++, now: () => clock.now, timeoutMs: 5000 });
   catalog.useTable(prices.table());
   return {
     dataDir,
@@ -63,6 +66,7 @@ function setup(options: { dir?: string; fault?: string; enabled?: boolean; url?:
     },
     log: () => lines.join('\n'),
     fetches: () => fake.stats().requests['GET /models.dev/api.json'] ?? 0,
+    checked: () => checked,
   };
 }
 
@@ -92,7 +96,10 @@ describe('online price updates (models.dev api.json)', () => {
     expect(s.catalog.find('openai', 'gpt-4o-mini')).toMatchObject({ pricing: findCatalogModel('openai', 'gpt-4o-mini')!.pricing, pricesCheckedAt: TODAY });
     // Our own choices still apply to updated entries.
     expect(s.catalog.find('openai', 'gpt-5.5')?.recommended).toBe(true);
+    // The api.json leaves out Together's non-standard `cached_input`: the bundled cache price stays while input and output agree.
+    expect(s.catalog.find('together', 'Qwen/Qwen3.5-397B-A17B')).toMatchObject({ pricing: { input: 0.6, output: 3.6, cacheRead: 0.35 }, pricesCheckedAt: TODAY });
     expect(s.fetches()).toBe(1);
+    expect(s.checked()).toBe(1);
   });
 
   it('a price the user set by hand wins over the download', async () => {
@@ -150,6 +157,8 @@ describe('online price updates (models.dev api.json)', () => {
     s.clock.now += 25 * HOUR;
     const status = await s.prices.update();
     expect(status.error).toMatchObject({ code, message: expect.stringMatching(message) });
+    // The renderer is told, so it shows why.
+    expect(s.checked()).toBe(1);
     expect(status).toMatchObject({ inUse: 'models.dev', online: { fetchedAt: new Date(s.clock.now - 25 * HOUR).toISOString() } });
     expect(s.catalog.find('openai', 'gpt-4o')?.pricing?.input).toBe(2.25);
     expect(s.log()).toMatch(/price update failed; previous prices kept/);
