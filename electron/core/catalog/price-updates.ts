@@ -9,13 +9,14 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BUNDLED_CATALOG, buildCatalogTable, CATALOG_SOURCE, GENERATED_MODELS, type CatalogEntry, type CatalogTable } from '../../../shared/catalog/index.js';
-import type { GeneratedModel } from '../../../shared/catalog/types.js';
+import { BUNDLED_CATALOG, buildCatalogTable, CATALOG_SOURCE, type CatalogTable } from '../../../shared/catalog/index.js';
 import type { PriceUpdateStatus } from '../../../shared/contract/index.js';
 import { AppError } from '../../../shared/contract/index.js';
 import type { Logger } from '../app/logger.js';
 import { readJsonOrSetAside, saveFileAtomic } from '../fs/json-file.js';
-import { DocumentError, readModelsDevDocument, type ReadDocument } from './models-dev-document.js';
+import { applyDownload } from './apply-download.js';
+import { readModelsDevDocument, type ReadDocument } from './models-dev-document.js';
+import { downloadModelsDev } from './models-dev-download.js';
 
 export const DEFAULT_MODELS_DEV_URL = 'https://models.dev/api.json';
 /** Overrides the address (tests, mirrors): an http(s) URL. */
@@ -24,11 +25,6 @@ export const MODELS_DEV_URL_ENV = 'SWITCHBOARD_MODELS_DEV_URL';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RETRY_MS = 60 * 60 * 1000;
 const CHECK_EVERY_MS = 60 * 60 * 1000;
-export const FETCH_TIMEOUT_MS = 30_000;
-/** models.dev's whole catalog is a few MB; anything far larger is not it. */
-export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
-/** A download with fewer usable models than this share of the bundled table's is treated as cut short. */
-const MIN_COVERAGE = 0.5;
 
 const CacheFile = z.object({
   version: z.literal(1),
@@ -62,93 +58,6 @@ interface Applied {
   url: string;
   read: ReadDocument;
   changed: number;
-}
-
-type Failure = { code: string; message: string };
-
-/** Reads a response body as text, refusing one larger than `max` bytes. */
-async function readCapped(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? '');
-  if (Number.isFinite(declared) && declared > max) throw new CappedError();
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw new CappedError();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-class CappedError extends Error {}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Whether an online entry changes what the bundled one says about prices or limits. */
-function differs(online: GeneratedModel, bundled: GeneratedModel | undefined): boolean {
-  if (!bundled) return true;
-  return (
-    !sameJson(online.pricing, bundled.pricing) ||
-    !sameJson(online.pricingTiers, bundled.pricingTiers) ||
-    online.contextWindow !== bundled.contextWindow ||
-    online.maxOutputTokens !== bundled.maxOutputTokens
-  );
-}
-
-const bundledBySource = new Map(GENERATED_MODELS.map((g) => [`${g.provider}\u0000${g.sourcePath}`, g]));
-
-/**
- * The api.json keeps only the documented price fields: a cache price the bundled table read from a
- * non-standard spelling (Together's `cached_input`) is missing there. While the download agrees on
- * the input and output prices, such a gap keeps the bundled value instead of turning unknown.
- */
-function fillGaps(online: GeneratedModel, bundled: GeneratedModel): GeneratedModel {
-  const o = online.pricing;
-  const b = bundled.pricing;
-  if (!o || !b || o.input !== b.input || o.output !== b.output) return online;
-  if ((o.cacheRead !== null || b.cacheRead === null) && (o.cacheWrite !== null || b.cacheWrite === null)) return online;
-  return { ...online, pricing: { ...o, cacheRead: o.cacheRead ?? b.cacheRead, cacheWrite: o.cacheWrite ?? b.cacheWrite } };
-}
-
-/**
- * The bundled table with a download applied: a model the download has takes its entry (prices as of
- * the download), a model only the bundled table has keeps its bundled entry, and new models join.
- */
-export function applyDownload(read: ReadDocument, fetchedDay: string): { entries: CatalogEntry[]; changed: number } {
-  const online = new Map<string, GeneratedModel>();
-  for (const list of read.models.values()) for (const m of list) online.set(`${m.provider}\u0000${m.sourcePath}`, m);
-  const entries: CatalogEntry[] = [];
-  let changed = 0;
-  const used = new Set<string>();
-  for (const g of GENERATED_MODELS) {
-    const k = `${g.provider}\u0000${g.sourcePath}`;
-    const found = online.get(k);
-    // A curated model that borrows another's prices (pricesFrom) keeps the borrowed ones.
-    if (!found || g.pricesFrom) {
-      entries.push({ model: g, checkedAt: CATALOG_SOURCE.checkedAt });
-      continue;
-    }
-    used.add(k);
-    const o = fillGaps(found, g);
-    if (differs(o, g)) changed++;
-    // The id is the catalog's (a curated `source` file may carry another name).
-    entries.push({ model: { ...o, id: g.id }, checkedAt: fetchedDay });
-  }
-  for (const [k, o] of online) {
-    if (used.has(k) || bundledBySource.has(k)) continue;
-    changed++;
-    entries.push({ model: o, checkedAt: fetchedDay });
-  }
-  return { entries, changed };
 }
 
 export class PriceUpdates {
@@ -267,7 +176,10 @@ export class PriceUpdates {
 
   private async attempt(): Promise<PriceUpdateStatus> {
     const at = new Date(this.now()).toISOString();
-    const outcome = await this.download();
+    const outcome = await downloadModelsDev(this.url, {
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+    });
     if ('code' in outcome) {
       this.options.logger.warn('models.dev price update failed; previous prices kept', { code: outcome.code, message: outcome.message });
       this.lastAttempt = { at, error: outcome };
@@ -293,52 +205,6 @@ export class PriceUpdates {
     this.options.logger.info('models.dev prices updated', { models: outcome.count, changed, skipped: outcome.skipped.length });
     this.options.onTable(this.table());
     return this.status();
-  }
-
-  private async download(): Promise<ReadDocument | Failure> {
-    let url: URL;
-    try {
-      url = new URL(this.url);
-    } catch {
-      return { code: 'BAD_URL', message: `The price source “${this.url}” is not a URL.` };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return { code: 'BAD_URL', message: 'The price source must be an http(s) address.' };
-    const fetchImpl = this.options.fetch ?? globalThis.fetch;
-    const timeoutMs = this.options.timeoutMs ?? FETCH_TIMEOUT_MS;
-    let text: string;
-    try {
-      const res = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-      if (!res.ok) {
-        await res.body?.cancel().catch(() => {});
-        return { code: 'HTTP_ERROR', message: `${url.host} answered HTTP ${res.status}; the previous prices stay in use.` };
-      }
-      text = await readCapped(res, MAX_DOCUMENT_BYTES);
-    } catch (err) {
-      if (err instanceof CappedError) return { code: 'TOO_LARGE', message: `The answer from ${url.host} is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB: not models.dev’s catalog.` };
-      const name = (err as Error)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') return { code: 'TIMEOUT', message: `${url.host} did not answer within ${Math.round(timeoutMs / 1000)} s.` };
-      return { code: 'NETWORK', message: `Could not reach ${url.host}: check the internet connection.` };
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return { code: 'INVALID_JSON', message: `The answer from ${url.host} is not valid JSON (${text.length} bytes; cut short?); the previous prices stay in use.` };
-    }
-    let read: ReadDocument;
-    try {
-      read = readModelsDevDocument(json);
-    } catch (err) {
-      if (err instanceof DocumentError) return { code: 'NOT_CATALOG', message: err.message };
-      throw err;
-    }
-    if (read.count < GENERATED_MODELS.length * MIN_COVERAGE) {
-      return {
-        code: 'PARTIAL',
-        message: `The download has ${read.count} usable models where the bundled table has ${GENERATED_MODELS.length}: it looks incomplete, so the previous prices stay in use.`,
-      };
-    }
-    return read;
   }
 
   private persist(applied: Applied | null): void {
