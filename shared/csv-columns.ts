@@ -53,6 +53,8 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'reserved_tokens', value: r((x) => x.reservedTokens) },
   { header: 'reserved_usd', value: r((x) => (x.reservedUsd === null ? null : formatUsd(x.reservedUsd))) },
   { header: 'settled_at_utc', value: r((x) => (x.settledAt === null ? null : new Date(x.settledAt).toISOString())) },
+  { header: 'power_level', value: r((x) => x.powerLevel ?? null) },
+  { header: 'tool_step', value: r((x) => x.step ?? null) },
 ];
 
 export const CSV_HEADERS: readonly string[] = CSV_COLUMNS.map((c) => c.header);

@@ -6,6 +6,7 @@ export const DEFAULT_SETTINGS: SettingsValue = {
   fallbackToSystemDefault: false,
   credentialChangesPerHour: 10,
   onlinePriceUpdates: false,
+  urlAllowList: [],
 };
 
 /** App settings in `<dataDir>/settings.json`: atomic writes (temp, fsync, rename), mode 0600. */
@@ -31,7 +32,7 @@ export class SettingsStore {
       const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...this.conf.get('settings') });
       this.cached = parsed.success ? parsed.data : DEFAULT_SETTINGS;
     }
-    return { ...this.cached };
+    return { ...this.cached, urlAllowList: [...this.cached.urlAllowList] };
   }
 
   set(patch: Partial<SettingsValue>): SettingsValue {
@@ -40,8 +41,8 @@ export class SettingsStore {
     this.cached = null;
     this.conf.set('settings', next);
     this.cached = next;
-    for (const l of this.listeners) l({ ...next });
-    return { ...next };
+    for (const l of this.listeners) l({ ...next, urlAllowList: [...next.urlAllowList] });
+    return { ...next, urlAllowList: [...next.urlAllowList] };
   }
 
   onChange(listener: (s: SettingsValue) => void): () => void {

@@ -31,6 +31,10 @@ export interface NewReservation {
   tiers: PricingTier[] | null;
   attempt: number;
   fallbackOf: string | null;
+  /** The power level that chose the model, when one did. */
+  powerLevel?: string | null;
+  /** Model call of a tool loop (1-based), when the turn used tools. */
+  step?: number | null;
 }
 
 export interface Settlement {
@@ -86,6 +90,8 @@ export interface CallRow {
   attempt: number;
   fallback_of: string | null;
   settled_at: number | null;
+  power_level: string | null;
+  step: number | null;
 }
 
 /** Every column of a calls row, in the order rows are read in (raw arrays are mapped back by position). */
@@ -94,7 +100,7 @@ const CALL_COLUMNS = [
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write', 'price_tiers',
   'prompt_estimate', 'max_output_tokens', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt',
-  'fallback_of', 'settled_at',
+  'fallback_of', 'settled_at', 'power_level', 'step',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_CALLS = `SELECT ${CALL_COLUMNS.join(', ')} FROM calls`;
 
@@ -119,6 +125,7 @@ const EXPORT_JSON = [
   'seq', 'id', 'time', 'session_id', 'agent', 'provider', 'model', 'key_id', 'source', 'status', 'error_code',
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt', 'fallback_of', 'settled_at',
+  'power_level', 'step',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_EXPORT = `SELECT json_array(${EXPORT_JSON.join(', ')}), price_input, price_output, price_cache_read, price_cache_write FROM calls`;
 
@@ -128,6 +135,7 @@ type ExportJson = [
   input: number, cacheRead: number, cacheWrite: number, output: number, reasoning: number, estimated: number,
   costNano: number | null, priced: number, reservedTokens: number, reservedNano: number | null,
   latency: number | null, ttft: number | null, attempt: number, fallbackOf: string | null, settledAt: number | null,
+  powerLevel: string | null, step: number | null,
 ];
 
 /** toRecord of an export row, without the CallRow in between (the same record: tests compare them). */
@@ -153,7 +161,13 @@ function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
     reservedUsd: v[20] === null ? null : nanoToUsd(v[20]),
     reservedTokens: v[19],
     settledAt: v[25],
+    ...loopFields(v[26], v[27]),
   };
+}
+
+/** Power level and loop step appear on a record only when the call had them, so older records read as before. */
+function loopFields(powerLevel: string | null, step: number | null): Pick<UsageRecord, 'powerLevel' | 'step'> {
+  return { ...(powerLevel !== null ? { powerLevel } : {}), ...(step !== null ? { step } : {}) };
 }
 
 export interface ExportPage {
@@ -206,8 +220,8 @@ export class Ledger {
     this.stmts = {
       insert: db.prepare(`INSERT INTO calls (id, time, session_id, agent, provider, model, key_id, source, status,
           priced, price_input, price_output, price_cache_read, price_cache_write, price_tiers,
-          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of, power_level, step)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       byId: db.prepare(`${SELECT_CALLS} WHERE id = ?`).raw(true),
       settle: db.prepare(`UPDATE calls SET status = ?, error_code = ?, input_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
           output_tokens = ?, reasoning_tokens = ?, estimated = ?, cost_nusd = ?, priced = ?, price_input = ?, price_output = ?,
@@ -279,6 +293,8 @@ export class Ledger {
       r.reservedNano,
       r.attempt,
       r.fallbackOf,
+      r.powerLevel ?? null,
+      r.step ?? null,
     );
     this.pending.set(r.id, { ...r, seq: Number(lastInsertRowid) });
   }
@@ -339,6 +355,8 @@ export class Ledger {
       attempt: r.attempt,
       fallback_of: r.fallbackOf,
       settled_at: s.settledAt,
+      power_level: r.powerLevel ?? null,
+      step: r.step ?? null,
     };
     return { record: toRecord(row), tokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens, capNano };
   }
@@ -415,6 +433,8 @@ export class Ledger {
       tiers: row.price_tiers ? (JSON.parse(row.price_tiers) as PricingTier[]) : null,
       attempt: row.attempt,
       fallbackOf: row.fallback_of,
+      powerLevel: row.power_level,
+      step: row.step,
     };
   }
 
@@ -621,5 +641,6 @@ export function toRecord(row: CallRow): UsageRecord {
     reservedUsd: row.reserved_nusd === null ? null : nanoToUsd(row.reserved_nusd),
     reservedTokens: row.reserved_tokens,
     settledAt: row.settled_at,
+    ...loopFields(row.power_level ?? null, row.step ?? null),
   };
 }

@@ -222,6 +222,16 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'power level and tool-loop step of each call',
+    // Not rollup inputs: grouping by level reads the calls table, and the triggers stay as they are.
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE calls ADD COLUMN power_level TEXT;
+        ALTER TABLE calls ADD COLUMN step INTEGER;
+      `),
+  },
 ];
 
 /**

@@ -23,6 +23,8 @@ export async function attemptOnce(rt: RouterRuntime, state: TurnState, entry: En
   const metered = await meterAttempt(rt, resolved, plan, reservation, streamed);
   reportAttempt(rt, state, entry, resolved, key, attemptNo, streamed);
   const ok = streamed.failure === null;
+  // The tool loop (tool-loop.ts) reads the calls of the attempt that answered its step.
+  if (ok && state.loop) state.loop.toolCalls = streamed.toolCalls;
   return {
     ok,
     failure: streamed.failure,
@@ -44,9 +46,10 @@ async function planAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, re
   const areq: AdapterRequest = {
     provider,
     model,
-    messages: req.messages,
+    messages: state.loop?.messages ?? req.messages,
     maxTokens,
     stream: state.stream,
+    ...(state.loop && state.loop.tools.length > 0 ? { tools: state.loop.tools } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
   };
   return { areq, promptTokens };
@@ -70,6 +73,8 @@ async function admitAttempt(rt: RouterRuntime, state: TurnState, resolved: Resol
       pricingTiers: resolved.info?.pricingTiers,
       attempt: attemptNo,
       fallbackOf: state.prevRecordId,
+      powerLevel: state.powerLevel ?? null,
+      step: state.loop?.step ?? null,
     });
   } catch (err) {
     const error = err instanceof AppError ? err : internalError(rt, err);
@@ -129,6 +134,7 @@ function reportAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolv
     chainIndex: entry.chainIndex,
     attempt: attemptNo,
     latencyMs,
+    ...(state.loop ? { step: state.loop.step } : {}),
   });
 }
 
