@@ -1,14 +1,15 @@
 import { ZERO_USAGE, type ProviderId, type Usage } from '../../../shared/contract/index.js';
 import { estimateOutputTokens } from '../providers/adapters/usage.js';
 import type { RouterRuntime } from './runtime.js';
-import type { TurnState } from './turn.js';
+import type { PromptCount, TurnState } from './turn.js';
 
-/** The turn's prompt tokens for a provider/model, counted once per turn (retries and fallbacks reuse it). */
-export async function promptTokensFor(rt: RouterRuntime, state: TurnState, provider: ProviderId, model: string): Promise<number> {
+/** The turn's prompt count for a provider/model, made once per turn (retries and fallbacks reuse it, and the provider's exact count once asked). */
+export async function promptCountFor(rt: RouterRuntime, state: TurnState, provider: ProviderId, model: string): Promise<PromptCount> {
   const k = `${provider}\u0000${model}`;
   let n = state.promptCache.get(k);
   if (n === undefined) {
-    n = (await rt.deps.admission.estimatePromptTokens(state.req.messages, provider, model)).tokens;
+    const est = await rt.deps.admission.estimatePromptTokens(state.req.messages, provider, model);
+    n = { tokens: est.tokens, upperBound: Math.max(est.tokens, est.upperBound ?? est.tokens), exact: null };
     state.promptCache.set(k, n);
   }
   return n;

@@ -17,10 +17,11 @@ const reservation = (await metering.admission.admit({
   keyId: 'key-1',
   source: 'user',
   promptTokens: estimate.tokens,
+  promptUpperBound: estimate.upperBound,
   maxOutputTokens: 2000,
   pricing: model.pricing,
   attempt: 1,
   fallbackOf: null,
 }));
-process.stdout.write(`ADMITTED ${reservation.id} ${estimate.tokens}\n`);
+process.stdout.write(`ADMITTED ${reservation.id} ${estimate.tokens} ${reservation.reservedTokens - 2000}\n`);
 setInterval(() => {}, 1000);
