@@ -3,7 +3,7 @@ import type { ProviderId } from '../../../../shared/contract/index.js';
 import { adapterFailure, cancelledFailure, streamCutFailure } from './failure.js';
 import { isOpenAIReasoningModel, openAIMaxTokensField, toOpenAIMessages } from './messages.js';
 import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type Classify, type FinishReason, type ProviderAdapter } from './types.js';
-import { normaliseOpenAIUsage, type OpenAIUsageLike } from './usage.js';
+import { normaliseOpenAIUsage, reportedCostUsd, type OpenAIUsageLike } from './usage.js';
 
 interface ToolAcc {
   id: string;
@@ -157,8 +157,8 @@ export class OpenAIAdapter implements ProviderAdapter {
 /** Usage, with the cost the provider says it charged when it says (OpenRouter's usage.cost, in USD). */
 function usageEvent(u: OpenAIUsageLike): AdapterEvent {
   const usage = normaliseOpenAIUsage(u);
-  const cost = u.cost;
-  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { type: 'usage', usage, costUsd: cost } : { type: 'usage', usage };
+  const cost = reportedCostUsd(u);
+  return cost === null ? { type: 'usage', usage } : { type: 'usage', usage, costUsd: cost };
 }
 
 function accumulateTools(

@@ -18,6 +18,24 @@ export interface OpenAIUsageLike {
   prompt_cache_miss_tokens?: number | null;
   /** OpenRouter (and other gateways): USD charged for the call; `cost_details` breaks it down. */
   cost?: number | null;
+  /** OpenRouter: the call ran on the user's own provider key, which the provider billed apart. */
+  is_byok?: boolean | null;
+  cost_details?: { upstream_inference_cost?: number | null } | null;
+}
+
+/**
+ * USD a provider says a call cost, or null when it says nothing usable. OpenRouter's `cost` is what
+ * it charged; with the user's own key (BYOK) that is only its fee, and the provider billed
+ * `cost_details.upstream_inference_cost` to the user's account as well, so the call cost both.
+ * A BYOK answer without that upstream figure has no known total: null, and the call is priced.
+ */
+export function reportedCostUsd(u: OpenAIUsageLike): number | null {
+  const usd = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+  const cost = usd(u.cost);
+  if (cost === null) return null;
+  if (u.is_byok !== true) return cost;
+  const upstream = usd(u.cost_details?.upstream_inference_cost);
+  return upstream === null ? null : cost + upstream;
 }
 
 export function normaliseOpenAIUsage(u: OpenAIUsageLike): Usage {
