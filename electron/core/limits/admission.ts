@@ -727,12 +727,16 @@ function finiteOrNull(n: number | null | undefined): number | null {
 function cleanUsage(u: Usage): Usage {
   const t = (n: number) => (Number.isFinite(n) && n > 0 ? Math.round(n) : 0);
   const output = t(u.outputTokens);
-  return {
+  const writes = t(u.cacheWriteTokens);
+  const clean: Usage = {
     inputTokens: t(u.inputTokens),
     cacheReadTokens: t(u.cacheReadTokens),
-    cacheWriteTokens: t(u.cacheWriteTokens),
+    cacheWriteTokens: writes,
     outputTokens: output,
     reasoningTokens: Math.min(t(u.reasoningTokens), output),
     estimated: u.estimated === true,
   };
+  const write1h = Math.min(t(u.cacheWrite1hTokens ?? 0), writes);
+  if (write1h > 0) clean.cacheWrite1hTokens = write1h;
+  return clean;
 }
