@@ -35,7 +35,7 @@ async function send(model: string, content: string, stream: boolean, sessionId: 
 const perMillion = (perToken: string | undefined) => Number(perToken) * 1e6;
 
 describe('OpenRouter: the reported cost is the call\'s cost', () => {
-  it.each([false, true])('stream=%s: records usage.cost, keeps price × tokens as the cross-check, flags a difference over 1 %%', async (stream) => {
+  it.each([false, true])('stream=%s: records usage.cost, keeps price × tokens as the cross-check, flags a difference over one percent', async (stream) => {
     // The fake lists openai/gpt-4o-mini above the catalog's price (0.2/0.8 against 0.15/0.6 per million).
     const listed = OPENROUTER_MODELS.find((m) => m.id === 'openai/gpt-4o-mini')!.pricing;
     const { answer, record } = await send('openai/gpt-4o-mini', 'a [[usage:in=1000,out=200]]', stream, `or-${stream}`);
