@@ -15,7 +15,7 @@ import { NANO_PER_USD, nanoToUsd, PriceSnapshot } from '../../../shared/pricing/
 import type { Logger } from '../app/logger.js';
 import type { AdmitRequest, CallAdmission, Reservation, SettleOutcome } from '../ports.js';
 import { uuidv7 } from '../metering/ids.js';
-import { toRecord, type CallRow, type Ledger } from '../metering/ledger.js';
+import { toRecord, type CallRow, type Ledger, type OvershootRow } from '../metering/ledger.js';
 import { TokenCounter } from '../metering/token-counter.js';
 import type { PromptEstimate } from '../metering/tokenizer.js';
 import { zone, type Zone } from '../metering/time-zone.js';
@@ -77,11 +77,12 @@ interface Window {
   dayTokensByKey: Map<string, number>;
   monthNanoTotal: number;
   monthNanoByProvider: Map<string, number>;
-  /** Tokens today's calls went beyond their reservations, by 'p:<provider>' and 'k:<key>'. */
-  dayOvershoot: Map<string, number>;
-  /** Nano-USD this month's calls went beyond their reservations, by provider and '*' (all). */
-  monthOvershoot: Map<string, number>;
+  /** Calls of this day and month that went beyond their reservations (few: usually none). */
+  overshoots: OvershootRow[];
 }
+
+/** Where changes of limits are remembered: a limit changed after an overshoot is open again (see setLimits). */
+const REOPENED_KV = 'limits_reopened';
 
 interface Check {
   scope: LimitScope;
@@ -133,8 +134,10 @@ export class MeteringAdmission implements CallAdmission {
   private readonly ownsTokens: boolean;
   private readonly open = new Map<string, OpenCall>();
   private readonly sessions = new Map<string, number>();
-  /** Nano-USD a session's calls went beyond their reservations (loaded with `sessions`). */
-  private readonly sessionOvershoot = new Map<string, number>();
+  /** A session's calls that went beyond their reservations in USD (loaded with `sessions`). */
+  private readonly sessionOvershoot = new Map<string, Array<{ settledAt: number; nano: number }>>();
+  /** When each limit ('<scope>|<subject>', sessions 'sessionUsd|') was last changed: overshoots settled before that no longer close it. */
+  private readonly reopened: Map<string, number>;
   private readonly countTimeoutMs: number;
   private readonly emitted = new Map<string, 'warning' | 'exceeded'>();
   /** Records of calls settled by close() while the router still held them. */
@@ -152,6 +155,7 @@ export class MeteringAdmission implements CallAdmission {
     this.ownsTokens = !options.tokens;
     this.tokens = options.tokens ?? new TokenCounter({ logger: options.logger });
     this.countTimeoutMs = options.countTimeoutMs ?? DEFAULT_COUNT_TIMEOUT_MS;
+    this.reopened = readReopened(this.ledger.kvGet(REOPENED_KV));
     this.ledger.ensureDayRollup(this.limits.get().timeZone);
   }
 
@@ -347,23 +351,19 @@ export class MeteringAdmission implements CallAdmission {
       if (call.time >= win.dayStart && call.time < win.dayEnd) {
         bump(win.dayTokensByProvider, call.provider, done.tokens);
         if (call.keyId) bump(win.dayTokensByKey, call.keyId, done.tokens);
-        if (done.overshootTokens > 0) {
-          bump(win.dayOvershoot, `p:${call.provider}`, done.overshootTokens);
-          if (call.keyId) bump(win.dayOvershoot, `k:${call.keyId}`, done.overshootTokens);
-        }
+      }
+      if (done.overshootTokens > 0 || done.overshootNano > 0) {
+        const row = { time: call.time, settledAt: done.record.settledAt ?? this.now(), provider: call.provider, keyId: call.keyId, sessionId: call.sessionId };
+        win.overshoots.push({ ...row, tokens: done.overshootTokens, nano: done.overshootNano });
       }
       if (call.time >= win.monthStart && call.time < win.monthEnd) {
         win.monthNanoTotal += done.capNano;
         bump(win.monthNanoByProvider, call.provider, done.capNano);
-        if (done.overshootNano > 0) {
-          bump(win.monthOvershoot, '*', done.overshootNano);
-          bump(win.monthOvershoot, call.provider, done.overshootNano);
-        }
       }
     }
     const session = this.sessions.get(call.sessionId);
     if (session !== undefined) this.sessions.set(call.sessionId, session + done.capNano);
-    if (done.overshootNano > 0 && this.sessionOvershoot.has(call.sessionId)) bump(this.sessionOvershoot, call.sessionId, done.overshootNano);
+    if (done.overshootNano > 0) this.sessionOvershoot.get(call.sessionId)?.push({ settledAt: done.record.settledAt ?? this.now(), nano: done.overshootNano });
     if (done.overshootTokens > 0 || done.overshootNano > 0) {
       this.logger.warn('a call used more than it reserved; the limits it counts against are closed until they reset', {
         id: call.id,
@@ -404,9 +404,20 @@ export class MeteringAdmission implements CallAdmission {
     return out;
   }
 
+  /**
+   * A limit whose value the user changes is open again even after an overshoot closed it: the
+   * user has seen the overshoot and chosen a new limit. Overshoots settled later close it again.
+   */
   setLimits(patch: Parameters<LimitsStore['set']>[0]): Limits {
-    const before = this.limits.get().timeZone;
+    const old = this.limits.get();
+    const before = old.timeZone;
     const next = this.limits.set(patch);
+    const changed = changedLimits(old, next);
+    if (changed.length > 0) {
+      const at = this.now();
+      for (const key of changed) this.reopened.set(key, at);
+      this.ledger.kvSet(REOPENED_KV, JSON.stringify(Object.fromEntries(this.reopened)));
+    }
     if (next.timeZone !== before) {
       this.ledger.ensureDayRollup(next.timeZone);
       this.window = null;
@@ -444,8 +455,7 @@ export class MeteringAdmission implements CallAdmission {
       dayTokensByKey: new Map(),
       monthNanoTotal: 0,
       monthNanoByProvider: new Map(),
-      dayOvershoot: new Map(),
-      monthOvershoot: new Map(),
+      overshoots: this.ledger.overshoots(Math.min(day.start, month.start), Math.max(day.end, month.end)),
     };
     for (const r of this.ledger.dayTokens(day.dayIndex)) {
       bump(next.dayTokensByProvider, r.provider, r.tokens);
@@ -454,16 +464,6 @@ export class MeteringAdmission implements CallAdmission {
     for (const r of this.ledger.monthCapNano(z.dayIndex(month.start), z.dayIndex(month.end))) {
       next.monthNanoTotal += r.nano;
       bump(next.monthNanoByProvider, r.provider, r.nano);
-    }
-    for (const o of this.ledger.overshoots(Math.min(day.start, month.start), Math.max(day.end, month.end))) {
-      if (o.tokens > 0 && o.time >= day.start && o.time < day.end) {
-        bump(next.dayOvershoot, `p:${o.provider}`, o.tokens);
-        if (o.keyId !== null) bump(next.dayOvershoot, `k:${o.keyId}`, o.tokens);
-      }
-      if (o.nano > 0 && o.time >= month.start && o.time < month.end) {
-        bump(next.monthOvershoot, '*', o.nano);
-        bump(next.monthOvershoot, o.provider, o.nano);
-      }
     }
     this.window = next;
     return next;
@@ -489,7 +489,12 @@ export class MeteringAdmission implements CallAdmission {
       if (scope === 'dailyTokens.provider' ? c.provider === subject : c.keyId === subject) reserved += c.tokens;
     }
     const settled = (scope === 'dailyTokens.provider' ? win.dayTokensByProvider : win.dayTokensByKey).get(subject) ?? 0;
-    const overshoot = win.dayOvershoot.get(`${scope === 'dailyTokens.provider' ? 'p' : 'k'}:${subject}`) ?? 0;
+    const since = this.reopened.get(`${scope}|${subject}`) ?? -1;
+    let overshoot = 0;
+    for (const o of win.overshoots) {
+      if (o.tokens === 0 || o.time < win.dayStart || o.time >= win.dayEnd || o.settledAt <= since) continue;
+      if (scope === 'dailyTokens.provider' ? o.provider === subject : o.keyId === subject) overshoot += o.tokens;
+    }
     return { scope, subject, unit: 'tokens', limit, settled, reserved, resetsAt: win.dayEnd, overshoot };
   }
 
@@ -500,6 +505,13 @@ export class MeteringAdmission implements CallAdmission {
       if (provider === null || c.provider === provider) reserved += c.nano;
     }
     const settled = provider === null ? win.monthNanoTotal : (win.monthNanoByProvider.get(provider) ?? 0);
+    const scope = provider === null ? 'monthlyUsd.total' : 'monthlyUsd.provider';
+    const since = this.reopened.get(`${scope}|${provider ?? ''}`) ?? -1;
+    let overshoot = 0;
+    for (const o of win.overshoots) {
+      if (o.nano === 0 || o.time < win.monthStart || o.time >= win.monthEnd || o.settledAt <= since) continue;
+      if (provider === null || o.provider === provider) overshoot += o.nano;
+    }
     return {
       scope: provider === null ? 'monthlyUsd.total' : 'monthlyUsd.provider',
       subject: provider,
@@ -508,7 +520,7 @@ export class MeteringAdmission implements CallAdmission {
       settled,
       reserved,
       resetsAt: win.monthEnd,
-      overshoot: win.monthOvershoot.get(provider ?? '*') ?? 0,
+      overshoot,
     };
   }
 
@@ -522,11 +534,13 @@ export class MeteringAdmission implements CallAdmission {
         this.sessionOvershoot.delete(oldest);
       }
       this.sessions.set(sessionId, settled);
-      this.sessionOvershoot.set(sessionId, this.ledger.sessionOvershootNano(sessionId));
+      this.sessionOvershoot.set(sessionId, this.ledger.sessionOvershoots(sessionId));
     }
     let reserved = 0;
     for (const c of this.open.values()) if (c.sessionId === sessionId) reserved += c.nano;
-    const overshoot = this.sessionOvershoot.get(sessionId) ?? 0;
+    const since = this.reopened.get('sessionUsd|') ?? -1;
+    let overshoot = 0;
+    for (const o of this.sessionOvershoot.get(sessionId) ?? []) if (o.settledAt > since) overshoot += o.nano;
     return { scope: 'sessionUsd', subject: sessionId, unit: 'usd', limit: Math.round(limitUsd * NANO_PER_USD), settled, reserved, resetsAt: null, overshoot };
   }
 
@@ -690,6 +704,29 @@ function describeLimit(c: Check): string {
       return `The monthly spending cap for ${providerName(c.subject)}`;
     case 'sessionUsd':
       return 'The budget of this conversation';
+  }
+}
+
+/** The limits ('<scope>|<subject>') whose value differs between two settings; a changed session budget is 'sessionUsd|'. */
+function changedLimits(a: Limits, b: Limits): string[] {
+  const out: string[] = [];
+  const diff = (scope: string, x: Record<string, number>, y: Record<string, number>) => {
+    for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) if (x[k] !== y[k]) out.push(`${scope}|${k}`);
+  };
+  diff('dailyTokens.provider', a.dailyTokens.provider, b.dailyTokens.provider);
+  diff('dailyTokens.key', a.dailyTokens.key, b.dailyTokens.key);
+  diff('monthlyUsd.provider', a.monthlyUsd.provider, b.monthlyUsd.provider);
+  if (a.monthlyUsd.total !== b.monthlyUsd.total) out.push('monthlyUsd.total|');
+  if (a.sessionUsd !== b.sessionUsd) out.push('sessionUsd|');
+  return out;
+}
+
+function readReopened(json: string | null): Map<string, number> {
+  try {
+    const parsed = json ? (JSON.parse(json) as Record<string, unknown>) : {};
+    return new Map(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  } catch {
+    return new Map();
   }
 }
 

@@ -47,6 +47,17 @@ export interface Settlement {
   reportedCostUsd?: number | null;
 }
 
+/** A settled call that used more than it reserved: in tokens, and in nano-USD. */
+export interface OvershootRow {
+  time: number;
+  settledAt: number;
+  provider: ProviderId;
+  keyId: string | null;
+  sessionId: string;
+  tokens: number;
+  nano: number;
+}
+
 /** A settled call as limits see it. */
 export interface SettledCall {
   record: UsageRecord;
@@ -268,10 +279,10 @@ export class Ledger {
       ),
       capNanoByProvider: db.prepare('SELECT provider, SUM(cap_nusd) AS nano FROM rollup_day WHERE day >= ? AND day < ? GROUP BY provider'),
       overshoots: db.prepare(
-        `SELECT time, provider, key_id AS keyId, session_id AS sessionId, overshoot_tokens AS tokens, overshoot_nusd AS nano
+        `SELECT time, settled_at AS settledAt, provider, key_id AS keyId, session_id AS sessionId, overshoot_tokens AS tokens, overshoot_nusd AS nano
          FROM calls WHERE time >= ? AND time < ? AND (overshoot_tokens > 0 OR overshoot_nusd > 0)`,
       ),
-      sessionOvershoot: db.prepare('SELECT COALESCE(SUM(overshoot_nusd), 0) AS n FROM calls WHERE session_id = ? AND overshoot_nusd > 0'),
+      sessionOvershoots: db.prepare('SELECT settled_at AS settledAt, overshoot_nusd AS nano FROM calls WHERE session_id = ? AND overshoot_nusd > 0'),
     };
     this.tx = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
     // Keep the day rollup's zone as it was; the limits service moves it when the user's zone differs.
@@ -502,13 +513,13 @@ export class Ledger {
    * Settled calls admitted in [from, to) that used more than they reserved: what they went over,
    * by provider, key and session (few rows: a partial index holds only these).
    */
-  overshoots(from: number, to: number): Array<{ time: number; provider: ProviderId; keyId: string | null; sessionId: string; tokens: number; nano: number }> {
-    return this.stmts.overshoots.all(from, to) as Array<{ time: number; provider: ProviderId; keyId: string | null; sessionId: string; tokens: number; nano: number }>;
+  overshoots(from: number, to: number): OvershootRow[] {
+    return this.stmts.overshoots.all(from, to) as OvershootRow[];
   }
 
-  /** Nano-USD a session's calls went beyond their reservations. */
-  sessionOvershootNano(sessionId: string): number {
-    return (this.stmts.sessionOvershoot.get(sessionId) as { n: number }).n;
+  /** A session's calls that went beyond their reservations in USD: when each settled, and by how much (nano-USD). */
+  sessionOvershoots(sessionId: string): Array<{ settledAt: number; nano: number }> {
+    return this.stmts.sessionOvershoots.all(sessionId) as Array<{ settledAt: number; nano: number }>;
   }
 
   /** Settled spend of a session counted against its budget (nano-USD). */

@@ -378,6 +378,7 @@ describe('a call that settles above its reservation', () => {
     const a = r.metering.admission;
     a.setLimits({ dailyTokens: { provider: { openai: 100_000 }, key: { k1: 100_000 } }, monthlyUsd: { total: 100 } });
     const res = await a.admit(admitRequest({ promptTokens: 100, maxOutputTokens: 100 }));
+    r.clock.now += 1000;
     const rec = await res.settle(ok({ inputTokens: 3000, outputTokens: 100 }));
     expect(rec.usage.inputTokens).toBe(3000);
     expect(rec.overshootTokens).toBe(3100 - 200);
@@ -398,6 +399,28 @@ describe('a call that settles above its reservation', () => {
     rigs.push(again);
     expect((await refusal(() => again.metering.admission.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 })))).details).toMatchObject({ reason: 'overshoot' });
     again.clock.now += 86_400_000;
+    await again.metering.admission.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 }));
+  });
+
+  it('a limit the user changes after an overshoot is open again; the limits left as they were stay closed', async () => {
+    const r = make();
+    const a = r.metering.admission;
+    a.setLimits({ dailyTokens: { provider: { openai: 100_000 }, key: { k1: 100_000 } } });
+    const res = await a.admit(admitRequest({ promptTokens: 100, maxOutputTokens: 100 }));
+    r.clock.now += 1000;
+    await res.settle(ok({ inputTokens: 3000, outputTokens: 100 }));
+    r.clock.now += 1000;
+    a.setLimits({ dailyTokens: { provider: { openai: 200_000 } } });
+    const provider = a.states().find((s) => s.scope === 'dailyTokens.provider')!;
+    expect(provider.overshoot).toBeUndefined();
+    expect(provider.level).toBe('ok');
+    const err = await refusal(() => a.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 })));
+    expect(err.details).toMatchObject({ reason: 'overshoot', scope: 'dailyTokens.key' });
+    a.setLimits({ dailyTokens: { key: { k1: 100_001 } } });
+    await a.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 }));
+    // Remembered across a restart.
+    const again = r.reopen();
+    rigs.push(again);
     await again.metering.admission.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 }));
   });
 });

@@ -16,7 +16,12 @@ export function LimitMeter({ state, title, timeZone, compact = false, hideTitle 
       {hideTitle && level === 'ok' ? null : (
         <div className="limit-meter-head">
           <span className={hideTitle ? 'visually-hidden' : 'limit-meter-title'}>{title}</span>
-          {state.overshoot ? <Badge tone="danger">Closed</Badge> : level === 'exceeded' ? <Badge tone="danger">Limit reached</Badge> : level === 'warning' ? <Badge tone="warning">Over 80%</Badge> : null}
+          {level === 'exceeded' ? (
+            // Used up, or closed early by a call that went over its reservation (the detail below says so).
+            <Badge tone="danger">{state.used < state.limit && state.overshoot ? 'Closed' : 'Limit reached'}</Badge>
+          ) : level === 'warning' ? (
+            <Badge tone="warning">Over 80%</Badge>
+          ) : null}
         </div>
       )}
       <div
