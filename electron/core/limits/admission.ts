@@ -291,6 +291,7 @@ export class MeteringAdmission implements CallAdmission {
         reservedNano: nano,
         pricing: request.pricing,
         tiers: request.pricingTiers ?? null,
+        prices,
         attempt: request.attempt,
         fallbackOf: request.fallbackOf,
       });

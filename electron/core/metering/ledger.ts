@@ -32,6 +32,8 @@ export interface NewReservation {
   pricing: Pricing | null;
   /** Long-prompt tiers of that snapshot. */
   tiers: PricingTier[] | null;
+  /** The same prices as a PriceSnapshot, when the caller has built one already (admission has). */
+  prices?: PriceSnapshot;
   attempt: number;
   fallbackOf: string | null;
 }
@@ -318,7 +320,7 @@ export class Ledger {
   }
 
   insertReservation(r: NewReservation): void {
-    const prices = new PriceSnapshot(r.pricing, r.tiers, isClaude(r.provider, r.model));
+    const prices = r.prices ?? new PriceSnapshot(r.pricing, r.tiers, isClaude(r.provider, r.model));
     const p = prices.base;
     const { lastInsertRowid } = this.stmts.insert.run(
       r.id,
