@@ -53,6 +53,8 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'reserved_tokens', value: r((x) => x.reservedTokens) },
   { header: 'reserved_usd', value: r((x) => (x.reservedUsd === null ? null : formatUsd(x.reservedUsd))) },
   { header: 'settled_at_utc', value: r((x) => (x.settledAt === null ? null : new Date(x.settledAt).toISOString())) },
+  { header: 'power_level', value: r((x) => x.powerLevel ?? null) },
+  { header: 'tool_step', value: r((x) => x.step ?? null) },
   // Added after the first release: appended, so readers of the earlier columns by position keep working.
   { header: 'cache_write_1h_tokens', value: r((x) => x.usage.cacheWrite1hTokens ?? 0) },
   { header: 'price_cache_write_1h_per_mtok', value: r((x) => x.pricing?.cacheWrite1h ?? null) },

@@ -96,6 +96,10 @@ export interface AdmitRequest {
   attempt: number;
   /** Ledger id of the call this one falls back from. */
   fallbackOf: string | null;
+  /** The power level that chose the model (recorded so usage can be stacked by level). */
+  powerLevel?: string | null;
+  /** Model call of a tool loop (1-based); each one is its own ledger row. */
+  step?: number | null;
 }
 
 export interface SettleOutcome {

@@ -32,6 +32,19 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** An http(s) address without credentials, query or fragment: what the URL tool may read under. */
+export const UrlPrefix = z
+  .string()
+  .max(2000)
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    } catch {
+      return false;
+    }
+  }, 'an http:// or https:// address without user, query or fragment');
+
 export const Settings = z.object({
   /** Fail over to the provider's next key on auth/quota errors. */
   keyFailover: z.boolean(),
@@ -39,6 +52,11 @@ export const Settings = z.object({
   fallbackToSystemDefault: z.boolean(),
   /** Credential changes allowed per provider per hour. */
   credentialChangesPerHour: z.number().int().min(1).max(1000),
+  /**
+   * Addresses the "read a URL" tool may fetch: an origin (`https://example.com`) allows the whole
+   * site, a longer prefix (`https://example.com/docs/`) only what is under it.
+   */
+  urlAllowList: z.array(UrlPrefix).max(200),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Attempt, ChatSendResponse } from './chat.js';
 import { ProviderId } from './common.js';
 import { LimitState } from './limits.js';
+import { ToolCallInfo } from './tools.js';
 import { UsageRecord } from './usage.js';
 
 const ErrorShape = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
@@ -12,6 +13,11 @@ export const events = {
   'chat.attempt': z.object({ streamId: z.string(), sessionId: z.string(), attempt: Attempt }),
   'chat.done': z.object({ streamId: z.string(), sessionId: z.string(), result: ChatSendResponse }),
   'chat.error': z.object({ streamId: z.string(), sessionId: z.string(), error: ErrorShape, partialText: z.string() }),
+  /** A tool call of a running turn started, needs the user's approval ("awaiting-approval"), or ended. */
+  'chat.tool': z.object({ streamId: z.string(), sessionId: z.string(), call: ToolCallInfo }),
+  /** An MCP server connected, failed or stopped, or its tools changed. */
+  'mcp.changed': z.object({ serverId: z.string().optional(), message: z.string().optional() }),
+  'agents.changed': z.object({}),
   'session.ended': z.object({ sessionId: z.string(), reason: z.string(), keyId: z.string().optional() }),
   'keys.changed': z.object({ provider: ProviderId.optional(), keyId: z.string().optional() }),
   'vault.changed': z.object({}),

@@ -51,6 +51,10 @@ export const UsageRecord = z.object({
   attempt: z.number().int().positive(),
   /** Id of the record this call fell back from. */
   fallbackOf: z.string().nullable(),
+  /** The power level that chose the model (null when a model was named). */
+  powerLevel: z.string().nullable().optional(),
+  /** Model call of a turn's tool loop (1-based); null for a turn without tools. */
+  step: z.number().int().positive().nullable().optional(),
   /** Worst-case cost reserved at admission. */
   reservedUsd: z.number().nullable(),
   reservedTokens: z.number().int().nullable(),
@@ -71,7 +75,7 @@ export const UsageRecordsRequest = z
   .strict();
 export const UsageRecordsResponse = z.object({ records: z.array(UsageRecord), nextCursor: z.string().nullable() });
 
-export const GroupBy = z.enum(['day', 'week', 'month', 'provider', 'model', 'key', 'agent', 'session', 'source', 'status']);
+export const GroupBy = z.enum(['day', 'week', 'month', 'provider', 'model', 'key', 'agent', 'level', 'session', 'source', 'status']);
 export type GroupBy = z.infer<typeof GroupBy>;
 
 export const UsageQueryRequest = z

@@ -294,6 +294,8 @@ export class MeteringAdmission implements CallAdmission {
         prices,
         attempt: request.attempt,
         fallbackOf: request.fallbackOf,
+        powerLevel: request.powerLevel ?? null,
+        step: request.step ?? null,
       });
     } catch (err) {
       // No ledger row, no provider request: an unmetered call would escape every limit.

@@ -36,6 +36,10 @@ export interface NewReservation {
   prices?: PriceSnapshot;
   attempt: number;
   fallbackOf: string | null;
+  /** The power level that chose the model, when one did. */
+  powerLevel?: string | null;
+  /** Model call of a tool loop (1-based), when the turn used tools. */
+  step?: number | null;
 }
 
 export interface Settlement {
@@ -112,6 +116,8 @@ export interface CallRow {
   attempt: number;
   fallback_of: string | null;
   settled_at: number | null;
+  power_level: string | null;
+  step: number | null;
   overshoot_tokens: number;
   overshoot_nusd: number;
 }
@@ -122,8 +128,8 @@ const CALL_COLUMNS = [
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write', 'price_tiers',
   'prompt_estimate', 'max_output_tokens', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt',
-  'fallback_of', 'settled_at', 'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd', 'price_cache_write_1h',
-  'overshoot_tokens', 'overshoot_nusd',
+  'fallback_of', 'settled_at', 'power_level', 'step', 'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd',
+  'price_cache_write_1h', 'overshoot_tokens', 'overshoot_nusd',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_CALLS = `SELECT ${CALL_COLUMNS.join(', ')} FROM calls`;
 
@@ -148,7 +154,7 @@ const EXPORT_JSON = [
   'seq', 'id', 'time', 'session_id', 'agent', 'provider', 'model', 'key_id', 'source', 'status', 'error_code',
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt', 'fallback_of', 'settled_at',
-  'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd', 'overshoot_tokens', 'overshoot_nusd',
+  'power_level', 'step', 'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd', 'overshoot_tokens', 'overshoot_nusd',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_EXPORT = `SELECT json_array(${EXPORT_JSON.join(', ')}), price_input, price_output, price_cache_read, price_cache_write, price_cache_write_1h FROM calls`;
 
@@ -158,6 +164,7 @@ type ExportJson = [
   input: number, cacheRead: number, cacheWrite: number, output: number, reasoning: number, estimated: number,
   costNano: number | null, priced: number, reservedTokens: number, reservedNano: number | null,
   latency: number | null, ttft: number | null, attempt: number, fallbackOf: string | null, settledAt: number | null,
+  powerLevel: string | null, step: number | null,
   cacheWrite1h: number, costSource: CallRow['cost_source'], priceCostNano: number | null, overshootTokens: number, overshootNano: number,
 ];
 
@@ -174,7 +181,7 @@ function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
     source: v[8],
     status: v[9],
     errorCode: v[10],
-    usage: usageOf(v[11], v[12], v[13], v[26], v[14], v[15], v[16]),
+    usage: usageOf(v[11], v[12], v[13], v[28], v[14], v[15], v[16]),
     costUsd: v[17] === null ? null : nanoToUsd(v[17]),
     pricing: v[18] ? pricingOf(row[1] as number | null, row[2] as number | null, row[3] as number | null, row[4] as number | null, row[5] as number | null) : null,
     latencyMs: v[21],
@@ -184,7 +191,8 @@ function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
     reservedUsd: v[20] === null ? null : nanoToUsd(v[20]),
     reservedTokens: v[19],
     settledAt: v[25],
-    ...costFields(v[17], v[27], v[28], v[29], v[30]),
+    ...loopFields(v[26], v[27]),
+    ...costFields(v[17], v[29], v[30], v[31], v[32]),
   };
 }
 
@@ -201,7 +209,7 @@ function pricingOf(input: number | null, output: number | null, cacheRead: numbe
 
 /** Where the cost came from, its cross-check, and any overshoot of the reservation. */
 function costFields(costNano: number | null, storedSource: CallRow['cost_source'], storedPriceNano: number | null, overshootTokens: number, overshootNano: number) {
-  // Rows settled before migration 4 were all priced by their snapshot.
+  // Rows settled before migration 5 were all priced by their snapshot.
   const source = storedSource ?? (costNano === null ? null : 'price');
   const priceNano = storedPriceNano ?? (source === 'price' ? costNano : null);
   return {
@@ -211,6 +219,11 @@ function costFields(costNano: number | null, storedSource: CallRow['cost_source'
     overshootTokens,
     overshootUsd: nanoToUsd(overshootNano),
   } satisfies Partial<UsageRecord>;
+}
+
+/** Power level and loop step appear on a record only when the call had them, so older records read as before. */
+function loopFields(powerLevel: string | null, step: number | null): Pick<UsageRecord, 'powerLevel' | 'step'> {
+  return { ...(powerLevel !== null ? { powerLevel } : {}), ...(step !== null ? { step } : {}) };
 }
 
 export interface ExportPage {
@@ -263,8 +276,8 @@ export class Ledger {
     this.stmts = {
       insert: db.prepare(`INSERT INTO calls (id, time, session_id, agent, provider, model, key_id, source, status,
           priced, price_input, price_output, price_cache_read, price_cache_write, price_cache_write_1h, price_tiers,
-          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of, power_level, step)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       byId: db.prepare(`${SELECT_CALLS} WHERE id = ?`).raw(true),
       settle: db.prepare(`UPDATE calls SET status = ?, error_code = ?, input_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
           output_tokens = ?, reasoning_tokens = ?, estimated = ?, cost_nusd = ?, priced = ?, price_input = ?, price_output = ?,
@@ -344,6 +357,8 @@ export class Ledger {
       r.reservedNano,
       r.attempt,
       r.fallbackOf,
+      r.powerLevel ?? null,
+      r.step ?? null,
     );
     this.pending.set(r.id, { ...r, seq: Number(lastInsertRowid), prices });
   }
@@ -415,6 +430,8 @@ export class Ledger {
       attempt: r.attempt,
       fallback_of: r.fallbackOf,
       settled_at: s.settledAt,
+      power_level: r.powerLevel ?? null,
+      step: r.step ?? null,
       overshoot_tokens: over.tokens,
       overshoot_nusd: over.nano,
     };
@@ -503,6 +520,8 @@ export class Ledger {
       tiers,
       attempt: row.attempt,
       fallbackOf: row.fallback_of,
+      powerLevel: row.power_level,
+      step: row.step,
     };
   }
 
@@ -718,6 +737,7 @@ export function toRecord(row: CallRow): UsageRecord {
     reservedUsd: row.reserved_nusd === null ? null : nanoToUsd(row.reserved_nusd),
     reservedTokens: row.reserved_tokens,
     settledAt: row.settled_at,
+    ...loopFields(row.power_level ?? null, row.step ?? null),
     ...costFields(row.cost_nusd, row.cost_source, row.price_cost_nusd, row.overshoot_tokens, row.overshoot_nusd),
   };
 }

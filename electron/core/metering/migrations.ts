@@ -224,13 +224,24 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 4,
+    name: 'power level and tool-loop step of each call',
+    // Not rollup inputs: grouping by level reads the calls table, and the triggers stay as they are.
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE calls ADD COLUMN power_level TEXT;
+        ALTER TABLE calls ADD COLUMN step INTEGER;
+      `),
+  },
+  {
+    version: 5,
     name: 'provider-reported costs, 1-hour cache writes, overshoots',
     up: (db) =>
       // None of these columns feeds a rollup (ROLLUP_INPUTS), so the triggers of migration 3 stand.
       // cost_source: 'price' (tokens × the snapshot) or 'provider-reported'; price_cost_nusd is
       // tokens × the snapshot, the cross-check of a reported cost. Rows settled before this step
-      // keep NULLs there and read as priced (toRecord): no upgrade rewrites a whole ledger. overshoot_*: what a call used
-      // beyond its reservation; such calls close the limits they count against until these reset.
+      // keep NULLs there and read as priced (toRecord): no upgrade rewrites a whole ledger.
+      // overshoot_*: what a call used beyond its reservation; such calls close the limits they
+      // count against until these reset (or the user changes them).
       db.exec(`
         ALTER TABLE calls ADD COLUMN cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE calls ADD COLUMN price_cache_write_1h REAL;

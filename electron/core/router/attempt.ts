@@ -24,6 +24,8 @@ export async function attemptOnce(rt: RouterRuntime, state: TurnState, entry: En
   const metered = await meterAttempt(rt, resolved, plan, reservation, streamed);
   reportAttempt(rt, state, entry, resolved, key, attemptNo, streamed);
   const ok = streamed.failure === null;
+  // The tool loop (tool-loop.ts) reads the calls of the attempt that answered its step.
+  if (ok && state.loop) state.loop.toolCalls = streamed.toolCalls;
   return {
     ok,
     failure: streamed.failure,
@@ -46,9 +48,10 @@ async function planAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, re
   const areq: AdapterRequest = {
     provider,
     model,
-    messages: req.messages,
+    messages: state.loop?.messages ?? req.messages,
     maxTokens,
     stream: state.stream,
+    ...(state.loop && state.loop.tools.length > 0 ? { tools: state.loop.tools } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
   };
   return { areq, prompt, prices: PriceSnapshot.of(info ? { ...info, provider, id: model } : null) };
@@ -56,14 +59,13 @@ async function planAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, re
 
 /**
  * What the attempt reserves for its prompt: the provider's count once known, else the upper bound
- * of its messages plus its tool schemas (one token per UTF-8 byte of their JSON: they are sent
- * beside the messages, and no estimate counted them).
+ * of what is sent (countableMessages writes a loop step's tool calls, results and definitions out
+ * as text, so the bound covers them byte for byte).
  */
 function reservedPrompt(plan: AttemptPlan): { estimate: number; bound: number } {
-  const { prompt, areq } = plan;
+  const { prompt } = plan;
   if (prompt.exact !== null) return { estimate: prompt.exact, bound: prompt.exact };
-  const tools = areq.tools && areq.tools.length > 0 ? Buffer.byteLength(JSON.stringify(areq.tools), 'utf8') : 0;
-  return { estimate: prompt.tokens, bound: prompt.upperBound + tools };
+  return { estimate: prompt.tokens, bound: prompt.upperBound };
 }
 
 /** The provider's count of the prompt, kept for the turn's retries; absent where the provider has no count endpoint. */
@@ -99,6 +101,8 @@ async function admitAttempt(rt: RouterRuntime, state: TurnState, resolved: Resol
       pricingTiers: resolved.info?.pricingTiers,
       attempt: attemptNo,
       fallbackOf: state.prevRecordId,
+      powerLevel: state.powerLevel ?? null,
+      step: state.loop?.step ?? null,
     });
   } catch (err) {
     const error = err instanceof AppError ? err : internalError(rt, err);
@@ -167,6 +171,7 @@ function reportAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolv
     chainIndex: entry.chainIndex,
     attempt: attemptNo,
     latencyMs,
+    ...(state.loop ? { step: state.loop.step } : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 import { AppError, type Usage } from '../../../shared/contract/index.js';
 import { providerSpec } from '../../../shared/providers/registry.js';
 import type { ResolvedKey } from '../ports.js';
-import type { AdapterRequest, FinishReason, ProviderFailure } from '../providers/adapters/types.js';
+import type { AdapterRequest, FinishReason, ProviderFailure, ToolCall } from '../providers/adapters/types.js';
 import type { RouterRuntime } from './runtime.js';
 import { stallFailure } from './turn-errors.js';
 import type { TurnState } from './turn.js';
@@ -18,6 +18,8 @@ export interface StreamResult {
   reportedCostUsd: number | null;
   /** The provider accepted the request (it may bill for it). */
   opened: boolean;
+  /** Tool calls the model made, in its order. */
+  toolCalls: ToolCall[];
   finishReason: FinishReason | null;
   servedModel: string | null;
   /** null when the answer finished. */
@@ -91,6 +93,7 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
   let finishReason: FinishReason | null = null;
   let servedModel: string | null = null;
   let failure: ProviderFailure | null = null;
+  const toolCalls: ToolCall[] = [];
   try {
     const adapter = rt.deps.adapters(key);
     for await (const ev of adapter.stream(areq, ctl.signal)) {
@@ -106,6 +109,9 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
           }
           text += ev.text;
           if (state.stream) rt.deps.emit('chat.delta', { streamId: turn.streamId, sessionId: req.sessionId, text: ev.text });
+          break;
+        case 'tool_call':
+          toolCalls.push({ id: ev.id, name: ev.name, arguments: ev.arguments, ...(ev.signature ? { signature: ev.signature } : {}) });
           break;
         case 'usage':
           usage = ev.usage;
@@ -147,7 +153,7 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
       };
     }
   }
-  return { text, usage, reportedCostUsd, opened, finishReason, servedModel, failure: finished ? null : failure, latencyMs, ttftMs };
+  return { text, usage, reportedCostUsd, opened, toolCalls, finishReason, servedModel, failure: finished ? null : failure, latencyMs, ttftMs };
 }
 
 /** Adapters never throw; this is a bug or a client that could not be built (bad base URL). */

@@ -1,7 +1,7 @@
-import type { AppError, Attempt, ChatSendRequest, ChatTarget, ModelInfo, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
+import type { AppError, Attempt, ChatMessage, ChatSendRequest, ChatTarget, ModelInfo, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
 import type { PriceSnapshot } from '../../../shared/pricing/index.js';
 import type { ResolvedKey } from '../ports.js';
-import type { FinishReason, ProviderFailure } from '../providers/adapters/types.js';
+import type { FinishReason, ProviderFailure, ToolCall, ToolSpec } from '../providers/adapters/types.js';
 import type { RunningTurn } from './sessions.js';
 
 /** One chat.send in progress: what cancel, session end and shutdown abort. */
@@ -50,9 +50,12 @@ export interface AttemptOutcome {
   servedModel: string | null;
 }
 
+/** A chat.send whose model is settled (an agent's preference already resolved into target and fallbacks). */
+export type RoutedRequest = ChatSendRequest & { target: ChatTarget };
+
 export interface TurnState {
   turn: Turn;
-  req: ChatSendRequest;
+  req: RoutedRequest;
   stream: boolean;
   attempts: Attempt[];
   prevRecordId: string | null;
@@ -62,6 +65,22 @@ export interface TurnState {
   promptCache: Map<string, PromptCount>;
   /** Failures worth telling the user about, oldest first. */
   failures: Array<{ provider: ProviderId; model: string; keyId: string; failure: ProviderFailure }>;
+  /** The power level that chose the model, recorded with every call (tool-loop.ts). */
+  powerLevel?: string | null;
+  /** The model call of a tool loop in progress (tool-loop.ts); absent for a turn without tools. */
+  loop?: LoopStep;
+}
+
+/** One model call of a tool loop: what it sends, and the tool calls its answer made. */
+export interface LoopStep {
+  /** 1-based; each step is its own ledger row (or rows, with retries and fallbacks). */
+  step: number;
+  /** The request's messages, then the loop's assistant tool calls and tool results so far. */
+  messages: ChatMessage[];
+  /** Offered to the model in this step (none in the last step, so it must answer in words). */
+  tools: ToolSpec[];
+  /** Set by the attempt that answered. */
+  toolCalls: ToolCall[];
 }
 
 /** What is known of a turn's prompt for one provider/model. */

@@ -49,7 +49,8 @@ export type Classify = (err: unknown) => ProviderFailure;
 export type AdapterEvent =
   | { type: 'open' }
   | { type: 'text'; text: string }
-  | { type: 'tool_call'; id: string; name: string; arguments: string }
+  /** One whole tool call (streamed fragments are gathered first); `signature` is opaque data the provider wants back with it. */
+  | { type: 'tool_call'; id: string; name: string; arguments: string; signature?: string }
   /** `costUsd`: what the provider says it charged (OpenRouter's usage.cost), when it says. */
   | { type: 'usage'; usage: Usage; costUsd?: number }
   | { type: 'done'; finishReason: FinishReason; model: string | null }
@@ -81,6 +82,7 @@ export interface ToolCall {
   id: string;
   name: string;
   arguments: string;
+  signature?: string;
 }
 
 export interface CompleteResult {

@@ -1,7 +1,7 @@
 import { memo, useId, useState } from 'react';
 import type { Attempt } from '../../../../shared/contract/index.js';
 import { providerSpec } from '../../../../shared/providers/registry.js';
-import type { Message, MessageError } from '../../db/schema.js';
+import type { Message, MessageError, MessagePart } from '../../db/schema.js';
 import { Link } from '../../router/Link.js';
 import { paths } from '../../router/routes.js';
 import { paramField } from '../conversations/params.js';
@@ -13,7 +13,9 @@ import { formatLatency } from '../../ui/format.js';
 import { CopyAction } from './CopyAction.js';
 import { formatCost, formatResetTime, formatTokenCount, usageParts } from './format.js';
 import { MarkdownText } from './Markdown.js';
+import { hasTools } from './parts.js';
 import { needsAnotherModel, type LiveTurn } from './stream-state.js';
+import { ToolCallCard } from './ToolCallCard.js';
 
 export interface MessageActions {
   retry(messageId: string): void;
@@ -43,7 +45,10 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
     );
   }
   const streaming = message.status === 'streaming';
-  const text = live && live.messageId === message.id && streaming ? live.text : message.content;
+  const liveHere = live && live.messageId === message.id && streaming ? live : undefined;
+  const text = liveHere ? liveHere.text : message.content;
+  const parts = liveHere ? liveHere.parts : message.parts;
+  const structured = hasTools(parts);
   return (
     <article
       className={`message message-assistant is-${message.status}`}
@@ -51,7 +56,7 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
       aria-busy={streaming || undefined}
       data-status={message.status}
     >
-      {text ? <MarkdownText text={text} /> : null}
+      {structured ? <AnswerParts parts={parts!} streamId={liveHere?.streamId ?? message.streamId} /> : text ? <MarkdownText text={text} /> : null}
       {streaming ? <StreamStatus live={live && live.messageId === message.id ? live : undefined} hasText={text !== ''} /> : null}
       {message.status === 'cancelled' ? (
         <p className="message-stopped">
@@ -77,10 +82,28 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
   );
 });
 
+/** An answer that used tools: its words with a card for each tool call where the model made it. */
+function AnswerParts({ parts, streamId }: { parts: readonly MessagePart[]; streamId: string | undefined }) {
+  const results = new Map(parts.flatMap((p) => (p.type === 'tool_result' ? [[p.callId, p] as const] : [])));
+  return (
+    <div className="answer-parts">
+      {parts.map((p, i) => {
+        if (p.type === 'text') return p.text.trim() === '' ? null : <MarkdownText key={i} text={p.text} />;
+        if (p.type === 'tool_call') return <ToolCallCard key={p.id} call={p} result={results.get(p.id)} streamId={streamId} />;
+        return null;
+      })}
+    </div>
+  );
+}
+
 function StreamStatus({ live, hasText }: { live: LiveTurn | undefined; hasText: boolean }) {
   const last = live?.attempts[live.attempts.length - 1];
   let label: string;
+  const lastResult = [...(live?.parts ?? [])].reverse().find((p) => p.type === 'tool_result');
+  const toolState = lastResult?.type === 'tool_result' ? lastResult.status : null;
   if (live?.phase === 'stopping') label = 'Stopping…';
+  else if (live?.parts.some((p) => p.type === 'tool_result' && p.status === 'awaiting-approval')) label = 'Waiting for you to allow a tool…';
+  else if (toolState === 'running') label = 'Running a tool…';
   else if (hasText) label = 'Writing…';
   else if (last && last.status !== 'ok') {
     const name = providerSpec(last.provider).name;

@@ -1,7 +1,8 @@
-import { AttemptStatus, PROVIDER_IDS, type Attempt, type ChatSendResponse, type ProviderId, type Usage, type UsageRecord } from '../../../../shared/contract/index.js';
+import { AttemptStatus, PROVIDER_IDS, type AnswerPart, type Attempt, type ChatSendResponse, type ProviderId, type ToolCallInfo, type Usage, type UsageRecord } from '../../../../shared/contract/index.js';
 import { describeError, isBridgeError } from '../../bridge/errors.js';
-import type { MessageError } from '../../db/schema.js';
+import type { MessageError, MessagePart } from '../../db/schema.js';
 import type { MessagePatch } from '../conversations/store.js';
+import { appendText, applyToolCall, partsFrom, partsOfResult } from './parts.js';
 
 /** A turn this page is running, as the chat view shows it while the answer streams. */
 export interface LiveTurn {
@@ -10,6 +11,8 @@ export interface LiveTurn {
   streamId: string;
   /** Text streamed so far; the final text once settled. */
   text: string;
+  /** The same text with the tool calls between its words, as the conversation shows it. */
+  parts: MessagePart[];
   /** Provider requests made so far (retries, other keys, fallbacks). */
   attempts: Attempt[];
   /** waiting: nothing streamed yet; stopping: Stop was pressed; done: settled (kept until the stored message shows the result). */
@@ -20,11 +23,12 @@ export interface LiveTurn {
 export type TurnEvent =
   | { type: 'delta'; text: string }
   | { type: 'attempt'; attempt: Attempt }
+  | { type: 'tool'; call: ToolCallInfo }
   | { type: 'stopping' }
-  | { type: 'settled'; text: string };
+  | { type: 'settled'; text: string; parts?: MessagePart[] };
 
 export function startTurn(conversationId: string, messageId: string, streamId: string, now: number): LiveTurn {
-  return { conversationId, messageId, streamId, text: '', attempts: [], phase: 'waiting', startedAt: now };
+  return { conversationId, messageId, streamId, text: '', parts: [], attempts: [], phase: 'waiting', startedAt: now };
 }
 
 /** Applies one stream event. Nothing changes a settled turn: late deltas after the answer are ignored. */
@@ -33,13 +37,15 @@ export function reduceTurn(turn: LiveTurn, event: TurnEvent): LiveTurn {
   switch (event.type) {
     case 'delta':
       if (event.text === '') return turn;
-      return { ...turn, text: turn.text + event.text, phase: turn.phase === 'stopping' ? 'stopping' : 'streaming' };
+      return { ...turn, text: turn.text + event.text, parts: appendText(turn.parts, event.text), phase: turn.phase === 'stopping' ? 'stopping' : 'streaming' };
+    case 'tool':
+      return { ...turn, parts: applyToolCall(turn.parts, event.call), phase: turn.phase === 'waiting' ? 'streaming' : turn.phase };
     case 'attempt':
       return { ...turn, attempts: [...turn.attempts, event.attempt] };
     case 'stopping':
       return { ...turn, phase: 'stopping' };
     case 'settled':
-      return { ...turn, text: event.text, phase: 'done' };
+      return { ...turn, text: event.text, ...(event.parts ? { parts: event.parts } : {}), phase: 'done' };
   }
 }
 
@@ -51,6 +57,7 @@ export function isRunning(turn: LiveTurn | undefined): boolean {
 export function patchFromResult(result: ChatSendResponse, keyLabel: string | undefined): MessagePatch {
   return {
     content: result.text,
+    parts: partsOfResult(result),
     status: 'done',
     provider: result.provider,
     model: result.model,
@@ -85,13 +92,18 @@ export function attemptsFromDetails(details: Record<string, unknown> | undefined
 }
 
 /** What a failed or stopped chat.send writes into the assistant message. The text received stays. */
-export function patchFromError(error: unknown, streamed: string): MessagePatch {
+export function patchFromError(error: unknown, streamed: string, streamedParts: MessagePart[] = []): MessagePatch {
   const details = isBridgeError(error) ? error.details : undefined;
   const partial = str(details?.partialText) ?? streamed;
   const attempts = attemptsFromDetails(details);
   const provider = str(details?.provider);
+  // A tool loop that stopped keeps its calls: from the error when the core sent them, else as streamed.
+  const order = Array.isArray(details?.parts) ? (details.parts as AnswerPart[]) : undefined;
+  const calls = Array.isArray(details?.toolCalls) ? (details.toolCalls as ToolCallInfo[]) : undefined;
+  const parts = order ? partsFrom(order, calls, partial) : streamedParts.some((p) => p.type !== 'text') ? streamedParts : partial === '' ? [] : [{ type: 'text' as const, text: partial }];
   const base: MessagePatch = {
     content: partial,
+    parts,
     streamId: undefined,
     ...(attempts ? { attempts } : {}),
     ...(provider && (PROVIDER_IDS as readonly string[]).includes(provider) ? { provider: provider as ProviderId } : {}),
