@@ -44,6 +44,9 @@ export const UrlPrefix = z
       return false;
     }
   }, 'an http:// or https:// address without user, query or fragment');
+/** Seconds to wait for a model's first token: cloud providers answer fast; a local server may first load the model. */
+export const FIRST_TOKEN_TIMEOUT_DEFAULTS = { cloud: 30, local: 120 } as const;
+const FirstTokenSeconds = z.number().int().min(5).max(900);
 
 export const Settings = z.object({
   /** Fail over to the provider's next key on auth/quota errors. */
@@ -57,6 +60,10 @@ export const Settings = z.object({
    * site, a longer prefix (`https://example.com/docs/`) only what is under it.
    */
   urlAllowList: z.array(UrlPrefix).max(200),
+  /** Seconds a cloud provider may take to send the first token before the turn moves on. */
+  firstTokenTimeoutSec: FirstTokenSeconds,
+  /** The same for local and OpenAI-compatible servers (they may load the model first). */
+  localFirstTokenTimeoutSec: FirstTokenSeconds,
 });
 export type Settings = z.infer<typeof Settings>;
 

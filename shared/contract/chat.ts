@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { PowerLevel } from './agents.js';
 import { ChatMessage, ChatParams, ChatTarget, Id, ProviderId, Usage } from './common.js';
 import { ToolCallInfo } from './tools.js';
+import { CallKind } from './usage.js';
 
-export const AttemptStatus = z.enum(['ok', 'error', 'cancelled', 'skipped']);
+/**
+ * ok, error, cancelled: a provider request was made (cancelled: stopped by the user, who may have
+ * skipped it, errorCode SKIPPED_BY_USER). skipped (a key cooling down, a deleted key) and refused
+ * (a limit, errorCode LIMIT_EXCEEDED): no request was made.
+ */
+export const AttemptStatus = z.enum(['ok', 'error', 'cancelled', 'skipped', 'refused']);
+export type AttemptStatus = z.infer<typeof AttemptStatus>;
 export const Attempt = z.object({
   provider: ProviderId,
   model: z.string(),
@@ -13,8 +20,10 @@ export const Attempt = z.object({
   errorMessage: z.string().optional(),
   /** Which chain entry this was: 0 the primary target, 1.. the fallbacks. */
   chainIndex: z.number().int().nonnegative(),
-  /** Retries of the same entry count up from 1. */
+  /** Requests of the same entry count up from 1 (retries and other keys of its provider). */
   attempt: z.number().int().positive(),
+  /** First call, retry, key failover or fallback (as the ledger records it). */
+  kind: CallKind,
   latencyMs: z.number().nonnegative().optional(),
   /** Model call of a tool loop this attempt belongs to (1-based); absent for a turn without tools. */
   step: z.number().int().positive().optional(),
@@ -90,6 +99,11 @@ export const ChatCancelRequest = z
     path: ['streamId'],
   });
 export const ChatCancelResponse = z.object({ cancelled: z.number().int().nonnegative() });
+
+/** Gives up waiting for the current model of a running turn and goes on with the next entry of its chain. */
+export const ChatSkipRequest = z.object({ streamId: Id }).strict();
+/** skipped false: the turn is not waiting for a first token any more, or nothing comes after this entry. */
+export const ChatSkipResponse = z.object({ skipped: z.boolean() });
 
 export const ChatEstimateRequest = z
   .object({

@@ -23,6 +23,8 @@ import {
   ChatEstimateResponse,
   ChatSendRequest,
   ChatSendResponse,
+  ChatSkipRequest,
+  ChatSkipResponse,
   ChatSystemDefaultRequest,
   ChatSystemDefaultResponse,
   SessionsCloseRequest,
@@ -134,6 +136,7 @@ export const contract = {
 
   'chat.send': m(ChatSendRequest, ChatSendResponse),
   'chat.cancel': m(ChatCancelRequest, ChatCancelResponse),
+  'chat.skip': m(ChatSkipRequest, ChatSkipResponse),
   'chat.estimate': m(ChatEstimateRequest, ChatEstimateResponse),
   'chat.systemDefault': m(ChatSystemDefaultRequest, ChatSystemDefaultResponse),
   'chat.approveTool': m(ChatApproveToolRequest, ChatApproveToolResponse),

@@ -7,6 +7,14 @@ export type CallStatus = z.infer<typeof CallStatus>;
 export const CostSource = z.enum(['price', 'provider-reported']);
 export type CostSource = z.infer<typeof CostSource>;
 
+/**
+ * Why a provider request was made: the first request of a turn, a retry of the same key after a
+ * failure, the same model with the provider's next key (key failover), or the next entry of the
+ * fallback chain.
+ */
+export const CallKind = z.enum(['first', 'retry', 'key-failover', 'fallback']);
+export type CallKind = z.infer<typeof CallKind>;
+
 export const UsageRecord = z.object({
   id: z.string(),
   /** When the call was admitted, ms since the epoch. */
@@ -49,12 +57,18 @@ export const UsageRecord = z.object({
   latencyMs: z.number().nullable(),
   ttftMs: z.number().nullable(),
   attempt: z.number().int().positive(),
-  /** Id of the record this call fell back from. */
+  /** Records written before calls were told apart read as first calls. */
+  kind: CallKind.default('first'),
+  /** A retry: id of the record of the call it retries. */
+  retryOf: z.string().nullable().default(null),
+  /** A fallback only: id of the record of the last call of the chain entry it falls back from (null when that entry made none). */
   fallbackOf: z.string().nullable(),
   /** The power level that chose the model (null when a model was named). */
   powerLevel: z.string().nullable().optional(),
   /** Model call of a turn's tool loop (1-based); null for a turn without tools. */
   step: z.number().int().positive().nullable().optional(),
+  /** A key failover: id of the key it replaced. */
+  replacedKeyId: z.string().nullable().default(null),
   /** Worst-case cost reserved at admission. */
   reservedUsd: z.number().nullable(),
   reservedTokens: z.number().int().nullable(),

@@ -1,11 +1,13 @@
 import Conf from 'conf';
-import { Settings, type Settings as SettingsValue } from '../../../shared/contract/index.js';
+import { FIRST_TOKEN_TIMEOUT_DEFAULTS, Settings, type Settings as SettingsValue } from '../../../shared/contract/index.js';
 
 export const DEFAULT_SETTINGS: SettingsValue = {
   keyFailover: true,
   fallbackToSystemDefault: false,
   credentialChangesPerHour: 10,
   urlAllowList: [],
+  firstTokenTimeoutSec: FIRST_TOKEN_TIMEOUT_DEFAULTS.cloud,
+  localFirstTokenTimeoutSec: FIRST_TOKEN_TIMEOUT_DEFAULTS.local,
 };
 
 /** App settings in `<dataDir>/settings.json`: atomic writes (temp, fsync, rename), mode 0600. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
+import type { CallKind, CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
 import { costsDiffer, isClaude, nanoToUsd, PriceSnapshot, type PricingTier, type SettledCost } from '../../../shared/pricing/index.js';
 import { openDb, prepared, type Db } from './db.js';
 import { migrate, SUM_NAMES, type Migration } from './migrations.js';
@@ -35,11 +35,14 @@ export interface NewReservation {
   /** The same prices as a PriceSnapshot, when the caller has built one already (admission has). */
   prices?: PriceSnapshot;
   attempt: number;
+  kind: CallKind;
+  retryOf: string | null;
   fallbackOf: string | null;
   /** The power level that chose the model, when one did. */
   powerLevel?: string | null;
   /** Model call of a tool loop (1-based), when the turn used tools. */
   step?: number | null;
+  replacedKeyId: string | null;
 }
 
 export interface Settlement {
@@ -118,6 +121,9 @@ export interface CallRow {
   settled_at: number | null;
   power_level: string | null;
   step: number | null;
+  kind: CallKind;
+  retry_of: string | null;
+  replaced_key_id: string | null;
   overshoot_tokens: number;
   overshoot_nusd: number;
 }
@@ -128,8 +134,8 @@ const CALL_COLUMNS = [
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write', 'price_tiers',
   'prompt_estimate', 'max_output_tokens', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt',
-  'fallback_of', 'settled_at', 'power_level', 'step', 'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd',
-  'price_cache_write_1h', 'overshoot_tokens', 'overshoot_nusd',
+  'fallback_of', 'settled_at', 'power_level', 'step', 'kind', 'retry_of', 'replaced_key_id',
+  'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd', 'price_cache_write_1h', 'overshoot_tokens', 'overshoot_nusd',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_CALLS = `SELECT ${CALL_COLUMNS.join(', ')} FROM calls`;
 
@@ -154,7 +160,9 @@ const EXPORT_JSON = [
   'seq', 'id', 'time', 'session_id', 'agent', 'provider', 'model', 'key_id', 'source', 'status', 'error_code',
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt', 'fallback_of', 'settled_at',
-  'power_level', 'step', 'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd', 'overshoot_tokens', 'overshoot_nusd',
+  'power_level', 'step',
+  'kind', 'retry_of', 'replaced_key_id',
+  'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd', 'overshoot_tokens', 'overshoot_nusd',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_EXPORT = `SELECT json_array(${EXPORT_JSON.join(', ')}), price_input, price_output, price_cache_read, price_cache_write, price_cache_write_1h FROM calls`;
 
@@ -165,6 +173,7 @@ type ExportJson = [
   costNano: number | null, priced: number, reservedTokens: number, reservedNano: number | null,
   latency: number | null, ttft: number | null, attempt: number, fallbackOf: string | null, settledAt: number | null,
   powerLevel: string | null, step: number | null,
+  kind: CallKind, retryOf: string | null, replacedKeyId: string | null,
   cacheWrite1h: number, costSource: CallRow['cost_source'], priceCostNano: number | null, overshootTokens: number, overshootNano: number,
 ];
 
@@ -181,18 +190,21 @@ function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
     source: v[8],
     status: v[9],
     errorCode: v[10],
-    usage: usageOf(v[11], v[12], v[13], v[28], v[14], v[15], v[16]),
+    usage: usageOf(v[11], v[12], v[13], v[31], v[14], v[15], v[16]),
     costUsd: v[17] === null ? null : nanoToUsd(v[17]),
     pricing: v[18] ? pricingOf(row[1] as number | null, row[2] as number | null, row[3] as number | null, row[4] as number | null, row[5] as number | null) : null,
     latencyMs: v[21],
     ttftMs: v[22],
     attempt: v[23],
+    kind: v[28],
+    retryOf: v[29],
     fallbackOf: v[24],
+    replacedKeyId: v[30],
     reservedUsd: v[20] === null ? null : nanoToUsd(v[20]),
     reservedTokens: v[19],
     settledAt: v[25],
     ...loopFields(v[26], v[27]),
-    ...costFields(v[17], v[29], v[30], v[31], v[32]),
+    ...costFields(v[17], v[32], v[33], v[34], v[35]),
   };
 }
 
@@ -209,7 +221,7 @@ function pricingOf(input: number | null, output: number | null, cacheRead: numbe
 
 /** Where the cost came from, its cross-check, and any overshoot of the reservation. */
 function costFields(costNano: number | null, storedSource: CallRow['cost_source'], storedPriceNano: number | null, overshootTokens: number, overshootNano: number) {
-  // Rows settled before migration 5 were all priced by their snapshot.
+  // Rows settled before migration 6 were all priced by their snapshot.
   const source = storedSource ?? (costNano === null ? null : 'price');
   const priceNano = storedPriceNano ?? (source === 'price' ? costNano : null);
   return {
@@ -276,8 +288,8 @@ export class Ledger {
     this.stmts = {
       insert: db.prepare(`INSERT INTO calls (id, time, session_id, agent, provider, model, key_id, source, status,
           priced, price_input, price_output, price_cache_read, price_cache_write, price_cache_write_1h, price_tiers,
-          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of, power_level, step)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of, power_level, step, kind, retry_of, replaced_key_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       byId: db.prepare(`${SELECT_CALLS} WHERE id = ?`).raw(true),
       settle: db.prepare(`UPDATE calls SET status = ?, error_code = ?, input_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
           output_tokens = ?, reasoning_tokens = ?, estimated = ?, cost_nusd = ?, priced = ?, price_input = ?, price_output = ?,
@@ -359,6 +371,9 @@ export class Ledger {
       r.fallbackOf,
       r.powerLevel ?? null,
       r.step ?? null,
+      r.kind,
+      r.retryOf,
+      r.replacedKeyId,
     );
     this.pending.set(r.id, { ...r, seq: Number(lastInsertRowid), prices });
   }
@@ -432,6 +447,9 @@ export class Ledger {
       settled_at: s.settledAt,
       power_level: r.powerLevel ?? null,
       step: r.step ?? null,
+      kind: r.kind,
+      retry_of: r.retryOf,
+      replaced_key_id: r.replacedKeyId,
       overshoot_tokens: over.tokens,
       overshoot_nusd: over.nano,
     };
@@ -519,9 +537,12 @@ export class Ledger {
       pricing,
       tiers,
       attempt: row.attempt,
+      kind: row.kind,
+      retryOf: row.retry_of,
       fallbackOf: row.fallback_of,
       powerLevel: row.power_level,
       step: row.step,
+      replacedKeyId: row.replaced_key_id,
     };
   }
 
@@ -733,7 +754,10 @@ export function toRecord(row: CallRow): UsageRecord {
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     attempt: row.attempt,
+    kind: row.kind,
+    retryOf: row.retry_of,
     fallbackOf: row.fallback_of,
+    replacedKeyId: row.replaced_key_id,
     reservedUsd: row.reserved_nusd === null ? null : nanoToUsd(row.reserved_nusd),
     reservedTokens: row.reserved_tokens,
     settledAt: row.settled_at,

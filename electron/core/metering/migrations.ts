@@ -234,6 +234,28 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 5,
+    name: 'retry, key failover and fallback told apart',
+    up: (db) => {
+      // Until now every call after a turn's first pointed at the call before it in fallback_of. A
+      // new chain entry starts again at attempt 1, so: attempt 1 was a fallback; a later attempt with
+      // the same key a retry, with another key a key failover. None of these columns feeds a rollup.
+      db.exec(`
+        ALTER TABLE calls ADD COLUMN kind TEXT NOT NULL DEFAULT 'first';
+        ALTER TABLE calls ADD COLUMN retry_of TEXT;
+        ALTER TABLE calls ADD COLUMN replaced_key_id TEXT;
+        UPDATE calls SET kind = CASE
+            WHEN attempt = 1 THEN 'fallback'
+            WHEN key_id IS (SELECT p.key_id FROM calls AS p WHERE p.id = calls.fallback_of) THEN 'retry'
+            ELSE 'key-failover' END
+          WHERE fallback_of IS NOT NULL;
+        UPDATE calls SET retry_of = fallback_of, fallback_of = NULL WHERE kind = 'retry';
+        UPDATE calls SET replaced_key_id = (SELECT p.key_id FROM calls AS p WHERE p.id = calls.fallback_of), fallback_of = NULL
+          WHERE kind = 'key-failover';
+      `);
+    },
+  },
+  {
+    version: 6,
     name: 'provider-reported costs, 1-hour cache writes, overshoots',
     up: (db) =>
       // None of these columns feeds a rollup (ROLLUP_INPUTS), so the triggers of migration 3 stand.

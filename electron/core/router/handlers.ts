@@ -6,12 +6,13 @@ import type { ChatRouter } from './router.js';
 import { describeSystemDefault } from './system-default.js';
 
 /** chat.send and chat.estimate are served by the agents area (electron/core/agents), which applies an agent before the router runs the turn. */
-type RouterMethods = 'chat.cancel' | 'chat.systemDefault' | 'sessions.open' | 'sessions.close' | 'sessions.list' | 'providers.list';
+type RouterMethods = 'chat.cancel' | 'chat.skip' | 'chat.systemDefault' | 'sessions.open' | 'sessions.close' | 'sessions.list' | 'providers.list';
 
 /** The contract methods the router serves. */
 export function routerHandlers(router: ChatRouter, keys: Pick<KeyResolver, 'list' | 'environmentKey'>): PartialHandlers<RouterMethods> {
   return {
     'chat.cancel': (req) => ({ cancelled: router.cancel(req) }),
+    'chat.skip': (req) => ({ skipped: router.skip(req.streamId) }),
     'chat.systemDefault': () => describeSystemDefault(router.systemDefault),
     'sessions.open': (req) => ({ session: router.sessions.open(req) }),
     'sessions.close': (req) => ({ closed: router.sessions.close(req.sessionId) }),

@@ -21,7 +21,7 @@ import { environmentSystemDefault, type SystemDefaultSource } from './system-def
 import { runAgentTurn, type AgentTurnOptions } from './tool-loop.js';
 import { Turn, TurnEnd, type RoutedRequest, type TurnState } from './turn.js';
 
-export { DEFAULT_TIMEOUTS, type RouterDeps, type RouterTimeouts } from './runtime.js';
+export { DEFAULT_TIMEOUTS, type RouterDeps, type RouterSettings, type RouterTimeouts } from './runtime.js';
 export type { RoutedRequest } from './turn.js';
 export type { AgentTurnOptions } from './tool-loop.js';
 export { defaultOutputAllowance, validateForModel, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_TURN_OUTPUT_TOKENS, DEFAULT_TURN_OUTPUT_TOKENS_REASONING } from './output-allowance.js';
@@ -128,6 +128,11 @@ export class ChatRouter implements SessionEnder {
     if (by.sessionId !== undefined) for (const t of this.sessions.runningTurns(by.sessionId)) targets.add(t);
     for (const t of targets) t.abort(new AppError('CANCELLED', 'The turn was cancelled.'));
     return targets.size;
+  }
+
+  /** chat.skip: gives up waiting for the current model of a turn and goes on with the next entry of its chain. */
+  skip(streamId: string): boolean {
+    return this.turns.get(streamId)?.skip() ?? false;
   }
 
   /** chat.estimate: the prompt's tokens and the cost range of the next turn (prompt only → every output token used). */

@@ -21,7 +21,10 @@ const reservation = (await metering.admission.admit({
   maxOutputTokens: 2000,
   pricing: model.pricing,
   attempt: 1,
+  kind: 'first',
+  retryOf: null,
   fallbackOf: null,
+  replacedKeyId: null,
 }));
 process.stdout.write(`ADMITTED ${reservation.id} ${estimate.tokens} ${reservation.reservedTokens - 2000}\n`);
 setInterval(() => {}, 1000);

@@ -8,7 +8,7 @@ import { toChatTarget } from '../conversations/targets.js';
 import { DEFAULT_TITLE, titleFromText } from '../conversations/titles.js';
 import { buildHistory, orphanedStreams } from './history.js';
 import { appendText, applyToolCall } from './parts.js';
-import { isRunning, patchFromError, patchFromResult, startTurn, sumUsage, type TurnEvent } from './stream-state.js';
+import { canSkip, isRunning, patchFromError, patchFromResult, startTurn, sumUsage, type TurnEvent } from './stream-state.js';
 import { liveTurn, useTurnStore } from './turn-store.js';
 
 /** How often streamed text is shown (ms): often enough to read as it comes, rarely enough to keep long answers cheap to render. */
@@ -174,6 +174,10 @@ async function runTurn(bridge: Bridge, conversation: Conversation, messageId: st
       if (p.streamId !== streamId || settled) return;
       pushUi({ type: 'attempt', attempt: p.attempt });
     }),
+    bridge.onEvent('chat.waiting', (p) => {
+      if (p.streamId !== streamId || settled) return;
+      pushUi({ type: 'waiting', event: p, at: Date.now() });
+    }),
     // The answer and its events race; whichever arrives first settles the turn (they carry the same result).
     bridge.onEvent('chat.done', (p) => {
       if (p.streamId === streamId) resolveEvent({ ok: true, result: p.result });
@@ -245,6 +249,25 @@ async function keyLabelFor(bridge: Bridge, target: ConversationTarget, keyId: st
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Gives up waiting for the model the turn is waiting on: the core aborts that request only and goes
+ * on with the next model of the chain. Nothing happens when text already flows or nothing comes next.
+ */
+export async function skipModel(bridge: Bridge, conversationId: string): Promise<void> {
+  const turn = liveTurn(conversationId);
+  if (!turn || !canSkip(turn)) return;
+  const turns = useTurnStore.getState();
+  turns.apply(conversationId, turn.streamId, [{ type: 'skipping', on: true }]);
+  let skipped = false;
+  try {
+    skipped = (await bridge.call('chat.skip', { streamId: turn.streamId })).skipped;
+  } catch {
+    /* the turn goes on as it was */
+  }
+  // Refused (the answer started meanwhile): the button comes back while it still applies.
+  if (!skipped) turns.apply(conversationId, turn.streamId, [{ type: 'skipping', on: false }]);
 }
 
 /** Stops the conversation's running turn. The partial answer stays, marked stopped. */
