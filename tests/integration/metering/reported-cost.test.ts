@@ -36,7 +36,8 @@ const perMillion = (perToken: string | undefined) => Number(perToken) * 1e6;
 
 describe('OpenRouter: the reported cost is the call\'s cost', () => {
   it.each([false, true])('stream=%s: records usage.cost, keeps price × tokens as the cross-check, flags a difference over one percent', async (stream) => {
-    // The fake lists openai/gpt-4o-mini above the catalog's price (0.2/0.8 against 0.15/0.6 per million).
+    // OpenRouter charges its listed price (0.2/0.8 per million at the fake); a price set by hand (0.15/0.6) always wins for price × tokens.
+    await t.call('models.setPrice', { provider: 'openrouter', model: 'openai/gpt-4o-mini', pricing: { input: 0.15, output: 0.6, cacheRead: 0.075, cacheWrite: null } });
     const listed = OPENROUTER_MODELS.find((m) => m.id === 'openai/gpt-4o-mini')!.pricing;
     const { answer, record } = await send('openai/gpt-4o-mini', 'a [[usage:in=1000,out=200]]', stream, `or-${stream}`);
     const reported = (1000 * perMillion(listed.prompt) + 200 * perMillion(listed.completion)) / 1e6;
