@@ -12,8 +12,7 @@ import { SettingsStore } from './app/settings-store.js';
 import { makePrivateDir, tightenDataFolder } from './fs/private-dir.js';
 import { createKeysArea } from './keys/keys-area.js';
 import type { KeyWrapper } from './vault/key-wrapper.js';
-import { CatalogService } from './catalog/catalog-service.js';
-import { catalogHandlers } from './catalog/handlers.js';
+import { createCatalogArea } from './catalog/catalog-area.js';
 import { MeteringGate } from './metering/metering-gate.js';
 import type { CallAdmission, ModelLookup } from './ports.js';
 import { cachedAdapterFactory, forgetOnKeyChange } from './providers/adapters/index.js';
@@ -33,6 +32,8 @@ export interface CoreOptions {
   version: string;
   logger?: Logger;
   now?: () => number;
+  /** The fetch for online price updates (tests); the global one otherwise. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export interface CsvDownload {
@@ -92,7 +93,31 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // --- catalog, metering, limits -------------------------------------------------------------
   // `modelLookup` (ModelLookup) and `callAdmission` (CallAdmission) are what the router is given:
   // estimatePromptTokens + admit before every provider request, reservation.settle() after it.
-  const catalog = new CatalogService({ dataDir: options.dataDir, logger, notices, ...(options.now ? { now: options.now } : {}) });
+  // The catalog: models.dev prices (bundled, or updated online when the user allows it), providers'
+  // lists (OpenRouter's with its live prices, refreshed when a key is added and daily), user prices.
+  const catalogArea = createCatalogArea({
+    dataDir: options.dataDir,
+    logger,
+    keys: keys.service,
+    onlinePriceUpdates: () => settings.get().onlinePriceUpdates,
+    env: options.env ?? process.env,
+    changed: () => bus.emit('models.changed', {}),
+    notices,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const catalog = catalogArea.catalog;
+  closers.push(() => catalogArea.close());
+  let onlinePrices = settings.get().onlinePriceUpdates;
+  settings.onChange((next) => {
+    if (next.onlinePriceUpdates === onlinePrices) return;
+    onlinePrices = next.onlinePriceUpdates;
+    catalogArea.settingChanged();
+  });
+  bus.on((event) => {
+    if (event.name === 'keys.changed') catalogArea.keyChanged(event.payload.provider, event.payload.keyId);
+  });
+  catalogArea.start();
   // Without a usable usage.db the gate refuses every metered call (LEDGER_UNAVAILABLE) until the
   // user moves the damaged ledger aside (ledger.reset).
   const metering = new MeteringGate({
@@ -164,7 +189,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: Partial<HandlerMap> = {
     ...routerHandlers(router, keys.service),
     ...agentArea.handlers,
-    ...catalogHandlers(catalog, { keys: keys.service, logger, ...(options.now ? { now: options.now } : {}) }),
+    ...catalogArea.handlers,
     ...metering.handlers,
     'ledger.reset': () => metering.reset(),
     ...keys.handlers,

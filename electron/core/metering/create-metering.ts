@@ -25,6 +25,8 @@ export interface MeteringOptions {
   tokens?: TokenCounter;
   /** Where unreadable stored limits are reported. */
   notices?: FileNotices;
+  /** How long admission waits for a provider's count of a prompt (AdmissionOptions.countTimeoutMs). */
+  countTimeoutMs?: number;
 }
 
 export interface Metering {
@@ -56,6 +58,7 @@ export function createMetering(options: MeteringOptions): Metering {
       logger: options.logger,
       now,
       tokens,
+      ...(options.countTimeoutMs !== undefined ? { countTimeoutMs: options.countTimeoutMs } : {}),
     });
     admission.recoverInterrupted();
     const deps = { ledger, timeZone: () => limits.get().timeZone, now, ...(options.keyLabels ? { keyLabels: options.keyLabels } : {}) };
