@@ -237,6 +237,25 @@ test('a fallback answer says so and lists the attempts', async ({ app, host, fak
   await app.screenshot({ path: `${SHOTS}/chat-fallback-dark.png` });
 });
 
+test('a turn whose fallback failed last names the fallback’s key, not the first choice’s', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await addKey(host, fake, 'anthropic', 'Personal');
+  await app.reload();
+  await newConversation(app, { model: /^GPT-4o mini/, fallback: 'Claude Haiku 4.5' });
+  await send(app, 'Hello [[fault:401]]');
+  const answer = answers(app).first();
+  await expect(answer).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
+  await expect(answer.getByRole('alert')).toContainText('Anthropic rejected the API key');
+  const meta = answer.locator('.message-meta-line');
+  await expect(meta).toContainText('claude-haiku-4-5');
+  await expect(meta).toContainText('Anthropic');
+  await expect(meta).toContainText('key Personal');
+  await expect(meta).not.toContainText('key Work');
+  // Still right after a reload (the stored message, not only the live turn).
+  await app.reload();
+  await expect(answers(app).first().locator('.message-meta-line')).toContainText('key Personal');
+});
+
 test('another key of the provider answering is noted too', async ({ app, host, fake }) => {
   await addKey(host, fake, 'openai', 'Broken', fakeOpenAiKey('-invalid'));
   await addKey(host, fake, 'openai', 'Backup');
@@ -266,6 +285,33 @@ test('a failed turn shows what happened and how to fix it, and Retry works', asy
   await expect(answer).toContainText('Hello from gpt-4o-mini');
   await expect(answer.getByRole('alert')).toHaveCount(0);
   await expect(answers(app)).toHaveCount(1);
+});
+
+test('a turn that got no answer is not sent again with later messages, unless the user includes it', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await app.reload();
+  await newConversation(app, { model: /^GPT-4o mini/ });
+  await send(app, 'What is 2+2? [[fault:quota]]');
+  await expect(answers(app).first()).toHaveAttribute('data-status', 'error', { timeout: 20_000 });
+  const failed = app.locator('article.message-user').first();
+  // The user sees, before sending again, that this question will not go with the next one.
+  await expect(failed).toHaveAttribute('data-history', 'left-out');
+  await expect(failed).toContainText('Not sent to the model');
+
+  await send(app, 'What is 3+3?');
+  await expect(answers(app).nth(1)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  const second = (await chatRequests(fake)).filter((r) => JSON.stringify(r.body).includes('What is 3+3?')).pop();
+  expect(second?.body.messages?.map((m) => m.content)).toEqual(['What is 3+3?']);
+
+  // Included again on request: the next turn sends it (and says so beside it).
+  await failed.getByRole('button', { name: 'Include this message in what the model sees' }).click();
+  await expect(failed).toHaveAttribute('data-history', 'included');
+  await expect(failed).toContainText('Sent to the model with later messages');
+  await send(app, 'What is 4+4?');
+  await expect(answers(app).nth(2)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  const third = (await chatRequests(fake)).filter((r) => JSON.stringify(r.body).includes('What is 4+4?')).pop();
+  expect(third?.body.messages?.map((m) => m.content)).toContain('What is 2+2? [[fault:quota]]');
+  await app.screenshot({ path: `${SHOTS}/chat-left-out.png` });
 });
 
 test('deleting the key ends the conversation with a banner, and another model continues it', async ({ app, host, fake }) => {

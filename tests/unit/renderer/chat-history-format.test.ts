@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../renderer/src/db/schema.js';
 import { formatCostExact } from '../../../renderer/src/features/usage/money.js';
 import { formatCost, formatCostRange, formatResetTime, formatTokenCount, formatUsage, usageParts } from '../../../renderer/src/features/chat/format.js';
-import { buildHistory, lastAnswer, orphanedStreams } from '../../../renderer/src/features/chat/history.js';
+import { buildHistory, lastAnswer, orphanedStreams, unansweredTurns } from '../../../renderer/src/features/chat/history.js';
 
 let t = 0;
 function msg(role: Message['role'], content: string, extra: Partial<Message> = {}): Message {
@@ -35,12 +35,37 @@ describe('history sent to the model', () => {
     expect(buildHistory(messages)).toEqual([
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },
-      { role: 'user', content: 'Fail please' },
+      // "Fail please" got no answer: it is not sent again with later messages.
       { role: 'user', content: 'Stop early' },
       // A stopped answer's partial text was seen by the user: it stays in the history.
       { role: 'assistant', content: 'Partial answ' },
       { role: 'user', content: 'Again' },
     ]);
+  });
+
+  it('leaves out questions whose turn got no text, unless the user included them; a retry sends its own question', () => {
+    const messages = [
+      msg('user', 'Q1 fails'),
+      msg('assistant', '', { status: 'error', error: { code: 'PROVIDER_UNAVAILABLE', message: 'down' } }),
+      msg('user', 'Q2 stopped'),
+      msg('assistant', '', { status: 'cancelled' }),
+      msg('user', 'Q3 included', { includeInHistory: true }),
+      msg('assistant', '', { status: 'error', error: { code: 'TIMEOUT', message: 'slow' } }),
+      msg('user', 'Q4'),
+      msg('assistant', '', { status: 'error', error: { code: 'TIMEOUT', message: 'slow' } }),
+    ];
+    expect([...unansweredTurns(messages)].map(([id, t]) => [messages.find((m) => m.id === id)!.content, t.included])).toEqual([
+      ['Q1 fails', false],
+      ['Q2 stopped', false],
+      ['Q3 included', true],
+      ['Q4', false],
+    ]);
+    expect(buildHistory(messages).map((m) => m.content)).toEqual(['Q3 included']);
+    // Retrying the last turn sends its question (the turn is being answered again).
+    expect(buildHistory(messages, messages[7]!.id).map((m) => m.content)).toEqual(['Q3 included', 'Q4']);
+    // A question being answered right now, or not answered yet, is not "unanswered".
+    expect(unansweredTurns([msg('user', 'Q'), msg('assistant', '', { status: 'streaming' })]).size).toBe(0);
+    expect(unansweredTurns([msg('user', 'Q')]).size).toBe(0);
   });
 
   it('stops before the message being retried or regenerated', () => {

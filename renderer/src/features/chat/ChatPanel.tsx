@@ -9,6 +9,7 @@ import { Callout } from '../../ui/Callout.js';
 import { Icon } from '../../ui/Icon.js';
 import { openChangeModel } from '../conversations/change-model.js';
 import { useMessages } from '../conversations/hooks.js';
+import { conversationStore } from '../conversations/store.js';
 import { useModelSettingsRequest } from '../conversations/ModelSettingsPopover.js';
 import { openSession } from '../conversations/NewConversationDialog.js';
 import { paramField } from '../conversations/params.js';
@@ -61,6 +62,7 @@ export function ChatPanel({ conversation }: { conversation: Conversation }) {
       retry: (id) => void rerunAnswer(bridge, convRef.current, id).catch(fail),
       regenerate: (id) => void rerunAnswer(bridge, convRef.current, id).catch(fail),
       changeModel: () => openChangeModel(convRef.current.id),
+      include: (id, include) => void conversationStore().updateMessage(id, { includeInHistory: include }).catch(fail),
       openSettings: (error: MessageError) => {
         const field = paramField(error.field);
         useModelSettingsRequest.getState().open(convRef.current.id, field ? { [field]: fieldMessage(error.message, error.field) } : undefined);

@@ -20,7 +20,12 @@ export interface MessageActions {
   regenerate(messageId: string): void;
   changeModel(): void;
   openSettings(error: MessageError): void;
+  /** Sends a question whose turn got no answer with later messages again (true), or leaves it out. */
+  include(messageId: string, include: boolean): void;
 }
+
+/** How a user message stands in what later turns send: undefined when it is sent as usual. */
+export type HistoryMark = 'left-out' | 'included' | undefined;
 
 export interface MessageItemProps {
   message: Message;
@@ -32,13 +37,16 @@ export interface MessageItemProps {
   busy: boolean;
   keyLabels: ReadonlyMap<string, string>;
   actions: MessageActions;
+  /** User messages: whether later turns leave this one out (its turn got no answer). */
+  history?: HistoryMark;
 }
 
-export const MessageItem = memo(function MessageItem({ message, live, isLast, busy, keyLabels, actions }: MessageItemProps) {
+export const MessageItem = memo(function MessageItem({ message, live, isLast, busy, keyLabels, actions, history }: MessageItemProps) {
   if (message.role === 'user') {
     return (
-      <article className="message message-user" aria-label="You wrote">
+      <article className={`message message-user ${history === 'left-out' ? 'is-left-out' : ''}`} aria-label="You wrote" data-history={history}>
         <div className="message-text">{message.content}</div>
+        {history ? <HistoryNote messageId={message.id} mark={history} busy={busy} actions={actions} /> : null}
       </article>
     );
   }
@@ -76,6 +84,25 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
     </article>
   );
 });
+
+/** Under a question whose turn got no answer: whether later turns send it, and a switch. */
+function HistoryNote({ messageId, mark, busy, actions }: { messageId: string; mark: 'left-out' | 'included'; busy: boolean; actions: MessageActions }) {
+  const leftOut = mark === 'left-out';
+  return (
+    <p className="message-history-note">
+      <span>{leftOut ? 'Not sent to the model: this turn got no answer, so later messages go without it.' : 'Sent to the model with later messages, though it got no answer.'}</span>
+      <button
+        type="button"
+        className="link-button"
+        disabled={busy}
+        onClick={() => actions.include(messageId, leftOut)}
+        aria-label={leftOut ? 'Include this message in what the model sees' : 'Leave this message out of what the model sees'}
+      >
+        {leftOut ? 'Include' : 'Leave out'}
+      </button>
+    </p>
+  );
+}
 
 function StreamStatus({ live, hasText }: { live: LiveTurn | undefined; hasText: boolean }) {
   const last = live?.attempts[live.attempts.length - 1];

@@ -1,8 +1,9 @@
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message } from '../../db/schema.js';
 import { ChatIcon } from './ChatIcon.js';
-import { MessageItem, type MessageActions } from './MessageItem.js';
+import { unansweredTurns } from './history.js';
+import { MessageItem, type HistoryMark, type MessageActions } from './MessageItem.js';
 import type { LiveTurn } from './stream-state.js';
 
 export interface MessageListHandle {
@@ -82,6 +83,11 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   }, [liveLength, toEnd]);
 
   const lastId = messages[messages.length - 1]?.id;
+  const unanswered = useMemo(() => unansweredTurns(messages), [messages]);
+  const historyMark = (id: string): HistoryMark => {
+    const turn = unanswered.get(id);
+    return turn ? (turn.included ? 'included' : 'left-out') : undefined;
+  };
   return (
     <div className="message-list">
       <Virtuoso
@@ -105,6 +111,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
               busy={running}
               keyLabels={keyLabels}
               actions={actions}
+              history={historyMark(m.id)}
             />
           </div>
         )}
