@@ -376,7 +376,17 @@ test('model settings: limits shown, bad values refused inline, good ones kept', 
   const pop = app.getByRole('dialog', { name: 'Model settings' });
   await expect(pop).toBeVisible();
   await expect(pop).toContainText('Context window 128K tokens');
-  await expect(pop).toContainText('Up to 16,384 for this model.');
+  // An empty field says what is sent, and why: Switchboard's default, below the model's maximum.
+  await expect(pop.getByLabel('Max output tokens')).toHaveAttribute('placeholder', '8,192 (default)');
+  await expect(pop).toContainText('Empty sends 8,192, Switchboard’s default for this model');
+  await expect(pop).toContainText('The model allows up to 16,384.');
+  await expect(pop).not.toContainText('provider’s defaults');
+  await app.keyboard.press('Escape');
+  await send(app, 'Defaults [[usage:in=10,out=5]]');
+  await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  expect((await chatRequests(fake)).pop()?.body.max_tokens).toBe(8192);
+  await app.getByRole('button', { name: 'Model settings' }).click();
+  await expect(pop).toBeVisible();
   await pop.getByLabel(/Temperature/).fill('3');
   await pop.getByLabel('Max output tokens').fill('100000');
   await pop.getByRole('button', { name: 'Save' }).click();
@@ -389,7 +399,7 @@ test('model settings: limits shown, bad values refused inline, good ones kept', 
   await expect(pop).toBeHidden();
   await expect(app.getByRole('button', { name: /Model settings \(temperature 0.3, max 2,000 tokens\)/ })).toBeVisible();
   await send(app, 'Hi [[usage:in=10,out=5]]');
-  await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  await expect(answers(app).nth(1)).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
   const call = (await chatRequests(fake)).pop();
   expect(call?.body.temperature).toBe(0.3);
   expect(call?.body.max_tokens).toBe(2000);
