@@ -342,6 +342,44 @@ test('deleting the key ends the conversation with a banner, and another model co
   await expect(answers(app).nth(0).locator('.message-meta')).toContainText('key Old');
 });
 
+test('after a restart with session-only keys, a conversation says its key was kept for the last session, not deleted, and continues once the key is entered again', async ({ page, fake }) => {
+  const first = await launchHost();
+  const port = Number(new URL(first.host.url).port);
+  let conversationUrl = '';
+  try {
+    await addKey(first.host, fake, 'openai', 'Work');
+    await page.goto(`${first.host.url}/#token=${first.host.token}`);
+    await newConversation(page, { model: /^GPT-4o mini/ });
+    await send(page, 'Before the restart');
+    await expect(answers(page).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+    conversationUrl = new URL(page.url()).pathname;
+  } finally {
+    await first.stop({ keepData: true });
+  }
+  // Same address (the conversations live in this origin's IndexedDB), same data folder, no passphrase.
+  const second = await launchHost({ dataDir: first.host.dataDir, port });
+  try {
+    await page.goto('about:blank');
+    await page.goto(`${second.host.url}${conversationUrl}#token=${second.host.token}`);
+    const banner = page.locator('.chat-banner');
+    await expect(banner).toContainText('Keys were kept for the last session only');
+    await expect(banner).toContainText('was not deleted');
+    await expect(banner).not.toContainText('was deleted');
+    await expect(banner.getByRole('link', { name: 'Re-enter the key' })).toBeVisible();
+    await expect(banner.getByRole('link', { name: 'Set a passphrase' })).toHaveAttribute('href', '/settings/keys');
+    await page.screenshot({ path: `${SHOTS}/chat-session-only-restart.png` });
+
+    // The key entered again: the conversation carries on with it.
+    await addKey(second.host, fake, 'openai', 'Work');
+    await banner.getByRole('button', { name: 'Continue with key “Work”' }).click();
+    await expect(banner).toBeHidden();
+    await send(page, 'After the restart');
+    await expect(answers(page).nth(1)).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  } finally {
+    await second.stop();
+  }
+});
+
 test('the system default shows what it resolves to when an environment key exists, and answers', async ({ page, fake }) => {
   const envKey = fakeOpenAiKey();
   const launched = await launchHost({ env: { OPENAI_API_KEY: envKey, OPENAI_BASE_URL: fake.baseUrls.openai } });

@@ -134,3 +134,14 @@ describe('token and cost formatting', () => {
     expect(formatResetTime(ms, 'Not/AZone')).toMatch(/Jun \d/);
   });
 });
+
+describe('why a conversation’s key is missing', () => {
+  it('tells a real deletion from keys that were kept for the last session only', async () => {
+    const { missingKeyReason } = await import('../../../renderer/src/features/chat/missing-key.js');
+    const sessionOnly = { persistent: false, locked: false };
+    expect(missingKeyReason([{ action: 'add', result: 'ok' }], sessionOnly)).toBe('session-only');
+    expect(missingKeyReason([{ action: 'add', result: 'ok' }, { action: 'delete', result: 'ok' }], sessionOnly)).toBe('deleted');
+    expect(missingKeyReason([{ action: 'delete', result: 'failed' }], { persistent: true, locked: false })).toBe('unknown');
+    expect(missingKeyReason([], undefined)).toBe('unknown');
+  });
+});

@@ -15,6 +15,7 @@ import { openSession } from '../conversations/NewConversationDialog.js';
 import { paramField } from '../conversations/params.js';
 import { targetLabel } from '../conversations/targets.js';
 import { Composer } from './Composer.js';
+import { MissingKeyBanner } from './MissingKeyBanner.js';
 import { buildHistory } from './history.js';
 import type { MessageActions } from './MessageItem.js';
 import { MessageList, type MessageListHandle } from './MessageList.js';
@@ -99,11 +100,11 @@ export function ChatPanel({ conversation }: { conversation: Conversation }) {
 
   return (
     <section className="chat-panel" aria-label={`Messages in ${conversation.title}`} onKeyDown={onKeyDown}>
-      {ended || keyGone ? (
+      {ended ? (
         <div className="chat-banner">
           <Callout
             tone="warning"
-            title={ended ? 'This conversation’s session was ended' : 'The key this conversation uses was deleted'}
+            title="This conversation’s session was ended"
             action={
               <Button size="sm" variant="primary" icon="spark" onClick={() => openChangeModel(conversation.id)}>
                 Choose another model
@@ -111,10 +112,13 @@ export function ChatPanel({ conversation }: { conversation: Conversation }) {
             }
           >
             <p>
-              {ended ? `${sentence(conversation.ended!.reason)} ` : ''}
-              {targetLabel(conversation.target)} cannot answer any more. Pick another model to continue; earlier answers stay as they are.
+              {sentence(conversation.ended!.reason)} {targetLabel(conversation.target)} cannot answer any more. Pick another model to continue; earlier answers stay as they are.
             </p>
           </Callout>
+        </div>
+      ) : keyGone && target.kind === 'key' ? (
+        <div className="chat-banner">
+          <MissingKeyBanner conversation={conversation} target={target} keys={keys.data?.keys ?? []} />
         </div>
       ) : null}
       {messages === undefined ? (
