@@ -14,6 +14,8 @@ export const Attempt = z.object({
   /** Retries of the same entry count up from 1. */
   attempt: z.number().int().positive(),
   latencyMs: z.number().nonnegative().optional(),
+  /** A key skipped while cooling down: when it is tried again (ms since the epoch). */
+  pausedUntil: z.number().optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 

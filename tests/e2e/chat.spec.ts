@@ -476,7 +476,7 @@ test('a limit refusal says which limit and when it resets', async ({ app, host, 
   const error = answer.getByRole('alert');
   await expect(error).toContainText('Limit reached');
   await expect(error).toContainText('LIMIT_EXCEEDED');
-  await expect(error).toContainText(/daily token limit for OpenAI/i);
+  await expect(error).toContainText('OpenAI’s daily token limit is reached');
   await expect(error).toContainText(/resets at .*00:00 \(Europe\/Lisbon\)/i);
   await expect(error.getByRole('link', { name: 'Review limits' })).toBeVisible();
   // No provider request was made.

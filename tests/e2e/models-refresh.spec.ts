@@ -32,6 +32,8 @@ test('Models page: "Refresh from providers" lists what each provider offers, wit
   await expect(xai).toContainText('xAI rejected the API key');
   await expect(xai).toContainText('No earlier list is kept.');
   await app.screenshot({ path: 'tests/e2e/screenshots/models-refresh.png' });
+  // The "Listed by provider" badges make the model column wider: the edit column still shows at 1280 px.
+  await expect(app.getByTestId('catalog-model').first().getByRole('button', { name: /^Set price of / })).toBeInViewport({ ratio: 1 });
 
   // OpenRouter's prices, converted from USD per token to per million without float drift.
   await expect(tiny).toContainText('Fake Lab: Tiny Chat');
@@ -60,7 +62,8 @@ test('Models page: "Refresh from providers" lists what each provider offers, wit
   await expect(results).toBeHidden();
   await app.reload();
   await expect(app.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
-  await expect(app.getByText(/Providers’ model lists fetched \d{4}-\d{2}-\d{2} \d{2}:\d{2}/)).toBeVisible();
+  // In the user's locale and time zone (en-US here), not a raw timestamp.
+  await expect(app.getByText(/Providers’ model lists fetched [A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2} [AP]M\./)).toBeVisible();
   await expect(tiny).toContainText('$0.99');
 
   // The model picker offers them under their provider.

@@ -143,7 +143,7 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
 
   const banner = app.getByTestId('limit-banner');
   await expect(banner).toBeVisible();
-  await expect(banner).toContainText('Limit reached: the daily token limit for OpenAI');
+  await expect(banner).toContainText('OpenAI’s daily token limit is reached');
   await expect(banner).toContainText(/1,5\d\d of 1,000 tokens used/);
   await expect(banner.getByRole('link', { name: 'Open Limits' })).toHaveAttribute('href', '/settings/limits');
 
@@ -175,6 +175,31 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
   await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
   await expect(app.getByRole('region', { name: 'Top conversations' })).toContainText(sessionId);
   await expect(app.getByRole('region', { name: /^Totals for/ }).getByTestId('total-calls').locator('.stat-value')).toHaveText('2');
+});
+
+test('usage tables fit at 1280 px, every column in view, and scroll sideways at 1024 px', async ({ app, host, fake }) => {
+  const keyId = await addOpenAiKey(host, fake);
+  const sessionId = crypto.randomUUID();
+  await seedConversation(app, sessionId, 'A conversation with a rather long title that goes on and on');
+  for (const text of ['One [[usage:in=123456,out=7890,cached=1000]]', 'Two [[fault:quota]]']) await chat(host, sessionId, keyId, 'gpt-4o-mini', text);
+  await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
+  const calls = app.getByRole('region', { name: 'Calls' });
+  const top = app.getByRole('region', { name: 'Top conversations' });
+  await expect(calls.getByTestId('usage-call')).toHaveCount(2);
+  await calls.getByRole('columnheader', { name: 'Time' }).scrollIntoViewIfNeeded();
+  await expect(calls.getByRole('columnheader', { name: 'Latency' })).toBeInViewport({ ratio: 1 });
+  await top.getByRole('columnheader', { name: 'Conversation' }).scrollIntoViewIfNeeded();
+  await expect(top.getByRole('columnheader', { name: 'Cost' })).toBeInViewport({ ratio: 1 });
+  // The calls table never pushes the page wider than the window.
+  expect(await app.locator('#main').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+
+  await app.setViewportSize({ width: 1024, height: 768 });
+  await calls.getByRole('columnheader', { name: 'Time' }).scrollIntoViewIfNeeded();
+  expect(await app.locator('#main').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const wrap = calls.locator('.table-wrap');
+  expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  await wrap.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect(calls.getByRole('columnheader', { name: 'Latency' })).toBeInViewport({ ratio: 1 });
 });
 
 test('a limit at 80% warns with a notice and the Limits page marks it', async ({ app, host, fake }) => {

@@ -331,7 +331,8 @@ export class ChatRouter implements SessionEnder {
           keyId: chosen.id,
           status: 'skipped',
           errorCode: 'COOLING_DOWN',
-          errorMessage: `This key failed several times in a row and is paused until ${new Date(this.health.coolingDownUntil(chosen.id) ?? Date.now()).toISOString()}.`,
+          errorMessage: 'This key failed several times in a row and is paused for a short while.',
+          ...pausedUntil(this.health.coolingDownUntil(chosen.id)),
           chainIndex: entry.chainIndex,
           attempt: 1,
         });
@@ -739,6 +740,11 @@ export class ChatRouter implements SessionEnder {
     this.deps.logger.error('chat turn failed unexpectedly', { err });
     return new AppError('INTERNAL', 'Something went wrong inside Switchboard. The details are in the log.');
   }
+}
+
+/** When a paused key is tried again, as a moment (shown in the user's zone by the app, never as text here). */
+function pausedUntil(until: number | null): { pausedUntil?: number } {
+  return until === null ? {} : { pausedUntil: until };
 }
 
 function stallFailure(provider: ProviderId, ms: number, opened: boolean, writing: boolean): ProviderFailure {

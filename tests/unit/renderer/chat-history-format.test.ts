@@ -127,11 +127,12 @@ describe('token and cost formatting', () => {
   });
 
   it('says when a limit resets in its own time zone', () => {
-    const ms = Date.UTC(2026, 5, 1, 22, 0);
-    expect(formatResetTime(ms, 'Europe/Berlin')).toBe('Jun 2, 00:00 (Europe/Berlin)');
-    expect(formatResetTime(ms, 'UTC')).toBe('Jun 1, 22:00 (UTC)');
+    const ms = Date.UTC(new Date().getUTCFullYear(), 5, 1, 22, 0);
+    expect(formatResetTime(ms, 'Europe/Berlin', 'en-US')).toBe('Jun 2, 12:00 AM (Europe/Berlin)');
+    expect(formatResetTime(ms, 'Europe/Berlin', 'en-GB')).toBe('2 Jun, 00:00 (Europe/Berlin)');
+    expect(formatResetTime(ms, 'UTC', 'en-US')).toBe('Jun 1, 10:00 PM (UTC)');
     // An unknown zone still gives a time rather than failing.
-    expect(formatResetTime(ms, 'Not/AZone')).toMatch(/Jun \d/);
+    expect(formatResetTime(ms, 'Not/AZone', 'en-US')).toMatch(/Jun \d/);
   });
 });
 

@@ -9,7 +9,9 @@ import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
 import { Spinner } from '../../ui/Spinner.js';
+import { formatClock } from '../../ui/datetime.js';
 import { formatLatency } from '../../ui/format.js';
+import { useDisplayZone } from '../../state/time-zone-store.js';
 import { CopyAction } from './CopyAction.js';
 import { formatCost, formatResetTime, formatTokenCount, usageParts } from './format.js';
 import { MarkdownText } from './Markdown.js';
@@ -137,6 +139,7 @@ function TurnError({
 }) {
   const title = error.code === 'STREAM_INTERRUPTED' ? 'The answer was cut off' : error.code === 'LIMIT_EXCEEDED' ? 'Limit reached' : 'This turn failed';
   const isParamError = error.code === 'VALIDATION' && paramField(error.field) !== null;
+  const zone = useDisplayZone();
   return (
     <div className="turn-error callout callout-error" role="alert">
       <Icon name="alert" size={18} />
@@ -149,7 +152,7 @@ function TurnError({
         {error.hint ? <p className="callout-hint">{error.hint}</p> : null}
         {error.code === 'LIMIT_EXCEEDED' && error.resetsAt !== undefined && !/reset/i.test(error.message) ? (
           <p className="callout-hint">
-            {error.resetsAt === null ? 'This limit does not reset by itself.' : `Resets ${formatResetTime(error.resetsAt, error.timeZone)}.`}
+            {error.resetsAt === null ? 'This limit does not reset by itself.' : `Resets ${formatResetTime(error.resetsAt, error.timeZone ?? zone)}.`}
           </p>
         ) : null}
         {hasText ? <p className="callout-hint">The text above is what arrived before the failure.</p> : null}
@@ -245,6 +248,7 @@ function MessageMeta({ message, keyLabels }: { message: Message; keyLabels: Read
 }
 
 function AttemptList({ id, attempts, keyLabels }: { id: string; attempts: Attempt[]; keyLabels: ReadonlyMap<string, string> }) {
+  const zone = useDisplayZone();
   return (
     <ol id={id} className="attempt-list">
       {attempts.map((a, i) => (
@@ -260,7 +264,12 @@ function AttemptList({ id, attempts, keyLabels }: { id: string; attempts: Attemp
             {a.errorCode ? <span className="code-tag">{a.errorCode}</span> : null}
             {a.latencyMs !== undefined ? <span className="muted"> {formatLatency(a.latencyMs)}</span> : null}
           </span>
-          {a.errorMessage ? <span className="attempt-message">{a.errorMessage}</span> : null}
+          {a.errorMessage ? (
+            <span className="attempt-message">
+              {a.errorMessage}
+              {a.pausedUntil !== undefined ? ` Tried again after ${formatClock(a.pausedUntil, zone)}.` : ''}
+            </span>
+          ) : null}
         </li>
       ))}
     </ol>

@@ -4,6 +4,7 @@ import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { Badge, type BadgeTone } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
+import { formatWhen, formatWhenFull } from '../../ui/datetime.js';
 import { formatLatency } from '../../ui/format.js';
 import type { DateRange } from './date-range.js';
 import { providerName } from './limit-text.js';
@@ -13,14 +14,15 @@ import { UsageTable } from './UsageTable.js';
 import { useConversationTitles } from './useConversationTitles.js';
 
 const PAGE_SIZE = 20;
+// Fixed widths (the conversation takes the rest), so every column fits at 1280 px; narrower windows scroll the table.
 const COLUMNS = [
-  { label: 'Time' },
+  { label: 'Time', width: '120px' },
   { label: 'Conversation' },
-  { label: 'Model' },
-  { label: 'Status' },
-  { label: 'Tokens', num: true },
-  { label: 'Cost', num: true },
-  { label: 'Latency', num: true },
+  { label: 'Model', width: '150px' },
+  { label: 'Status', width: '140px' },
+  { label: 'Tokens', num: true, width: '112px' },
+  { label: 'Cost', num: true, width: '100px' },
+  { label: 'Latency', num: true, width: '100px' },
 ] as const;
 
 const STATUS: Record<UsageRecord['status'], { label: string; tone: BadgeTone }> = {
@@ -95,10 +97,8 @@ function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles:
     .join(' · ');
   return (
     <tr data-testid="usage-call" data-status={r.status}>
-      <td className="nowrap" title={when.toLocaleString(undefined, { timeZone, dateStyle: 'full', timeStyle: 'long' })}>
-        <time dateTime={when.toISOString()}>
-          {when.toLocaleString(undefined, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })}
-        </time>
+      <td title={formatWhenFull(r.time, timeZone)}>
+        <time dateTime={when.toISOString()}>{formatWhen(r.time, timeZone, { seconds: true })}</time>
       </td>
       <td className="cell-clip">
         <SessionName sessionId={r.sessionId} titles={titles} />
