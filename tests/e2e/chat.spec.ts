@@ -515,6 +515,55 @@ test('a setting the new model cannot take is refused by the core and shown at it
   await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
 });
 
+test('after a very long message the view follows the answer; scrolling up shows “Jump to latest” in its own row, over no text', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await app.reload();
+  await newConversation(app, { model: /^GPT-4o mini/ });
+  await send(app, 'First [[reply:A short first answer.]]');
+  await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  const long = Array.from({ length: 200 }, (_, i) => `Line ${i} of a long pasted log.`).join('\n');
+  const reply = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} of the answer.`).join('\n\n');
+  await send(app, `${long}\n[[delay:20]] [[reply:${reply}]]`);
+  const latest = answers(app).last();
+  await expect(latest).toContainText('Paragraph 39 of the answer.', { timeout: 30_000 });
+  await expect(latest).toHaveAttribute('data-status', 'done');
+  await expect(latest.getByText('Paragraph 39 of the answer.')).toBeInViewport();
+  const log = app.getByRole('log');
+  await expect(app.locator('.jump-latest')).toHaveCount(0);
+
+  // The user scrolls up to read: the view stays there, and the button sits below the messages.
+  await log.hover();
+  await app.mouse.wheel(0, -1500);
+  const jump = app.getByRole('button', { name: 'Jump to latest' });
+  await expect(jump).toBeVisible();
+  const [logBox, jumpBox] = [await log.boundingBox(), await jump.boundingBox()];
+  expect(jumpBox!.y).toBeGreaterThanOrEqual(logBox!.y + logBox!.height - 1);
+  await jump.click();
+  await expect(latest.getByText('Paragraph 39 of the answer.')).toBeInViewport();
+  await expect(jump).toBeHidden();
+});
+
+test('“Reconnecting…” takes its own place above the page and never covers the conversation title', async ({ page, fake }) => {
+  const first = await launchHost();
+  try {
+    await addKey(first.host, fake, 'openai', 'Work');
+    await page.goto(`${first.host.url}/#token=${first.host.token}`);
+    await newConversation(page, { model: /^GPT-4o mini/ });
+    await send(page, 'Hello there');
+    await expect(answers(page).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  } finally {
+    await first.stop();
+  }
+  const banner = page.getByText(/Reconnecting to the Switchboard host/);
+  await expect(banner).toBeVisible({ timeout: 20_000 });
+  const title = page.locator('.conversation-header');
+  const [b, t] = [await banner.boundingBox(), await title.boundingBox()];
+  expect(b!.y + b!.height).toBeLessThanOrEqual(t!.y + 1);
+  // The composer is still on screen.
+  await expect(composer(page)).toBeInViewport({ ratio: 1 });
+  await page.screenshot({ path: `${SHOTS}/chat-reconnecting.png` });
+});
+
 test('a long conversation is virtualised: thousands of messages, a few in the page, still following new answers', async ({ app, host, fake }) => {
   await addKey(host, fake, 'openai', 'Work');
   await app.reload();
