@@ -52,6 +52,8 @@ import {
   UsageQueryResponse,
   UsageRecordsRequest,
   UsageRecordsResponse,
+  UsageSetSessionTitlesRequest,
+  UsageSetSessionTitlesResponse,
 } from './usage.js';
 
 interface MethodSpec<Req extends z.ZodType, Res extends z.ZodType> {
@@ -110,6 +112,7 @@ export const contract = {
   'usage.query': m(UsageQueryRequest, UsageQueryResponse),
   'usage.records': m(UsageRecordsRequest, UsageRecordsResponse),
   'usage.exportCsv': m(UsageExportCsvRequest, UsageExportCsvResponse, { kind: 'download' }),
+  'usage.setSessionTitles': m(UsageSetSessionTitlesRequest, UsageSetSessionTitlesResponse),
 
   'limits.get': m(LimitsGetRequest, LimitsGetResponse),
   'limits.set': m(LimitsSetRequest, LimitsSetResponse),

@@ -163,6 +163,8 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
   expect(models).toContain('my-local-model');
   const paid = parsed.data.find((r) => r.model === 'gpt-4o-mini')!;
   expect(paid.session_id).toBe(sessionId);
+  // The conversation's title, which only the app's own database holds, is in the file too.
+  expect(paid.session_title).toBe('Budget planning');
   expect(paid.status).toBe('ok');
   expect(Number(paid.input_tokens)).toBe(1000);
   expect(Number(paid.cache_read_tokens)).toBe(200);

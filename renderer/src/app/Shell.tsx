@@ -2,10 +2,12 @@ import { Sidebar } from './Sidebar.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { RouteView } from './RouteView.js';
 import { LimitBanner } from '../features/usage/LimitBanner.js';
+import { SessionTitleSync } from '../features/conversations/title-sync.js';
 
 export function Shell() {
   return (
     <div className="app-shell">
+      <SessionTitleSync />
       <a className="skip-link" href="#main">
         Skip to content
       </a>

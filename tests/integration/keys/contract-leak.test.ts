@@ -72,6 +72,8 @@ describe('secrets never leave the vault (through the contract)', () => {
     await call('vault.unlock', { passphrase: 'wrong passphrase' });
     await call('keys.delete', { id: add.id });
     await call('keys.delete', { id: 'env:anthropic' });
+    // A key pasted into a first message becomes the conversation's title: the title store redacts it.
+    await call('usage.setSessionTitles', { titles: [{ sessionId: 's-leak', title: `my key is ${secrets.openai}` }, { sessionId: 's-leak-2', title: secrets.anthropic }] });
 
     const list = (await call('keys.list', {})) as { keys: Array<{ source: string; last4: string }> };
     expect(list.keys.some((k) => k.source === 'environment' && k.last4 === secrets.env.slice(-4))).toBe(true);
