@@ -2,7 +2,7 @@ import { Sidebar } from './Sidebar.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { RouteView } from './RouteView.js';
 import { LimitBanner } from '../features/usage/LimitBanner.js';
-import { SessionTitleSync } from '../features/conversations/title-sync.js';
+import { SessionTitleSync } from '../features/conversations/SessionTitleSync.js';
 
 export function Shell() {
   return (
