@@ -273,3 +273,19 @@ test('Models page: filters, badges, prices per million, and a custom price with 
   await app.getByRole('dialog', { name: 'Remove your price?' }).getByRole('button', { name: 'Remove price' }).click();
   await expect(custom).toHaveCount(0);
 });
+
+test.describe('in a locale that writes US$', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('the cost chart’s axis labels are whole, not cut at the left edge', async ({ app, host, fake }) => {
+    const keyId = await addOpenAiKey(host, fake);
+    await chat(host, 's-axis', keyId, 'gpt-4o-mini', 'Axis [[usage:in=1000,out=100]]');
+    await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
+    const chart = app.locator('.usage-chart svg.recharts-surface').first();
+    await expect(chart).toBeVisible();
+    const ticks = app.locator('.usage-chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await expect(ticks.first()).toContainText('US$');
+    const box = (await chart.boundingBox())!;
+    for (const tick of await ticks.all()) expect((await tick.boundingBox())!.x).toBeGreaterThanOrEqual(box.x - 0.5);
+  });
+});

@@ -16,13 +16,13 @@ import { useConversationTitles } from './useConversationTitles.js';
 const PAGE_SIZE = 20;
 // Fixed widths (the conversation takes the rest), so every column fits at 1280 px; narrower windows scroll the table.
 const COLUMNS = [
-  { label: 'Time', width: '120px' },
+  { label: 'Time', width: '122px' },
   { label: 'Conversation' },
-  { label: 'Model', width: '150px' },
-  { label: 'Status', width: '140px' },
-  { label: 'Tokens', num: true, width: '112px' },
-  { label: 'Cost', num: true, width: '100px' },
-  { label: 'Latency', num: true, width: '100px' },
+  { label: 'Model', width: '140px' },
+  { label: 'Status', width: '168px' },
+  { label: 'Tokens', num: true, width: '100px' },
+  { label: 'Cost', num: true, width: '96px' },
+  { label: 'Latency', num: true, width: '92px' },
 ] as const;
 
 const STATUS: Record<UsageRecord['status'], { label: string; tone: BadgeTone }> = {
@@ -32,6 +32,20 @@ const STATUS: Record<UsageRecord['status'], { label: string; tone: BadgeTone }> 
   interrupted: { label: 'Interrupted', tone: 'warning' },
   reserved: { label: 'Running', tone: 'info' },
 };
+
+/** PROVIDER_UNAVAILABLE may wrap after an underscore, never inside a word. */
+function breakAtUnderscores(code: string) {
+  return code.split('_').map((part, i, all) => (
+    <span key={i}>
+      {part}
+      {i < all.length - 1 ? (
+        <>
+          _<wbr />
+        </>
+      ) : null}
+    </span>
+  ));
+}
 
 /** The calls of the range, newest first, a page at a time (usage.records cursors). */
 export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: string }) {
@@ -115,7 +129,7 @@ function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles:
       </td>
       <td>
         <Badge tone={status.tone}>{status.label}</Badge>
-        {r.errorCode ? <span className="cell-sub mono">{r.errorCode}</span> : null}
+        {r.errorCode ? <span className="cell-sub mono">{breakAtUnderscores(r.errorCode)}</span> : null}
       </td>
       <td className="num">
         <span className="cell-main">{formatTokens(totalTokens(u))}</span>
