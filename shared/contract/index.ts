@@ -1,3 +1,4 @@
+export * from './agents.js';
 export * from './app.js';
 export * from './bridge.js';
 export * from './chat.js';
@@ -8,5 +9,6 @@ export * from './keys.js';
 export * from './limits.js';
 export * from './methods.js';
 export * from './models.js';
+export * from './tools.js';
 export * from './usage.js';
 export * from './validation.js';

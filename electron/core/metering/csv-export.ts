@@ -109,6 +109,7 @@ export function exportCsv(ledger: Ledger, filter: RecordsFilter, options: CsvExp
           record,
           keyLabel: record.keyId ? (labels.get(record.keyId) ?? null) : null,
           sessionTitle: titles.get(record.sessionId) ?? null,
+          replacedKeyLabel: record.replacedKeyId ? (labels.get(record.replacedKeyId) ?? null) : null,
           localTime: localIso(zone, record.time),
         }),
       );

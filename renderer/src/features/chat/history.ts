@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../../../shared/contract/index.js';
 import type { Message } from '../../db/schema.js';
+import { hasTools, historyOfAnswer } from './parts.js';
 
 /** The contract's ceiling on messages per call. */
 export const MAX_HISTORY_MESSAGES = 10_000;
@@ -10,8 +11,9 @@ export interface UnansweredTurn {
   included: boolean;
 }
 
+/** Whether an answer gave the model something later turns build on: text, or tool calls it made. */
 function hasText(m: Message): boolean {
-  return m.content.trim() !== '';
+  return m.content.trim() !== '' || (m.role === 'assistant' && hasTools(m.parts));
 }
 
 /**
@@ -54,6 +56,11 @@ export function buildHistory(messages: readonly Message[], beforeId?: string): C
   const out: ChatMessage[] = [];
   for (const m of shown) {
     if (m.status === 'streaming') continue;
+    // An answer that used tools carries its calls and results, so the model knows what it already did.
+    if (m.role === 'assistant' && hasTools(m.parts)) {
+      out.push(...historyOfAnswer(m));
+      continue;
+    }
     if (!hasText(m)) continue;
     const turn = unanswered.get(m.id);
     if (turn && !turn.included) continue;

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ToggleEvent } from 'react';
 import { create } from 'zustand';
-import type { ProviderId } from '../../../../shared/contract/index.js';
+import type { MethodRequest, ProviderId } from '../../../../shared/contract/index.js';
 import type { Conversation } from '../../db/schema.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { Button } from '../../ui/Button.js';
@@ -26,6 +26,17 @@ export const useModelSettingsRequest = create<{ request: OpenRequest | null; ope
   open: (conversationId, errors) => set({ request: { conversationId, ...(errors ? { errors } : {}), seq: (get().request?.seq ?? 0) + 1 } }),
 }));
 
+/** chat.estimate for a one-word prompt, as the conversation would send it (its agent decides the model when it has one). */
+function estimateRequest(conversation: Conversation): MethodRequest<'chat.estimate'> {
+  const target = toChatTarget(conversation.target);
+  return {
+    ...(target ? { target } : {}),
+    ...(conversation.agentId ? { agentId: conversation.agentId } : {}),
+    ...(conversation.agentId && !target && conversation.powerLevel ? { powerLevel: conversation.powerLevel } : {}),
+    messages: [{ role: 'user', content: '.' }],
+  };
+}
+
 /** Which provider and model the conversation's settings apply to (the system default's, when it uses that). */
 function useEffectiveModel(conversation: Conversation): { provider: ProviderId | null; model: string | null } {
   const sd = useBridgeQuery('chat.systemDefault', {}, { enabled: conversation.target.kind === 'system', refreshOn: ['keys.changed'] });
@@ -49,7 +60,7 @@ export function ModelSettingsPopover({ conversation }: { conversation: Conversat
   // What an empty field sends is the core's rule: ask it (chat.estimate answers the allowance it would send).
   const allowance = useBridgeQuery(
     'chat.estimate',
-    { target: toChatTarget(conversation.target), messages: [{ role: 'user', content: '.' }] },
+    estimateRequest(conversation),
     { enabled: open, refreshOn: ['keys.changed'] },
   );
   const defaultText = maxTokensDefaultText(allowance.data?.maxOutputTokens ?? null, limits.maxOutputTokens);

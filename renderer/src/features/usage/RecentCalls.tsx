@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { UsageRecord } from '../../../../shared/contract/index.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { Badge, type BadgeTone } from '../../ui/Badge.js';
@@ -6,6 +6,7 @@ import { Button } from '../../ui/Button.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
 import { formatWhen, formatWhenFull } from '../../ui/datetime.js';
 import { formatLatency } from '../../ui/format.js';
+import { callKindText } from '../chat/call-kinds.js';
 import type { DateRange } from './date-range.js';
 import { providerName } from './limit-text.js';
 import { formatCostExact, formatTokens, totalTokens } from './money.js';
@@ -14,6 +15,7 @@ import { UsageTable } from './UsageTable.js';
 import { useConversationTitles } from './useConversationTitles.js';
 
 const PAGE_SIZE = 20;
+const KEY_EVENTS = ['keys.changed'] as const;
 // Fixed widths (the conversation takes the rest), so every column fits at 1280 px; narrower windows scroll the table.
 const COLUMNS = [
   { label: 'Time', width: '122px' },
@@ -62,6 +64,8 @@ export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: s
   const rows = records.data?.records ?? [];
   const next = records.data?.nextCursor ?? null;
   const titles = useConversationTitles(rows.map((r) => r.sessionId));
+  const keys = useBridgeQuery('keys.list', {}, { refreshOn: KEY_EVENTS });
+  const keyLabels = useMemo(() => new Map((keys.data?.keys ?? []).map((k) => [k.id, k.label] as const)), [keys.data]);
 
   const older = () => {
     if (next) setPaging({ rangeKey, cursors: [...cursors.slice(0, page), next], page: page + 1 });
@@ -79,7 +83,7 @@ export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: s
       {records.error && !records.data ? <ErrorNotice error={records.error} onRetry={records.reload} /> : null}
       <UsageTable columns={COLUMNS} empty={rows.length === 0} loading={records.loading} className="calls-table" describedBy="recent-calls">
         {rows.map((r) => (
-          <CallRow key={r.id} record={r} titles={titles} timeZone={timeZone} />
+          <CallRow key={r.id} record={r} titles={titles} timeZone={timeZone} keyLabels={keyLabels} />
         ))}
       </UsageTable>
       {page > 0 || next ? (
@@ -96,8 +100,19 @@ export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: s
   );
 }
 
-function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles: ReadonlyMap<string, string> | undefined; timeZone: string }) {
+function CallRow({
+  record: r,
+  titles,
+  timeZone,
+  keyLabels,
+}: {
+  record: UsageRecord;
+  titles: ReadonlyMap<string, string> | undefined;
+  timeZone: string;
+  keyLabels: ReadonlyMap<string, string>;
+}) {
   const u = r.usage;
+  const kind = callKindText(r.kind, r.attempt, r.replacedKeyId ? (keyLabels.get(r.replacedKeyId) ?? null) : null);
   const status = STATUS[r.status];
   const when = new Date(r.time);
   const tokensDetail = [
@@ -110,7 +125,7 @@ function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles:
     .filter(Boolean)
     .join(' · ');
   return (
-    <tr data-testid="usage-call" data-status={r.status}>
+    <tr data-testid="usage-call" data-status={r.status} data-kind={r.kind}>
       <td title={formatWhenFull(r.time, timeZone)}>
         <time dateTime={when.toISOString()}>{formatWhen(r.time, timeZone, { seconds: true })}</time>
       </td>
@@ -123,9 +138,8 @@ function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles:
         <span className="cell-sub">
           {providerName(r.provider)}
           {r.source !== 'user' ? ` · ${r.source === 'environment' ? 'environment key' : 'team'}` : ''}
-          {r.attempt > 1 ? ` · attempt ${r.attempt}` : ''}
-          {r.fallbackOf ? ' · fallback' : ''}
         </span>
+        {kind ? <span className="cell-sub call-kind">{kind}</span> : null}
       </td>
       <td>
         <Badge tone={status.tone}>{status.label}</Badge>
