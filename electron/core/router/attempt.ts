@@ -188,7 +188,6 @@ function reportAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolv
     attempt: link.attempt,
     kind: link.kind,
     latencyMs,
-    ...(state.loop ? { step: state.loop.step } : {}),
   });
 }
 

@@ -71,7 +71,9 @@ export function firstTokenLimitMs(rt: RouterRuntime, provider: ProviderId): numb
 }
 
 /** Adds an attempt to the turn's list and, for a streamed turn, tells the renderer at once. */
-export function pushAttempt(rt: RouterRuntime, state: TurnState, attempt: Attempt): void {
+export function pushAttempt(rt: RouterRuntime, state: TurnState, stepless: Attempt): void {
+  // Within a tool loop every attempt (answered, failed, refused or skipped) names its model call.
+  const attempt = state.loop ? { ...stepless, step: state.loop.step } : stepless;
   state.attempts.push(attempt);
   if (state.stream) rt.deps.emit('chat.attempt', { streamId: state.turn.streamId, sessionId: state.req.sessionId, attempt });
 }
