@@ -68,20 +68,29 @@ module.exports = {
       name: 'renderer-only-shared',
       comment: 'The renderer talks to the core only through the bridge; it may import shared/ and browser libraries. (vite.config.ts is Node build tooling, not app code.)',
       severity: 'error',
-      from: { path: '^renderer/', pathNot: '^renderer/vite\\.config\\.ts$' },
+      from: { path: '^renderer/', pathNot: '^renderer/(admin/)?vite\\.config\\.ts$' },
       to: { path: ['^electron/', '^server/', '^tests/', '^bench/', '^scripts/', '^node_modules/(electron|openai|@anthropic-ai|@google/genai|libsql|conf)/'] },
     },
     {
       name: 'renderer-no-node-builtins',
       severity: 'error',
-      from: { path: '^renderer/', pathNot: '^renderer/vite\\.config\\.ts$' },
+      from: { path: '^renderer/', pathNot: '^renderer/(admin/)?vite\\.config\\.ts$' },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'server-layers',
+      comment: 'The team server uses shared/ and the core (the same router, adapters, catalog and cost code as the app, never a copy); never Electron, the host, the renderer or UI libraries.',
       severity: 'error',
       from: { path: '^server/' },
-      to: { path: ['^electron/', '^renderer/', '^tests/'] },
+      to: {
+        path: ['^electron/(main|preload|host)/', '^renderer/', '^tests/', '^node_modules/(electron|react|react-dom|dexie|dexie-react-hooks|zustand)/'],
+      },
+    },
+    {
+      name: 'server-no-electron-module',
+      severity: 'error',
+      from: { path: '^server/' },
+      to: { path: '^electron$', dependencyTypes: ['npm', 'npm-dev', 'unknown', 'undetermined', 'npm-no-pkg'] },
     },
     {
       name: 'no-production-imports-of-tests',

@@ -5,7 +5,7 @@ export interface CsvRowSource {
   record: UsageRecord;
   keyLabel: string | null;
   /** The conversation's title as the app last reported it (usage.setSessionTitles); null when unknown or deleted. */
-  sessionTitle: string | null;
+  sessionTitle?: string | null;
   /** The label of the key a key failover replaced, looked up the same way. */
   replacedKeyLabel?: string | null;
   /** The record's time in the export's time zone, e.g. 2026-11-23T09:15:02.123+01:00. */
@@ -30,7 +30,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'time_utc', value: r((x) => new Date(x.time).toISOString()) },
   { header: 'time_local', value: (row) => row.localTime },
   { header: 'session_id', text: true, value: r((x) => x.sessionId) },
-  { header: 'session_title', text: true, value: (row) => row.sessionTitle },
+  { header: 'session_title', text: true, value: (row) => row.sessionTitle ?? null },
   { header: 'agent', text: true, value: r((x) => x.agent) },
   { header: 'provider', value: r((x) => x.provider) },
   { header: 'model', text: true, value: r((x) => x.model) },
@@ -65,6 +65,18 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'settled_at_utc', value: r((x) => (x.settledAt === null ? null : new Date(x.settledAt).toISOString())) },
   { header: 'power_level', value: r((x) => x.powerLevel ?? null) },
   { header: 'tool_step', value: r((x) => x.step ?? null) },
+  // Added after the first release: appended, so readers of the earlier columns by position keep working.
+  { header: 'cache_write_1h_tokens', value: r((x) => x.usage.cacheWrite1hTokens ?? 0) },
+  { header: 'price_cache_write_1h_per_mtok', value: r((x) => x.pricing?.cacheWrite1h ?? null) },
+  // "price" (tokens × the snapshot above) or "provider-reported" (what the provider said it charged).
+  { header: 'cost_source', value: r((x) => x.costSource ?? null) },
+  // Tokens × the snapshot: the cross-check of a provider-reported cost.
+  { header: 'price_cost_usd', value: r((x) => (x.priceCostUsd === null || x.priceCostUsd === undefined ? null : formatUsd(x.priceCostUsd))) },
+  // The reported cost differs from tokens × price by more than 1 %.
+  { header: 'cost_mismatch', value: r((x) => x.costMismatch ?? false) },
+  // What the call used beyond its reservation (a provider reporting more than the prompt's bound).
+  { header: 'overshoot_tokens', value: r((x) => x.overshootTokens ?? 0) },
+  { header: 'overshoot_usd', value: r((x) => formatUsd(x.overshootUsd ?? 0)) },
 ];
 
 export const CSV_HEADERS: readonly string[] = CSV_COLUMNS.map((c) => c.header);

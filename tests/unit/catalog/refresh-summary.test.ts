@@ -7,12 +7,16 @@ describe('what the Models page says after a refresh', () => {
   it('per provider: listed, added, and whether prices came with them', () => {
     const s = summarizeRefresh([ok('openrouter', 5, 4, 4), ok('groq', 12, 3, 0), ok('openai', 7, 0, 0)], 'UTC');
     expect(s.tone).toBe('success');
-    expect(s.title).toBe('Refreshed 3 providers: 24 models listed, 7 new beyond the bundled catalog.');
+    expect(s.title).toBe('Refreshed 3 providers: 24 models listed, 7 new beyond the catalog.');
     expect(s.lines.map((l) => `${l.name}: ${l.text}`)).toEqual([
       'OpenRouter: 5 models listed · 4 added with the provider’s prices',
       'Groq: 12 models listed · 3 added, price unknown',
-      'OpenAI: 7 models listed · nothing new (all in the bundled catalog)',
+      'OpenAI: 7 models listed · nothing new (all in the catalog)',
     ]);
+    // OpenRouter's live prices replace the catalog's; prices in the wrong units are counted.
+    expect(summarizeRefresh([{ ...ok('openrouter', 34, 3, 3), repriced: 30, rejectedPrices: 1 }]).lines[0]?.text).toBe(
+      '34 models listed · 3 added with the provider’s prices · 30 catalog models at OpenRouter’s own price · 1 price that could not be per token left unknown',
+    );
     expect(summarizeRefresh([ok('openrouter', 5, 4, 3)]).lines[0]?.text).toBe('5 models listed · 4 added (3 with the provider’s prices, the rest price unknown)');
   });
 
@@ -38,8 +42,8 @@ describe('what the Models page says after a refresh', () => {
   });
 
   it('the title never contradicts the lines', () => {
-    expect(summarizeRefresh([ok('openai', 7, 0, 0), ok('groq', 3, 1, 0)], 'UTC').title).toBe('Refreshed 2 providers: 10 models listed, 1 new beyond the bundled catalog.');
-    expect(summarizeRefresh([ok('openai', 1, 0, 0)], 'UTC').title).toBe('Refreshed 1 provider: 1 model listed, none new beyond the bundled catalog.');
+    expect(summarizeRefresh([ok('openai', 7, 0, 0), ok('groq', 3, 1, 0)], 'UTC').title).toBe('Refreshed 2 providers: 10 models listed, 1 new beyond the catalog.');
+    expect(summarizeRefresh([ok('openai', 1, 0, 0)], 'UTC').title).toBe('Refreshed 1 provider: 1 model listed, none new beyond the catalog.');
   });
 
   it('times read in the user’s locale and the given zone, never as a raw timestamp', () => {

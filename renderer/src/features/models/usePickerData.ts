@@ -13,11 +13,13 @@ export interface PickerData {
 }
 
 const KEY_EVENTS = ['keys.changed', 'vault.changed'] as const;
+/** OpenRouter's list arrives in the background after its key is added; an online price update too. */
+const CATALOG_EVENTS = ['models.changed'] as const;
 
 /** Keys, the catalog and the system default: everything the model picker lists. */
 export function usePickerData(): PickerData {
   const keys = useBridgeQuery('keys.list', {}, { refreshOn: KEY_EVENTS });
-  const models = useBridgeQuery('models.list', {});
+  const models = useBridgeQuery('models.list', {}, { refreshOn: CATALOG_EVENTS });
   const sd = useBridgeQuery('chat.systemDefault', {}, { refreshOn: KEY_EVENTS });
   const groups = useMemo(
     () => (keys.data && models.data ? buildProviderGroups(keys.data.keys, models.data.models) : undefined),
