@@ -1,9 +1,11 @@
 import type { UsageRecord } from './contract/usage.js';
 
-/** What a CSV row is made from: one ledger record, plus the key's label looked up at export time. */
+/** What a CSV row is made from: one ledger record, plus the key's label and the conversation's title looked up at export time. */
 export interface CsvRowSource {
   record: UsageRecord;
   keyLabel: string | null;
+  /** The conversation's title as the app last reported it (usage.setSessionTitles); null when unknown or deleted. */
+  sessionTitle?: string | null;
   /** The label of the key a key failover replaced, looked up the same way. */
   replacedKeyLabel?: string | null;
   /** The record's time in the export's time zone, e.g. 2026-11-23T09:15:02.123+01:00. */
@@ -28,6 +30,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'time_utc', value: r((x) => new Date(x.time).toISOString()) },
   { header: 'time_local', value: (row) => row.localTime },
   { header: 'session_id', text: true, value: r((x) => x.sessionId) },
+  { header: 'session_title', text: true, value: (row) => row.sessionTitle ?? null },
   { header: 'agent', text: true, value: r((x) => x.agent) },
   { header: 'provider', value: r((x) => x.provider) },
   { header: 'model', text: true, value: r((x) => x.model) },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyInfo, KeyOptions, KeyTestResult, ProviderId } from '../../shared/contract/index.js';
-import { checkKeyFormat, last4, PROVIDERS } from '../../shared/providers/registry.js';
+import { last4, PROVIDERS } from '../../shared/providers/registry.js';
+import { checkKeyFormat, normalizePastedKey } from '../../shared/providers/key-format.js';
 import type { Logger } from '../../electron/core/app/logger.js';
 import { checkKeyFields, cleanLabel } from '../../electron/core/keys/key-fields.js';
 import type { KeyTester } from '../../electron/core/keys/key-tester.js';
@@ -57,7 +58,8 @@ export class TeamKeys implements KeyResolver {
 
   async add(actor: Member, input: AddKeyInput): Promise<{ id: string; test: KeyTestResult }> {
     const spec = PROVIDERS[input.provider];
-    const secret = input.secret;
+    // Whitespace and line breaks pasted around a key are dropped, as in the app (shared/providers/key-format.ts).
+    const secret = normalizePastedKey(input.secret);
     const shape = checkKeyFormat(input.provider, secret);
     if (shape) throw new ApiError(400, 'VALIDATION', `secret: ${shape}`, { param: 'secret' });
     const baseUrl = input.baseUrl?.trim() ? input.baseUrl.trim().replace(/\/+$/, '') : null;

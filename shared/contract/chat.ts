@@ -25,6 +25,8 @@ export const Attempt = z.object({
   /** First call, retry, key failover or fallback (as the ledger records it). */
   kind: CallKind,
   latencyMs: z.number().nonnegative().optional(),
+  /** A key skipped while cooling down: when it is tried again (ms since the epoch). */
+  pausedUntil: z.number().optional(),
   /** Model call of a tool loop this attempt belongs to (1-based); absent for a turn without tools. */
   step: z.number().int().positive().optional(),
 });

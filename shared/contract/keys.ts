@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { normalizePastedKey } from '../providers/key-format.js';
 import { Id, KeySource, ProviderId } from './common.js';
 
-const Secret = z.string().max(4096);
+/** A pasted key: whitespace and line breaks around it (or wrapping it) are dropped, never refused. */
+const Secret = z.string().max(4096).transform(normalizePastedKey);
 const BaseUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
 /** Provider-specific fields (Azure needs a deployment and an API version). */

@@ -86,6 +86,8 @@ import {
   UsageQueryResponse,
   UsageRecordsRequest,
   UsageRecordsResponse,
+  UsageSetSessionTitlesRequest,
+  UsageSetSessionTitlesResponse,
 } from './usage.js';
 
 interface MethodSpec<Req extends z.ZodType, Res extends z.ZodType> {
@@ -162,6 +164,7 @@ export const contract = {
   'usage.query': m(UsageQueryRequest, UsageQueryResponse),
   'usage.records': m(UsageRecordsRequest, UsageRecordsResponse),
   'usage.exportCsv': m(UsageExportCsvRequest, UsageExportCsvResponse, { kind: 'download' }),
+  'usage.setSessionTitles': m(UsageSetSessionTitlesRequest, UsageSetSessionTitlesResponse),
 
   'limits.get': m(LimitsGetRequest, LimitsGetResponse),
   'limits.set': m(LimitsSetRequest, LimitsSetResponse),

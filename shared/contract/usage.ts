@@ -129,6 +129,20 @@ export type UsageGroup = z.infer<typeof UsageGroup>;
 
 export const UsageQueryResponse = z.object({ groups: z.array(UsageGroup), totals: UsageTotals, timeZone: z.string() });
 
+/**
+ * The renderer keeps conversations (and their titles) in its own database; it tells the core each
+ * conversation's title when it is created, renamed or deleted (null), so the CSV can name it.
+ */
+export const UsageSetSessionTitlesRequest = z
+  .object({
+    titles: z
+      .array(z.object({ sessionId: Id, title: z.string().max(500).nullable() }).strict())
+      .min(1)
+      .max(1000),
+  })
+  .strict();
+export const UsageSetSessionTitlesResponse = z.object({ saved: z.number().int().nonnegative() });
+
 export const UsageExportCsvRequest = z.object({ from: TimeInput.optional(), to: TimeInput.optional() }).strict();
 /** In Electron the CSV is written where the user chose; the web host answers with text/csv instead. */
 export const UsageExportCsvResponse = z.object({ saved: z.boolean(), path: z.string().optional(), rows: z.number().int().nonnegative() });

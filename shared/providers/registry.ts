@@ -10,8 +10,10 @@ export interface ProviderSpec {
   /** null: the user must give one (Azure endpoint, local servers). */
   defaultBaseUrl: string | null;
   keyRequired: boolean;
-  /** The provider's real key shape; a key that does not match is refused before any call. */
-  keyPattern: RegExp | null;
+  /** The provider's real key shapes (any one fits); a key that fits none is refused before any call. Empty: anything goes. */
+  keyShapes: KeyShape[];
+  /** Beginnings only this provider's keys have, to say "this looks like an Anthropic key" in another provider's form. */
+  keyPrefixes: string[];
   /** What a key looks like, in words, for the add dialog. */
   keyHint: string;
   /** Where to create a key. */
@@ -30,6 +32,16 @@ export interface ProviderSpec {
   baseUrlSuggestions?: { label: string; url: string }[];
 }
 
+/** One shape a provider's keys have: a fixed beginning, then characters of one kind, so many of them. */
+export interface KeyShape {
+  /** What every key of this shape starts with ('' for none). */
+  prefix: string;
+  /** After the prefix: letters and digits, or those plus - and _. */
+  chars: 'alnum' | 'token';
+  min: number;
+  max?: number;
+}
+
 const spec = (s: ProviderSpec) => s;
 
 export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
@@ -39,7 +51,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: 'https://api.openai.com/v1',
     keyRequired: true,
-    keyPattern: /^sk-[A-Za-z0-9_-]{20,}$/,
+    keyShapes: [{ prefix: 'sk-', chars: 'token', min: 20 }],
+    keyPrefixes: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
     keyHint: 'starts with sk- (project keys: sk-proj-)',
     docsUrl: 'https://platform.openai.com/api-keys',
     help: 'Sign in to platform.openai.com, open API keys, choose "Create new secret key" and copy it once. The project needs billing set up.',
@@ -54,7 +67,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'anthropic',
     defaultBaseUrl: 'https://api.anthropic.com',
     keyRequired: true,
-    keyPattern: /^sk-ant-[A-Za-z0-9_-]{20,}$/,
+    keyShapes: [{ prefix: 'sk-ant-', chars: 'token', min: 20 }],
+    keyPrefixes: ['sk-ant-'],
     keyHint: 'starts with sk-ant-',
     docsUrl: 'https://console.anthropic.com/settings/keys',
     help: 'In the Anthropic Console open Settings → API keys, create a key and copy it. Buy credits under Billing first.',
@@ -69,7 +83,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'gemini',
     defaultBaseUrl: 'https://generativelanguage.googleapis.com',
     keyRequired: true,
-    keyPattern: /^AIza[0-9A-Za-z_-]{35}$/,
+    keyShapes: [{ prefix: 'AIza', chars: 'token', min: 35, max: 35 }],
+    keyPrefixes: ['AIza'],
     keyHint: 'starts with AIza, 39 characters',
     docsUrl: 'https://aistudio.google.com/app/apikey',
     help: 'In Google AI Studio choose "Get API key", create one in a project and copy it. Some regions are not served.',
@@ -84,8 +99,9 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: 'https://api.deepseek.com/v1',
     keyRequired: true,
-    keyPattern: /^sk-[A-Za-z0-9]{20,}$/,
-    keyHint: 'starts with sk-',
+    keyShapes: [{ prefix: 'sk-', chars: 'alnum', min: 20 }],
+    keyPrefixes: [],
+    keyHint: 'starts with sk-, then only letters and digits',
     docsUrl: 'https://platform.deepseek.com/api_keys',
     help: 'On platform.deepseek.com open API keys, create one and top up your balance (an empty balance answers 402).',
     envVars: ['DEEPSEEK_API_KEY'],
@@ -99,7 +115,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: 'https://openrouter.ai/api/v1',
     keyRequired: true,
-    keyPattern: /^sk-or-[A-Za-z0-9_-]{20,}$/,
+    keyShapes: [{ prefix: 'sk-or-', chars: 'token', min: 20 }],
+    keyPrefixes: ['sk-or-'],
     keyHint: 'starts with sk-or-v1-',
     docsUrl: 'https://openrouter.ai/keys',
     help: 'On openrouter.ai open Keys, create a key (optionally with a credit limit) and copy it.',
@@ -114,7 +131,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: null,
     keyRequired: true,
-    keyPattern: /^[A-Za-z0-9]{32,128}$/,
+    keyShapes: [{ prefix: '', chars: 'alnum', min: 32, max: 128 }],
+    keyPrefixes: [],
     keyHint: '32 or 84 letters and digits (Keys and Endpoint page)',
     docsUrl: 'https://portal.azure.com/#view/Microsoft_Azure_ProjectOxford/CognitiveServicesHub/~/OpenAI',
     help: 'In the Azure portal open your Azure OpenAI resource → Keys and Endpoint. Copy KEY 1 and the endpoint (https://<resource>.openai.azure.com), and the name of a deployment from Azure AI Foundry.',
@@ -129,7 +147,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: 'https://api.mistral.ai/v1',
     keyRequired: true,
-    keyPattern: /^[A-Za-z0-9]{32}$/,
+    keyShapes: [{ prefix: '', chars: 'alnum', min: 32, max: 32 }],
+    keyPrefixes: [],
     keyHint: '32 letters and digits',
     docsUrl: 'https://console.mistral.ai/api-keys',
     help: 'In the Mistral console (La Plateforme) open API keys, create one and copy it. A new key can take a few minutes to work.',
@@ -144,7 +163,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: 'https://api.groq.com/openai/v1',
     keyRequired: true,
-    keyPattern: /^gsk_[A-Za-z0-9]{20,}$/,
+    keyShapes: [{ prefix: 'gsk_', chars: 'alnum', min: 20 }],
+    keyPrefixes: ['gsk_'],
     keyHint: 'starts with gsk_',
     docsUrl: 'https://console.groq.com/keys',
     help: 'In the Groq console open API Keys, create a key and copy it.',
@@ -159,7 +179,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: 'https://api.x.ai/v1',
     keyRequired: true,
-    keyPattern: /^xai-[A-Za-z0-9_-]{20,}$/,
+    keyShapes: [{ prefix: 'xai-', chars: 'token', min: 20 }],
+    keyPrefixes: ['xai-'],
     keyHint: 'starts with xai-',
     docsUrl: 'https://console.x.ai',
     help: 'In the xAI console open API Keys, create a key and copy it.',
@@ -174,7 +195,11 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: 'https://api.together.xyz/v1',
     keyRequired: true,
-    keyPattern: /^(tgp_v1_[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{40,})$/,
+    keyShapes: [
+      { prefix: 'tgp_v1_', chars: 'token', min: 20 },
+      { prefix: '', chars: 'alnum', min: 40 },
+    ],
+    keyPrefixes: ['tgp_v1_'],
     keyHint: 'starts with tgp_v1_ (older keys: 64 hex digits)',
     docsUrl: 'https://api.together.ai/settings/api-keys',
     help: 'In your Together AI settings open API Keys and copy the key.',
@@ -189,7 +214,8 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     wire: 'openai',
     defaultBaseUrl: null,
     keyRequired: false,
-    keyPattern: null,
+    keyShapes: [],
+    keyPrefixes: [],
     keyHint: 'optional; local servers usually need none',
     docsUrl: 'https://github.com/ollama/ollama/blob/main/docs/openai.md',
     help: 'Start your server and give its OpenAI-compatible base URL (it ends in /v1). Leave the key empty unless the server asks for one.',
@@ -214,19 +240,6 @@ export function providerSpec(id: ProviderId): ProviderSpec {
 /** Highest temperature the provider accepts: Anthropic's API takes 0–1, OpenAI and Gemini (and those speaking their wire) 0–2. */
 export function maxTemperature(id: ProviderId): number {
   return PROVIDERS[id].wire === 'anthropic' ? 1 : 2;
-}
-
-/** Format check used as the user types and again before any save. null when the key looks right. */
-export function checkKeyFormat(id: ProviderId, secret: string): string | null {
-  const p = PROVIDERS[id];
-  const trimmed = secret.trim();
-  if (trimmed !== secret) return 'The key has spaces or line breaks around it; paste it again without them.';
-  if (trimmed === '') return p.keyRequired ? `${p.name} needs a key.` : null;
-  if (/\s/.test(trimmed)) return 'The key contains spaces; paste it again as one piece.';
-  if (p.keyPattern && !p.keyPattern.test(trimmed)) {
-    return `That does not look like ${/^[AEIOU]/i.test(p.name) ? 'an' : 'a'} ${p.name} key (expected: ${p.keyHint}).`;
-  }
-  return null;
 }
 
 /** The last four characters, the only part of a secret that ever leaves the vault. */

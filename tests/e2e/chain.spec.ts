@@ -77,14 +77,14 @@ test('a provider’s daily limit falls over to the fallback; a refusal that ends
   const first = answers(app).first();
   await expect(first).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
   await expect(first).toContainText('Hello from claude-haiku-4-5');
-  await expect(first.locator('.message-note')).toContainText(/Answered by fallback 1 \(Anthropic claude-haiku-4-5\) because the daily token limit for OpenAI reached/);
+  await expect(first.locator('.message-note')).toContainText(/Answered by fallback 1 \(Anthropic claude-haiku-4-5\) because OpenAI’s daily token limit is reached/);
   // OpenAI was never asked.
   expect((await chatRequests(fake)).map((r) => r.path)).toEqual([expect.stringMatching(/\/anthropic\//)]);
   await first.getByRole('button', { name: 'Show attempts (1 request, 1 refused by a limit)' }).click();
   const refused = first.locator('.attempt-list li').first();
   await expect(refused).toContainText('refused by a limit');
   await expect(refused).toContainText('LIMIT_EXCEEDED');
-  await expect(refused).toContainText(/daily token limit for OpenAI/);
+  await expect(refused).toContainText('OpenAI’s daily token limit is reached');
   await shootBothSizes(app, SHOTS, 'chain-limit-fallover');
 
   // Now OpenAI fails (500s) and Anthropic's own limit refuses: the turn ends on that limit, and says so with the same counts.
@@ -95,7 +95,7 @@ test('a provider’s daily limit falls over to the fallback; a refusal that ends
   const error = second.getByRole('alert');
   await expect(error).toContainText('Limit reached');
   await expect(error).toContainText('LIMIT_EXCEEDED');
-  await expect(error).toContainText(/daily token limit for Anthropic/);
+  await expect(error).toContainText('Anthropic’s daily token limit is reached');
   await expect(error).toContainText('(gave up after 4 requests, 1 refused by a limit)');
   const toggle = second.getByRole('button', { name: /Show attempts/ });
   await expect(toggle).toHaveText('Show attempts (4 requests, 1 refused by a limit)');

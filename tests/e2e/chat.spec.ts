@@ -237,6 +237,25 @@ test('a fallback answer says so and lists the attempts', async ({ app, host, fak
   await app.screenshot({ path: `${SHOTS}/chat-fallback-dark.png` });
 });
 
+test('a turn whose fallback failed last names the fallback’s key, not the first choice’s', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await addKey(host, fake, 'anthropic', 'Personal');
+  await app.reload();
+  await newConversation(app, { model: /^GPT-4o mini/, fallback: 'Claude Haiku 4.5' });
+  await send(app, 'Hello [[fault:401]]');
+  const answer = answers(app).first();
+  await expect(answer).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
+  await expect(answer.getByRole('alert')).toContainText('Anthropic rejected the API key');
+  const meta = answer.locator('.message-meta-line');
+  await expect(meta).toContainText('claude-haiku-4-5');
+  await expect(meta).toContainText('Anthropic');
+  await expect(meta).toContainText('key Personal');
+  await expect(meta).not.toContainText('key Work');
+  // Still right after a reload (the stored message, not only the live turn).
+  await app.reload();
+  await expect(answers(app).first().locator('.message-meta-line')).toContainText('key Personal');
+});
+
 test('another key of the provider answering is noted too', async ({ app, host, fake }) => {
   await addKey(host, fake, 'openai', 'Broken', fakeOpenAiKey('-invalid'));
   await addKey(host, fake, 'openai', 'Backup');
@@ -268,6 +287,33 @@ test('a failed turn shows what happened and how to fix it, and Retry works', asy
   await expect(answers(app)).toHaveCount(1);
 });
 
+test('a turn that got no answer is not sent again with later messages, unless the user includes it', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await app.reload();
+  await newConversation(app, { model: /^GPT-4o mini/ });
+  await send(app, 'What is 2+2? [[fault:quota]]');
+  await expect(answers(app).first()).toHaveAttribute('data-status', 'error', { timeout: 20_000 });
+  const failed = app.locator('article.message-user').first();
+  // The user sees, before sending again, that this question will not go with the next one.
+  await expect(failed).toHaveAttribute('data-history', 'left-out');
+  await expect(failed).toContainText('Not sent to the model');
+
+  await send(app, 'What is 3+3?');
+  await expect(answers(app).nth(1)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  const second = (await chatRequests(fake)).filter((r) => JSON.stringify(r.body).includes('What is 3+3?')).pop();
+  expect(second?.body.messages?.map((m) => m.content)).toEqual(['What is 3+3?']);
+
+  // Included again on request: the next turn sends it (and says so beside it).
+  await failed.getByRole('button', { name: 'Include this message in what the model sees' }).click();
+  await expect(failed).toHaveAttribute('data-history', 'included');
+  await expect(failed).toContainText('Sent to the model with later messages');
+  await send(app, 'What is 4+4?');
+  await expect(answers(app).nth(2)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  const third = (await chatRequests(fake)).filter((r) => JSON.stringify(r.body).includes('What is 4+4?')).pop();
+  expect(third?.body.messages?.map((m) => m.content)).toContain('What is 2+2? [[fault:quota]]');
+  await app.screenshot({ path: `${SHOTS}/chat-left-out.png` });
+});
+
 test('deleting the key ends the conversation with a banner, and another model continues it', async ({ app, host, fake }) => {
   const doomed = await addKey(host, fake, 'openai', 'Old');
   await addKey(host, fake, 'openai', 'New');
@@ -294,6 +340,44 @@ test('deleting the key ends the conversation with a banner, and another model co
   await expect(answers(app).nth(1)).toContainText('Hello from gpt-4.1-mini');
   // The first answer still says who wrote it.
   await expect(answers(app).nth(0).locator('.message-meta')).toContainText('key Old');
+});
+
+test('after a restart with session-only keys, a conversation says its key was kept for the last session, not deleted, and continues once the key is entered again', async ({ page, fake }) => {
+  const first = await launchHost();
+  const port = Number(new URL(first.host.url).port);
+  let conversationUrl = '';
+  try {
+    await addKey(first.host, fake, 'openai', 'Work');
+    await page.goto(`${first.host.url}/#token=${first.host.token}`);
+    await newConversation(page, { model: /^GPT-4o mini/ });
+    await send(page, 'Before the restart');
+    await expect(answers(page).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+    conversationUrl = new URL(page.url()).pathname;
+  } finally {
+    await first.stop({ keepData: true });
+  }
+  // Same address (the conversations live in this origin's IndexedDB), same data folder, no passphrase.
+  const second = await launchHost({ dataDir: first.host.dataDir, port });
+  try {
+    await page.goto('about:blank');
+    await page.goto(`${second.host.url}${conversationUrl}#token=${second.host.token}`);
+    const banner = page.locator('.chat-banner');
+    await expect(banner).toContainText('Keys were kept for the last session only');
+    await expect(banner).toContainText('was not deleted');
+    await expect(banner).not.toContainText('was deleted');
+    await expect(banner.getByRole('link', { name: 'Re-enter the key' })).toBeVisible();
+    await expect(banner.getByRole('link', { name: 'Set a passphrase' })).toHaveAttribute('href', '/settings/keys');
+    await page.screenshot({ path: `${SHOTS}/chat-session-only-restart.png` });
+
+    // The key entered again: the conversation carries on with it.
+    await addKey(second.host, fake, 'openai', 'Work');
+    await banner.getByRole('button', { name: 'Continue with key “Work”' }).click();
+    await expect(banner).toBeHidden();
+    await send(page, 'After the restart');
+    await expect(answers(page).nth(1)).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  } finally {
+    await second.stop();
+  }
 });
 
 test('the system default shows what it resolves to when an environment key exists, and answers', async ({ page, fake }) => {
@@ -330,7 +414,17 @@ test('model settings: limits shown, bad values refused inline, good ones kept', 
   const pop = app.getByRole('dialog', { name: 'Model settings' });
   await expect(pop).toBeVisible();
   await expect(pop).toContainText('Context window 128K tokens');
-  await expect(pop).toContainText('Up to 16,384 for this model.');
+  // An empty field says what is sent, and why: Switchboard's default, below the model's maximum.
+  await expect(pop.getByLabel('Max output tokens')).toHaveAttribute('placeholder', '8,192 (default)');
+  await expect(pop).toContainText('Empty sends 8,192, Switchboard’s default for this model');
+  await expect(pop).toContainText('The model allows up to 16,384.');
+  await expect(pop).not.toContainText('provider’s defaults');
+  await app.keyboard.press('Escape');
+  await send(app, 'Defaults [[usage:in=10,out=5]]');
+  await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  expect((await chatRequests(fake)).pop()?.body.max_tokens).toBe(8192);
+  await app.getByRole('button', { name: 'Model settings' }).click();
+  await expect(pop).toBeVisible();
   await pop.getByLabel(/Temperature/).fill('3');
   await pop.getByLabel('Max output tokens').fill('100000');
   await pop.getByRole('button', { name: 'Save' }).click();
@@ -343,7 +437,7 @@ test('model settings: limits shown, bad values refused inline, good ones kept', 
   await expect(pop).toBeHidden();
   await expect(app.getByRole('button', { name: /Model settings \(temperature 0.3, max 2,000 tokens\)/ })).toBeVisible();
   await send(app, 'Hi [[usage:in=10,out=5]]');
-  await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  await expect(answers(app).nth(1)).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
   const call = (await chatRequests(fake)).pop();
   expect(call?.body.temperature).toBe(0.3);
   expect(call?.body.max_tokens).toBe(2000);
@@ -382,7 +476,7 @@ test('a limit refusal says which limit and when it resets', async ({ app, host, 
   const error = answer.getByRole('alert');
   await expect(error).toContainText('Limit reached');
   await expect(error).toContainText('LIMIT_EXCEEDED');
-  await expect(error).toContainText(/daily token limit for OpenAI/i);
+  await expect(error).toContainText('OpenAI’s daily token limit is reached');
   await expect(error).toContainText(/resets at .*00:00 \(Europe\/Lisbon\)/i);
   await expect(error.getByRole('link', { name: 'Review limits' })).toBeVisible();
   // No provider request was made.
@@ -419,6 +513,55 @@ test('a setting the new model cannot take is refused by the core and shown at it
   await pop.getByRole('button', { name: 'Save' }).click();
   await answer.getByRole('button', { name: 'Retry' }).click();
   await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+});
+
+test('after a very long message the view follows the answer; scrolling up shows “Jump to latest” in its own row, over no text', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await app.reload();
+  await newConversation(app, { model: /^GPT-4o mini/ });
+  await send(app, 'First [[reply:A short first answer.]]');
+  await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  const long = Array.from({ length: 200 }, (_, i) => `Line ${i} of a long pasted log.`).join('\n');
+  const reply = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} of the answer.`).join('\n\n');
+  await send(app, `${long}\n[[delay:20]] [[reply:${reply}]]`);
+  const latest = answers(app).last();
+  await expect(latest).toContainText('Paragraph 39 of the answer.', { timeout: 30_000 });
+  await expect(latest).toHaveAttribute('data-status', 'done');
+  await expect(latest.getByText('Paragraph 39 of the answer.')).toBeInViewport();
+  const log = app.getByRole('log');
+  await expect(app.locator('.jump-latest')).toHaveCount(0);
+
+  // The user scrolls up to read: the view stays there, and the button sits below the messages.
+  await log.hover();
+  await app.mouse.wheel(0, -1500);
+  const jump = app.getByRole('button', { name: 'Jump to latest' });
+  await expect(jump).toBeVisible();
+  const [logBox, jumpBox] = [await log.boundingBox(), await jump.boundingBox()];
+  expect(jumpBox!.y).toBeGreaterThanOrEqual(logBox!.y + logBox!.height - 1);
+  await jump.click();
+  await expect(latest.getByText('Paragraph 39 of the answer.')).toBeInViewport();
+  await expect(jump).toBeHidden();
+});
+
+test('“Reconnecting…” takes its own place above the page and never covers the conversation title', async ({ page, fake }) => {
+  const first = await launchHost();
+  try {
+    await addKey(first.host, fake, 'openai', 'Work');
+    await page.goto(`${first.host.url}/#token=${first.host.token}`);
+    await newConversation(page, { model: /^GPT-4o mini/ });
+    await send(page, 'Hello there');
+    await expect(answers(page).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  } finally {
+    await first.stop();
+  }
+  const banner = page.getByText(/Reconnecting to the Switchboard host/);
+  await expect(banner).toBeVisible({ timeout: 20_000 });
+  const title = page.locator('.conversation-header');
+  const [b, t] = [await banner.boundingBox(), await title.boundingBox()];
+  expect(b!.y + b!.height).toBeLessThanOrEqual(t!.y + 1);
+  // The composer is still on screen.
+  await expect(composer(page)).toBeInViewport({ ratio: 1 });
+  await page.screenshot({ path: `${SHOTS}/chat-reconnecting.png` });
 });
 
 test('a long conversation is virtualised: thousands of messages, a few in the page, still following new answers', async ({ app, host, fake }) => {

@@ -111,6 +111,31 @@ test('add, test, see, and delete an OpenAI key; a refused key shows the hint; no
   }
 });
 
+test('another provider’s key pasted in a form is recognised, with a switch; pasted spaces are trimmed, not refused', async ({ app, fake }) => {
+  const anthropicKey = `sk-ant-api03-${fakeOpenAiKey().slice(8)}`;
+  await app.getByRole('link', { name: 'Settings', exact: true }).click();
+  await app.getByRole('region', { name: 'OpenAI', exact: true }).getByRole('button', { name: 'Add OpenAI key' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Add an OpenAI key' });
+  const keyField = dialog.getByLabel('API key', { exact: true });
+  await keyField.fill(`  ${anthropicKey}  `);
+  await expect(dialog.getByText('This looks like an Anthropic key (it starts with sk-ant-), not an OpenAI key.')).toBeVisible();
+  await expect(dialog.getByText(/Looks like an OpenAI key/)).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Switch to Anthropic' }).click();
+  const anthropic = app.getByRole('dialog', { name: 'Add an Anthropic key' });
+  await expect(anthropic.getByText('Looks like an Anthropic key.')).toBeVisible();
+  await anthropic.getByLabel('Base URL').fill(fake.baseUrls.anthropic);
+  await anthropic.getByRole('button', { name: 'Save key' }).click();
+  await expect(anthropic).toBeHidden();
+  // Saved as the key, without the spaces it was pasted with.
+  await expect(app.getByRole('region', { name: 'Anthropic', exact: true }).getByText(`…${anthropicKey.slice(-4)}`)).toBeVisible();
+
+  // DeepSeek: a key that starts with sk- but has a dash after it is told exactly that.
+  await app.getByRole('region', { name: 'DeepSeek', exact: true }).getByRole('button', { name: 'Add DeepSeek key' }).click();
+  const deepseek = app.getByRole('dialog', { name: 'Add a DeepSeek key' });
+  await deepseek.getByLabel('API key', { exact: true }).fill(fakeOpenAiKey());
+  await expect(deepseek.getByText('It starts with sk- as DeepSeek keys do, but after that a DeepSeek key has only letters and digits; this one also has - or _.')).toBeVisible();
+});
+
 test('rotate and edit a key; a new base URL takes the key again', async ({ app, fake, host }) => {
   const first = fakeOpenAiKey();
   const next = fakeOpenAiKey();

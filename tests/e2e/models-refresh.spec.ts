@@ -25,7 +25,7 @@ test('Models page: an OpenRouter key brings OpenRouter’s models with its live 
   // Adding the OpenRouter key listed OpenRouter’s models in the background: no refresh needed.
   await app.getByRole('searchbox', { name: 'Search' }).fill('tiny chat');
   await expect(tiny).toContainText('Fake Lab: Tiny Chat');
-  await expect(app.getByTestId('price-source')).toContainText(/OpenRouter’s models use OpenRouter’s own prices \(listed \d{4}-\d{2}-\d{2} \d{2}:\d{2}\)/);
+  await expect(app.getByTestId('price-source')).toContainText(/OpenRouter’s models use OpenRouter’s own prices \(listed [A-Z][a-z]{2} \d{1,2},(?: \d{4},)? \d{1,2}:\d{2} [AP]M\)/);
   await app.getByRole('button', { name: 'Clear filters' }).click();
 
   await app.getByRole('button', { name: 'Refresh from providers' }).click();
@@ -38,6 +38,8 @@ test('Models page: an OpenRouter key brings OpenRouter’s models with its live 
   await expect(xai).toContainText('xAI rejected the API key');
   await expect(xai).toContainText('No earlier list is kept.');
   await app.screenshot({ path: 'tests/e2e/screenshots/models-refresh.png' });
+  // The "Listed by provider" badges make the model column wider: the edit column still shows at 1280 px.
+  await expect(app.getByTestId('catalog-model').first().getByRole('button', { name: /^Set price of / })).toBeInViewport({ ratio: 1 });
 
   // OpenRouter's prices, converted from USD per token to per million without float drift.
   await app.getByLabel('Provider').selectOption('openrouter');
@@ -78,7 +80,8 @@ test('Models page: an OpenRouter key brings OpenRouter’s models with its live 
   await expect(results).toBeHidden();
   await app.reload();
   await expect(app.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
-  await expect(app.getByText(/Providers’ model lists fetched \d{4}-\d{2}-\d{2} \d{2}:\d{2}/)).toBeVisible();
+  // In the user's locale and time zone (en-US here), not a raw timestamp.
+  await expect(app.getByText(/Providers’ model lists fetched [A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2} [AP]M\./)).toBeVisible();
   await app.getByRole('searchbox', { name: 'Search' }).fill('tiny chat');
   await expect(tiny).toContainText('$0.99');
 

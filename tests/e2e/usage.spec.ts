@@ -143,7 +143,7 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
 
   const banner = app.getByTestId('limit-banner');
   await expect(banner).toBeVisible();
-  await expect(banner).toContainText('Limit reached: the daily token limit for OpenAI');
+  await expect(banner).toContainText('OpenAI’s daily token limit is reached');
   await expect(banner).toContainText(/1,5\d\d of 1,000 tokens used/);
   await expect(banner.getByRole('link', { name: 'Open Limits' })).toHaveAttribute('href', '/settings/limits');
 
@@ -163,6 +163,8 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
   expect(models).toContain('my-local-model');
   const paid = parsed.data.find((r) => r.model === 'gpt-4o-mini')!;
   expect(paid.session_id).toBe(sessionId);
+  // The conversation's title, which only the app's own database holds, is in the file too.
+  expect(paid.session_title).toBe('Budget planning');
   expect(paid.status).toBe('ok');
   expect(Number(paid.input_tokens)).toBe(1000);
   expect(Number(paid.cache_read_tokens)).toBe(200);
@@ -175,6 +177,31 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
   await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
   await expect(app.getByRole('region', { name: 'Top conversations' })).toContainText(sessionId);
   await expect(app.getByRole('region', { name: /^Totals for/ }).getByTestId('total-calls').locator('.stat-value')).toHaveText('2');
+});
+
+test('usage tables fit at 1280 px, every column in view, and scroll sideways at 1024 px', async ({ app, host, fake }) => {
+  const keyId = await addOpenAiKey(host, fake);
+  const sessionId = crypto.randomUUID();
+  await seedConversation(app, sessionId, 'A conversation with a rather long title that goes on and on');
+  for (const text of ['One [[usage:in=123456,out=7890,cached=1000]]', 'Two [[fault:quota]]']) await chat(host, sessionId, keyId, 'gpt-4o-mini', text);
+  await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
+  const calls = app.getByRole('region', { name: 'Calls' });
+  const top = app.getByRole('region', { name: 'Top conversations' });
+  await expect(calls.getByTestId('usage-call')).toHaveCount(2);
+  await calls.getByRole('columnheader', { name: 'Time' }).scrollIntoViewIfNeeded();
+  await expect(calls.getByRole('columnheader', { name: 'Latency' })).toBeInViewport({ ratio: 1 });
+  await top.getByRole('columnheader', { name: 'Conversation' }).scrollIntoViewIfNeeded();
+  await expect(top.getByRole('columnheader', { name: 'Cost' })).toBeInViewport({ ratio: 1 });
+  // The calls table never pushes the page wider than the window.
+  expect(await app.locator('#main').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+
+  await app.setViewportSize({ width: 1024, height: 768 });
+  await calls.getByRole('columnheader', { name: 'Time' }).scrollIntoViewIfNeeded();
+  expect(await app.locator('#main').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const wrap = calls.locator('.table-wrap');
+  expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  await wrap.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect(calls.getByRole('columnheader', { name: 'Latency' })).toBeInViewport({ ratio: 1 });
 });
 
 test('a limit at 80% warns with a notice and the Limits page marks it', async ({ app, host, fake }) => {
@@ -252,4 +279,20 @@ test('Models page: filters, badges, prices per million, and a custom price with 
   await custom.getByRole('button', { name: 'Remove your price of llama3.1:8b' }).click();
   await app.getByRole('dialog', { name: 'Remove your price?' }).getByRole('button', { name: 'Remove price' }).click();
   await expect(custom).toHaveCount(0);
+});
+
+test.describe('in a locale that writes US$', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('the cost chart’s axis labels are whole, not cut at the left edge', async ({ app, host, fake }) => {
+    const keyId = await addOpenAiKey(host, fake);
+    await chat(host, 's-axis', keyId, 'gpt-4o-mini', 'Axis [[usage:in=1000,out=100]]');
+    await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
+    const chart = app.locator('.usage-chart svg.recharts-surface').first();
+    await expect(chart).toBeVisible();
+    const ticks = app.locator('.usage-chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await expect(ticks.first()).toContainText('US$');
+    const box = (await chart.boundingBox())!;
+    for (const tick of await ticks.all()) expect((await tick.boundingBox())!.x).toBeGreaterThanOrEqual(box.x - 0.5);
+  });
 });

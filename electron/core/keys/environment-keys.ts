@@ -1,4 +1,5 @@
-import { PROVIDER_LIST, checkKeyFormat, type ProviderSpec } from '../../../shared/providers/registry.js';
+import { checkKeyFormat } from '../../../shared/providers/key-format.js';
+import { PROVIDER_LIST, type ProviderSpec } from '../../../shared/providers/registry.js';
 import type { KeyOptions, ProviderId } from '../../../shared/contract/index.js';
 import type { ResolvedKey } from '../ports.js';
 

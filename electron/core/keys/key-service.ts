@@ -9,7 +9,8 @@ import {
   type ParsedRequest,
   type ProviderId,
 } from '../../../shared/contract/index.js';
-import { PROVIDERS, checkKeyFormat, last4 } from '../../../shared/providers/registry.js';
+import { checkKeyFormat } from '../../../shared/providers/key-format.js';
+import { PROVIDERS, last4 } from '../../../shared/providers/registry.js';
 import type { CallContext } from '../app/context.js';
 import type { EventBus } from '../app/event-bus.js';
 import type { Logger } from '../app/logger.js';

@@ -658,7 +658,7 @@ export class MeteringAdmission implements CallAdmission {
     const resets = resetsText(c, win);
     const used = c.settled + c.reserved;
     const message =
-      `${describeLimit(c)} reached: ${fmt(used)} of ${fmt(c.limit)} used` +
+      `${describeLimit(c)} is reached: ${fmt(used)} of ${fmt(c.limit)} used` +
       `${c.reserved > 0 ? ` (${fmt(c.reserved)} reserved by running calls)` : ''}, and this call could use up to ${fmt(need)} more. ${resets}` +
       // The reservation is the worst case: with room left, a smaller answer would fit.
       (used < c.limit ? ' A lower max tokens setting for the answer reserves less.' : '');
@@ -701,15 +701,15 @@ function describeLimit(c: Check): string {
   const providerName = (id: string | null) => (id && id in PROVIDERS ? PROVIDERS[id as ProviderId].name : (id ?? ''));
   switch (c.scope) {
     case 'dailyTokens.provider':
-      return `The daily token limit for ${providerName(c.subject)}`;
+      return `${providerName(c.subject)}’s daily token limit`;
     case 'dailyTokens.key':
       return `The daily token limit for key ${c.subject}`;
     case 'monthlyUsd.total':
       return 'The monthly spending cap';
     case 'monthlyUsd.provider':
-      return `The monthly spending cap for ${providerName(c.subject)}`;
+      return `${providerName(c.subject)}’s monthly spending cap`;
     case 'sessionUsd':
-      return 'The budget of this conversation';
+      return 'This conversation’s budget';
   }
 }
 
@@ -748,9 +748,12 @@ function isNoRoom(r: Reservation | NoRoom): r is NoRoom {
   return 'check' in r;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Dec 8, 00:00" in the limits' zone: for people, never a raw timestamp (the app formats `resetsAt` in its locale). */
 function formatLocal(z: Zone, t: number): string {
   const local = new Date(t + z.offsetAt(t)).toISOString();
-  return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
+  return `${MONTHS[Number(local.slice(5, 7)) - 1]} ${Number(local.slice(8, 10))}, ${local.slice(11, 16)}`;
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {

@@ -9,6 +9,7 @@ import { LimitsStore } from '../limits/limits-store.js';
 import type { CsvExport } from './csv-export.js';
 import { usageCsv, usageHandlers } from './handlers.js';
 import { Ledger } from './ledger.js';
+import { openSessionTitles, SESSION_TITLES_FILE, type SessionTitles } from './session-titles.js';
 import { machineTimeZone } from './time-zone.js';
 import { TokenCounter } from './token-counter.js';
 
@@ -35,7 +36,7 @@ export interface Metering {
   admission: MeteringAdmission;
   /** Prompt token counts (a worker thread owns the tokenizers); start() loads them ahead of the first turn. */
   tokens: TokenCounter;
-  handlers: Pick<HandlerMap, 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'limits.get' | 'limits.set'>;
+  handlers: Pick<HandlerMap, 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles' | 'limits.get' | 'limits.set'>;
   /** Core.exportCsv: parses the request, then streams the CSV. */
   exportCsv(input: unknown): CsvExport;
   /** Settles running calls, closes the ledger, then stops the tokenizer worker. */
@@ -49,7 +50,9 @@ export function createMetering(options: MeteringOptions): Metering {
   const ledger = Ledger.open({ path: join(options.dataDir, 'usage.db'), timeZone: machineZone() });
   // Started lazily (first estimate, or the core's start()), so tests that never count spawn no thread.
   const tokens = options.tokens ?? new TokenCounter({ logger: options.logger });
+  let titles: SessionTitles | null = null;
   try {
+    titles = openSessionTitles(join(options.dataDir, SESSION_TITLES_FILE), { notices: options.notices, logger: options.logger, now });
     const limits = new LimitsStore(ledger, options.logger, machineZone, options.notices);
     const admission = new MeteringAdmission({
       ledger,
@@ -61,7 +64,7 @@ export function createMetering(options: MeteringOptions): Metering {
       ...(options.countTimeoutMs !== undefined ? { countTimeoutMs: options.countTimeoutMs } : {}),
     });
     admission.recoverInterrupted();
-    const deps = { ledger, timeZone: () => limits.get().timeZone, now, ...(options.keyLabels ? { keyLabels: options.keyLabels } : {}) };
+    const deps = { ledger, ...(titles ? { titles } : {}), timeZone: () => limits.get().timeZone, now, ...(options.keyLabels ? { keyLabels: options.keyLabels } : {}) };
     return {
       ledger,
       admission,
@@ -71,11 +74,13 @@ export function createMetering(options: MeteringOptions): Metering {
       close: async () => {
         admission.close();
         ledger.close();
+        titles?.close();
         if (!options.tokens) await tokens.close();
       },
     };
   } catch (err) {
     ledger.close();
+    titles?.close();
     throw err;
   }
 }

@@ -8,6 +8,8 @@ export interface CsvExportOptions {
   zone: Zone;
   /** Key id → label, read once per export (labels only, never a secret). */
   keyLabels?: () => Promise<Map<string, string>> | Map<string, string>;
+  /** Session id → conversation title, asked per page for that page's sessions only (constant memory). */
+  sessionTitles?: (sessionIds: string[]) => Map<string, string>;
   /** Rows read per page; memory stays at one page whatever the ledger's size. */
   pageSize?: number;
   now: number;
@@ -17,6 +19,8 @@ export interface CsvExport {
   filename: string;
   chunks: AsyncIterable<string>;
 }
+
+const NO_TITLES: ReadonlyMap<string, string> = new Map();
 
 export const STRINGIFY = { record_delimiter: '\r\n', quoted_match: /^\s|\s$/ } as const;
 const RECORD_DELIMITER = STRINGIFY.record_delimiter;
@@ -99,10 +103,12 @@ export function exportCsv(ledger: Ledger, filter: RecordsFilter, options: CsvExp
     for (;;) {
       const page = ledger.exportPage(filter, after, maxSeq, pageSize);
       if (page.last === null) return;
+      const titles = options.sessionTitles ? options.sessionTitles(page.records.map((r) => r.sessionId)) : NO_TITLES;
       const cells = page.records.map((record) =>
         csvCells({
           record,
           keyLabel: record.keyId ? (labels.get(record.keyId) ?? null) : null,
+          sessionTitle: titles.get(record.sessionId) ?? null,
           replacedKeyLabel: record.replacedKeyId ? (labels.get(record.replacedKeyId) ?? null) : null,
           localTime: localIso(zone, record.time),
         }),

@@ -2,6 +2,7 @@ import { AppError, type TimeInput } from '../../../shared/contract/index.js';
 import type { PartialHandlers } from '../app/handlers.js';
 import { exportCsv, type CsvExport } from './csv-export.js';
 import { toRecord, type Ledger, type RecordsFilter } from './ledger.js';
+import type { SessionTitles } from './session-titles.js';
 import { queryUsage, rangeMs, resolveZone } from './usage-query.js';
 
 export interface UsageHandlerDeps {
@@ -9,6 +10,8 @@ export interface UsageHandlerDeps {
   /** The limits time zone: day, week and month boundaries and date-only bounds follow it. */
   timeZone: () => string;
   keyLabels?: () => Promise<Map<string, string>> | Map<string, string>;
+  /** Conversation titles the app reported (usage.setSessionTitles), for the CSV. */
+  titles?: SessionTitles;
   now: () => number;
 }
 
@@ -27,12 +30,23 @@ function decodeCursor(cursor: string): { time: number; seq: number } {
 /** The CSV behind usage.exportCsv (Core.exportCsv): streamed page by page. */
 export function usageCsv(deps: UsageHandlerDeps, request: { from?: TimeInput; to?: TimeInput }): CsvExport {
   const z = resolveZone(deps.timeZone());
-  const options = { zone: z, now: deps.now(), ...(deps.keyLabels ? { keyLabels: deps.keyLabels } : {}) };
+  const titles = deps.titles;
+  const options = {
+    zone: z,
+    now: deps.now(),
+    ...(deps.keyLabels ? { keyLabels: deps.keyLabels } : {}),
+    ...(titles ? { sessionTitles: (ids: string[]) => titles.lookup(ids) } : {}),
+  };
   return exportCsv(deps.ledger, rangeMs(request.from, request.to, z), options);
 }
 
-export function usageHandlers(deps: UsageHandlerDeps): PartialHandlers<'usage.query' | 'usage.records' | 'usage.exportCsv'> {
+export function usageHandlers(deps: UsageHandlerDeps): PartialHandlers<'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles'> {
   return {
+    'usage.setSessionTitles': (request) => {
+      // Without the titles file (its notice says why) titles are not kept; chat goes on regardless.
+      if (!deps.titles) return { saved: 0 };
+      return { saved: deps.titles.set(request.titles, deps.now()) };
+    },
     'usage.query': (request) => {
       const { plan: _plan, ...result } = queryUsage(deps.ledger, request, deps.timeZone());
       return result;

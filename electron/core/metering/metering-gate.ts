@@ -12,7 +12,7 @@ export const LEDGER_FILE = 'usage.db';
 // SQLite keeps uncommitted pages beside the database; a new ledger must not pick up the old ones.
 const COMPANIONS = ['-wal', '-shm', '-journal'];
 
-type MeteredMethod = 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'limits.get' | 'limits.set';
+type MeteredMethod = 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles' | 'limits.get' | 'limits.set';
 
 interface LedgerProblem {
   /** SQLite's own words ("file is not a database"). */
@@ -55,6 +55,7 @@ export class MeteringGate {
       'usage.query': through('usage.query'),
       'usage.records': through('usage.records'),
       'usage.exportCsv': through('usage.exportCsv'),
+      'usage.setSessionTitles': through('usage.setSessionTitles'),
       'limits.get': through('limits.get'),
       'limits.set': through('limits.set'),
     };

@@ -76,13 +76,16 @@ function reportUnresolved(rt: RouterRuntime, state: TurnState, entry: Entry, err
 
 function reportCoolingDown(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry): void {
   const chosen = resolved.keys[0]!;
+  const until = rt.health.coolingDownUntil(chosen.id);
   pushAttempt(rt, state, {
     provider: resolved.provider,
     model: resolved.model,
     keyId: chosen.id,
     status: 'skipped',
     errorCode: 'COOLING_DOWN',
-    errorMessage: `This key failed several times in a row and is paused until ${new Date(rt.health.coolingDownUntil(chosen.id) ?? Date.now()).toISOString()}.`,
+    errorMessage: 'This key failed several times in a row and is paused for a short while.',
+    // When it is tried again, as a moment the app shows in the user's zone (never an ISO string in the sentence).
+    ...(until === null ? {} : { pausedUntil: until }),
     chainIndex: entry.chainIndex,
     attempt: 1,
     kind: entryKind(entry),

@@ -71,7 +71,7 @@ export function MembersView() {
                       <span className="cell-sub">{m.limits.monthlyUsd === null ? 'no limit' : `of ${formatCostTotal(m.limits.monthlyUsd)}`}</span>
                     </td>
                     <td>
-                      {m.lastUsedAt ? relativeTime(Date.parse(m.lastUsedAt)) : <span className="muted">never</span>}
+                      {m.lastUsedAt ? relativeTime(Date.parse(m.lastUsedAt), Date.now(), Intl.DateTimeFormat().resolvedOptions().timeZone) : <span className="muted">never</span>}
                       {m.tokenExpiresAt ? <span className="cell-sub">token expires {new Date(m.tokenExpiresAt).toLocaleDateString()}</span> : null}
                     </td>
                     <td className="row-actions">

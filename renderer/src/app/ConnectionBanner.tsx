@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useConnectionState } from '../bridge/context.js';
 import { Spinner } from '../ui/Spinner.js';
 
-/** Shown (over the content, so nothing shifts) when the web event stream has been down for a moment. */
+/** A bar at the top of the main area (never over the page's title) when the web event stream has been down for a moment. */
 export function ConnectionBanner() {
   const state = useConnectionState();
   const [visible, setVisible] = useState(false);

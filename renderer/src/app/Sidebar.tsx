@@ -16,6 +16,7 @@ import { Button, IconButton } from '../ui/Button.js';
 import { Icon, type IconName } from '../ui/Icon.js';
 import { InlineEdit } from '../ui/InlineEdit.js';
 import { relativeTime } from '../ui/format.js';
+import { useDisplayZone } from '../state/time-zone-store.js';
 import { useNow } from '../hooks/useNow.js';
 
 export function Sidebar() {
@@ -27,6 +28,7 @@ export function Sidebar() {
   const newAgent = useNewConversation((s) => s.agentId);
   // Re-render each minute so "5 min ago" stays true.
   const now = useNow(60_000);
+  const zone = useDisplayZone();
   // The sidebar lives as long as the connection: it keeps session-ended notices for every conversation.
   useSessionEndedListener();
 
@@ -51,7 +53,7 @@ export function Sidebar() {
         ) : (
           <ul className="conversation-list" aria-labelledby="conversations-heading">
             {conversations.map((c) => (
-              <ConversationItem key={c.id} conversation={c} now={now} active={route.name === 'conversation' && route.id === c.id} />
+              <ConversationItem key={c.id} conversation={c} now={now} zone={zone} active={route.name === 'conversation' && route.id === c.id} />
             ))}
           </ul>
         )}
@@ -78,7 +80,7 @@ function NavItem({ to, icon, label, active }: { to: string; icon: IconName; labe
   );
 }
 
-function ConversationItem({ conversation, active, now }: { conversation: Conversation; active: boolean; now: number }) {
+function ConversationItem({ conversation, active, now, zone }: { conversation: Conversation; active: boolean; now: number; zone: string }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const answering = isRunning(useLiveTurn(conversation.id));
@@ -119,7 +121,7 @@ function ConversationItem({ conversation, active, now }: { conversation: Convers
               </span>
               <span className="conversation-meta-time">
                 <span className="visually-hidden">, </span>
-                {answering ? 'answering…' : relativeTime(conversation.updatedAt, now)}
+                {answering ? 'answering…' : relativeTime(conversation.updatedAt, now, zone)}
               </span>
             </span>
           </Link>

@@ -94,6 +94,11 @@ export interface Message {
   error?: MessageError;
   /** The chat.send streamId while streaming, to match events and cancel. */
   streamId?: string;
+  /**
+   * User messages whose turn produced no text are left out of later turns; true when the user chose
+   * to send this one anyway (not indexed: no schema version needed).
+   */
+  includeInHistory?: boolean;
   latencyMs?: number;
   ttftMs?: number | null;
 }

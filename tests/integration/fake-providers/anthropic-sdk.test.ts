@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { describe, expect, it } from 'vitest';
-import { eventually, failure, raw, useFakeProviders, WEATHER_TOOL_SCHEMA } from './harness.js';
+import { eventually, failure, raw, sdkLogCapture, useFakeProviders, WEATHER_TOOL_SCHEMA } from './harness.js';
 
 const ctx = useFakeProviders();
 const KEY = 'sk-ant-test-0123456789abcdefghij';
@@ -211,8 +211,12 @@ describe('Anthropic messages through the @anthropic-ai/sdk', () => {
   });
 
   it('[[fault:garbage]] breaks JSON mid-stream; [[fault:sse-error]] sends an error event after the 200', async () => {
-    const garbage = await client().messages.create({ ...base, messages: user('junk [[fault:garbage]]'), stream: true });
+    // The SDK logs the chunk it cannot parse: captured here (and checked), not printed into the test run.
+    const log = sdkLogCapture();
+    const quiet = new Anthropic({ apiKey: KEY, baseURL: ctx.fake.baseUrls.anthropic, maxRetries: 0, logger: log.logger, logLevel: 'error' });
+    const garbage = await quiet.messages.create({ ...base, messages: user('junk [[fault:garbage]]'), stream: true });
     await expect(events(garbage)).rejects.toBeInstanceOf(SyntaxError);
+    expect(log.lines.some((l) => l.startsWith('error: Could not parse message into JSON'))).toBe(true);
     await expect(client().messages.create({ ...base, messages: user('junk [[fault:garbage]]') })).rejects.toThrow();
     const sse = await client().messages.create({ ...base, messages: user('x [[fault:sse-error]]'), stream: true });
     const err = (await failure(() => events(sse))) as InstanceType<typeof Anthropic.APIError>;

@@ -51,6 +51,17 @@ export async function failure(run: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected a failure, but the call succeeded');
 }
 
+/**
+ * A logger for an SDK client (the openai and Anthropic SDKs' `logger` option) that keeps what the SDK
+ * says instead of printing it: a malformed chunk is expected in [[fault:garbage]] tests, and its
+ * "Could not parse message into JSON" would otherwise hide real failures in the test output.
+ */
+export function sdkLogCapture(): { logger: Record<'error' | 'warn' | 'info' | 'debug', (...args: unknown[]) => void>; lines: string[] } {
+  const lines: string[] = [];
+  const keep = (level: string) => (...args: unknown[]) => void lines.push(`${level}: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  return { logger: { error: keep('error'), warn: keep('warn'), info: keep('info'), debug: keep('debug') }, lines };
+}
+
 export const WEATHER_TOOL_SCHEMA = {
   type: 'object',
   properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] }, days: { type: 'integer' } },

@@ -94,6 +94,8 @@ describe('secrets never leave the vault (through the contract)', () => {
     await call('vault.unlock', { passphrase: 'wrong passphrase' });
     await call('keys.delete', { id: add.id });
     await call('keys.delete', { id: 'env:anthropic' });
+    // A key pasted into a first message becomes the conversation's title: the title store redacts it.
+    await call('usage.setSessionTitles', { titles: [{ sessionId: 's-leak', title: `my key is ${secrets.openai}` }, { sessionId: 's-leak-2', title: secrets.anthropic }] });
     // The catalog's files and answers: OpenRouter's listing (fetched with the key), the online price update.
     await call('keys.add', { provider: 'openrouter', secret: secrets.openrouter, baseUrl: fake.baseUrls.openrouter });
     await call('models.refresh', {});

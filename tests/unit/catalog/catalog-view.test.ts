@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogView, PAGE_SIZE } from '../../../renderer/src/features/catalog/catalog-view.js';
 import { describePriceSource } from '../../../renderer/src/features/catalog/price-source.js';
+import { formatListTime } from '../../../renderer/src/features/catalog/refresh-summary.js';
 import type { ModelInfo, PriceUpdateStatus } from '../../../shared/contract/index.js';
 
 const model = (id: string, extra: Partial<ModelInfo> = {}): ModelInfo => ({
@@ -59,6 +60,9 @@ const status = (extra: Partial<PriceUpdateStatus> = {}): PriceUpdateStatus => ({
   nextCheckAt: null,
   ...extra,
 });
+/** Times read as the app shows them (the user's locale; UTC here). */
+const utc = (iso: string) => formatListTime(iso, undefined, 'UTC');
+
 const online = { url: 'https://models.dev/api.json', fetchedAt: '2026-12-07T09:00:00.000Z', models: 605, changed: 3, skipped: 0, skippedExamples: [] };
 
 describe('where the Models page says prices come from', () => {
@@ -69,11 +73,11 @@ describe('where the Models page says prices come from', () => {
 
   it('an online update: when, how much changed, the fallback, the next check', () => {
     const s = describePriceSource(status({ enabled: true, inUse: 'models.dev', online: { ...online, skipped: 2 }, lastAttemptAt: online.fetchedAt, nextCheckAt: '2026-12-08T09:00:00.000Z' }), 'UTC');
-    expect(s.headline).toBe('models.dev prices, updated online 2026-12-07 09:00.');
+    expect(s.headline).toBe(`models.dev prices, updated online ${utc('2026-12-07T09:00:00.000Z')}.`);
     expect(s.details).toEqual([
       '3 models new or changed since the bundled models.dev snapshot of 2026-07-02 (commit f3fc692), which stays as the fallback.',
       '2 entries of the download could not be used and keep their previous price.',
-      'Next check after 2026-12-08 09:00.',
+      `Next check after ${utc('2026-12-08T09:00:00.000Z')}.`,
     ]);
     expect(s.problem).toBeUndefined();
   });
@@ -83,13 +87,13 @@ describe('where the Models page says prices come from', () => {
       status({ enabled: true, inUse: 'models.dev', online, lastAttemptAt: '2026-12-08T10:00:00.000Z', nextCheckAt: '2026-12-08T11:00:00.000Z', error: { code: 'INVALID_JSON', message: 'The answer is not valid JSON; the previous prices stay in use.' } }),
       'UTC',
     );
-    expect(s.headline).toBe('models.dev prices, updated online 2026-12-07 09:00.');
-    expect(s.problem).toBe('The check at 2026-12-08 10:00 failed: The answer is not valid JSON; the previous prices stay in use.');
+    expect(s.headline).toBe(`models.dev prices, updated online ${utc('2026-12-07T09:00:00.000Z')}.`);
+    expect(s.problem).toBe(`The check at ${utc('2026-12-08T10:00:00.000Z')} failed: The answer is not valid JSON; the previous prices stay in use.`);
   });
 
   it('a download older than the bundled snapshot is not used, and says so', () => {
     const s = describePriceSource(status({ enabled: true, online: { ...online, fetchedAt: '2026-06-01T00:00:00.000Z' }, lastAttemptAt: '2026-06-01T00:00:00.000Z' }), 'UTC');
     expect(s.headline).toMatch(/^Bundled models.dev snapshot/);
-    expect(s.details[0]).toBe('The last download (2026-06-01 00:00) is older than this snapshot, so the snapshot is used.');
+    expect(s.details[0]).toBe(`The last download (${utc('2026-06-01T00:00:00.000Z')}) is older than this snapshot, so the snapshot is used.`);
   });
 });

@@ -7,7 +7,7 @@ describe('what the Models page says after a refresh', () => {
   it('per provider: listed, added, and whether prices came with them', () => {
     const s = summarizeRefresh([ok('openrouter', 5, 4, 4), ok('groq', 12, 3, 0), ok('openai', 7, 0, 0)], 'UTC');
     expect(s.tone).toBe('success');
-    expect(s.title).toBe('Refreshed 3 providers: 7 models listed by providers.');
+    expect(s.title).toBe('Refreshed 3 providers: 24 models listed, 7 new beyond the catalog.');
     expect(s.lines.map((l) => `${l.name}: ${l.text}`)).toEqual([
       'OpenRouter: 5 models listed · 4 added with the provider’s prices',
       'Groq: 12 models listed · 3 added, price unknown',
@@ -31,7 +31,7 @@ describe('what the Models page says after a refresh', () => {
     );
     expect(s.tone).toBe('warning');
     expect(s.title).toBe('Refreshed 1 of 3 providers; 2 failed.');
-    expect(s.lines[1]).toMatchObject({ ok: false, text: 'Groq rejected the API key (HTTP 401).', detail: 'The key is wrong. Still using the list from 2026-07-01 08:05.' });
+    expect(s.lines[1]).toMatchObject({ ok: false, text: 'Groq rejected the API key (HTTP 401).', detail: expect.stringMatching(/^The key is wrong\. Still using the list from (Jul 1|1 Jul)\b.*8:05/) });
     expect(s.lines[2]).toMatchObject({ ok: false, detail: 'No earlier list is kept.' });
     const allFailed = summarizeRefresh([{ provider: 'openai', listed: 0, added: 0, priced: 0, fetchedAt: null, error: { code: 'NETWORK', message: 'x' } }]);
     expect(allFailed.title).toBe('No provider list could be refreshed (1 provider failed).');
@@ -41,9 +41,14 @@ describe('what the Models page says after a refresh', () => {
     expect(summarizeRefresh([])).toEqual({ tone: 'info', title: 'No provider is set up yet. Add a key in Settings → Providers & Keys, then refresh.', lines: [] });
   });
 
-  it('times read as YYYY-MM-DD HH:MM in the given zone', () => {
-    expect(formatListTime('2026-07-03T09:30:00.000Z', undefined, 'UTC')).toBe('2026-07-03 09:30');
-    expect(formatListTime('2026-07-03T23:30:00.000Z', undefined, 'Europe/Berlin')).toBe('2026-07-04 01:30');
+  it('the title never contradicts the lines', () => {
+    expect(summarizeRefresh([ok('openai', 7, 0, 0), ok('groq', 3, 1, 0)], 'UTC').title).toBe('Refreshed 2 providers: 10 models listed, 1 new beyond the catalog.');
+    expect(summarizeRefresh([ok('openai', 1, 0, 0)], 'UTC').title).toBe('Refreshed 1 provider: 1 model listed, none new beyond the catalog.');
+  });
+
+  it('times read in the user’s locale and the given zone, never as a raw timestamp', () => {
+    expect(formatListTime('2026-07-03T09:30:00.000Z', 'en-US', 'UTC')).toMatch(/^Jul 3,( 2026,)? 9:30 AM$/);
+    expect(formatListTime('2026-07-03T23:30:00.000Z', 'en-GB', 'Europe/Berlin')).toMatch(/^4 Jul( 2026)?, 01:30$/);
     expect(formatListTime('not a time')).toBe('not a time');
   });
 });

@@ -49,7 +49,8 @@ describe('keys.add', () => {
   it('refuses a badly formed key before any provider call', async () => {
     const err = await h.fail('keys.add', { provider: 'anthropic', secret: 'sk-proj-notanthropic0123456789' });
     expect(err.code).toBe('KEY_INVALID');
-    expect(err.message).toMatch(/does not look like an Anthropic key/);
+    expect(err.message).toMatch(/This looks like an OpenAI key .*not an Anthropic key/);
+    expect((await h.fail('keys.add', { provider: 'anthropic', secret: 'nope-notanthropic0123456789' })).message).toMatch(/does not look like an Anthropic key/);
     expect(h.tester.calls).toHaveLength(0);
   });
 
@@ -79,6 +80,20 @@ describe('keys.add', () => {
     expect(added.test).toBeUndefined();
     expect(h.tester.calls).toHaveLength(0);
     expect((await h.fail('keys.add', { provider: 'openai', secret: 'nope', skipTest: true })).code).toBe('KEY_INVALID');
+  });
+
+  it('trims a key pasted with whitespace and line breaks (add, rotate and the draft test) instead of refusing it', async () => {
+    const secret = fakeSecret('sk-proj-');
+    const added = await h.call('keys.add', { provider: 'openai', secret: `  ${secret}\r\n`, skipTest: true });
+    expect(added.key.last4).toBe(secret.slice(-4));
+    // The same key again, differently wrapped, is the same key.
+    expect((await h.fail('keys.add', { provider: 'openai', secret: `\n${secret}` })).code).toBe('CONFLICT');
+    const rotated = fakeSecret('sk-proj-');
+    const updated = await h.call('keys.update', { id: added.id, secret: `${rotated.slice(0, 20)}\n${rotated.slice(20)}\n`, skipTest: true });
+    expect(updated.key.last4).toBe(rotated.slice(-4));
+    const draft = await h.call('keys.testDraft', { provider: 'openai', secret: ` ${fakeSecret('sk-proj-')}\t\n` });
+    expect(draft.ok).toBe(true);
+    expect(h.tester.calls.at(-1)?.secret).toMatch(/^sk-proj-[0-9a-f]+$/);
   });
 
   it('refuses the same secret twice for a provider', async () => {

@@ -92,9 +92,9 @@ describe('refusals', () => {
     const err = await refusal(async () => (await r.metering.admission.admit(admitRequest({ promptTokens: 100, maxOutputTokens: 100 }))));
     expect(err.code).toBe('LIMIT_EXCEEDED');
     expect(err.details).toMatchObject({ scope: 'dailyTokens.provider', subject: 'openai', used: 350, reserved: 200, limit: 500, requested: 200, resetsAt: Date.UTC(2026, 5, 16) });
-    expect(err.message).toMatch(/daily token limit for OpenAI/);
+    expect(err.message).toMatch(/^OpenAI’s daily token limit is reached: /);
     expect(err.message).toMatch(/350 tokens of 500 tokens/);
-    expect(err.message).toMatch(/resets at 2026-06-16 00:00 \(UTC\)/);
+    expect(err.message).toMatch(/resets at Jun 16, 00:00 \(UTC\)/);
     expect(r.metering.ledger.count({})).toBe(before);
   });
 
@@ -113,7 +113,7 @@ describe('refusals', () => {
     (await a.admit(admitRequest({ sessionId: 'budget' }))).settle(ok({ inputTokens: 100, outputTokens: 100 }));
     const err = await refusal(async () => (await a.admit(admitRequest({ sessionId: 'budget' }))));
     expect(err.details).toMatchObject({ scope: 'sessionUsd', subject: 'budget', resetsAt: null });
-    expect(err.message).toMatch(/budget of this conversation/);
+    expect(err.message).toMatch(/This conversation’s budget is reached/);
     (await a.admit(admitRequest({ sessionId: 'another' }))).settle(ok({ inputTokens: 1, outputTokens: 1 }));
   });
 
@@ -329,7 +329,7 @@ describe('reservations from an upper bound of the prompt', () => {
     for (const countPromptTokens of [undefined, async () => Promise.reject(new Error('502')), async () => null, never]) {
       const err = await refusal(() => a.admit(bounded(countPromptTokens ? { countPromptTokens } : {})));
       expect(err.code).toBe('LIMIT_EXCEEDED');
-      expect(err.message).toMatch(/daily token limit for OpenAI could not be guaranteed.*could not be counted exactly.*upper bound of 700 prompt tokens/);
+      expect(err.message).toMatch(/OpenAI’s daily token limit could not be guaranteed.*could not be counted exactly.*upper bound of 700 prompt tokens/);
       expect(err.details).toMatchObject({ reason: 'prompt-not-counted', promptUpperBound: 700 });
     }
     expect(aborted).toBe(true);

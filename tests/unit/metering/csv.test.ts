@@ -122,6 +122,39 @@ describe('usage CSV export', () => {
     expect(() => r.metering.exportCsv({ from: 'yesterday' })).toThrow(/from/);
   });
 
+  it('names each conversation by the title the app reported (session_title), read per page, renamed and forgotten on request', async () => {
+    const r = rig();
+    rigs.push(r);
+    for (let i = 0; i < 9; i++) {
+      r.clock.now += 1000;
+      await (await r.metering.admission.admit(admitRequest({ sessionId: `s-${i % 3}` }))).settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    }
+    const setTitles = (titles: Array<{ sessionId: string; title: string | null }>) => r.metering.handlers['usage.setSessionTitles']({ titles }, { transport: 'web', actor: 'test' });
+    await setTitles([
+      { sessionId: 's-0', title: 'Budget, "Q3" planning' },
+      { sessionId: 's-1', title: '=cmd() trip' },
+      { sessionId: 's-2', title: 'My key sk-proj-abcdefghijklmnopqrstuvwxyz0123 leaked' },
+    ]);
+    const csv = await text(r.metering.exportCsv({}).chunks);
+    const rows = parse(csv);
+    expect(CSV_HEADERS.indexOf('session_title')).toBe(CSV_HEADERS.indexOf('session_id') + 1);
+    expect(rows.filter((x) => x.session_id === 's-0').map((x) => x.session_title)).toEqual(['Budget, "Q3" planning', 'Budget, "Q3" planning', 'Budget, "Q3" planning']);
+    expect(rows.find((x) => x.session_id === 's-1')!.session_title).toBe("'=cmd() trip");
+    // A key pasted into a first message (and so into the title) never reaches the file.
+    expect(csv).not.toContain('abcdefghijklmnopqrstuvwxyz0123');
+
+    await setTitles([{ sessionId: 's-0', title: 'Renamed' }, { sessionId: 's-1', title: null }]);
+    const again = parse(await text(r.metering.exportCsv({}).chunks));
+    expect(again.find((x) => x.session_id === 's-0')!.session_title).toBe('Renamed');
+    expect(again.find((x) => x.session_id === 's-1')!.session_title).toBe('');
+
+    // Titles are looked up a page at a time: never more ids than a page holds.
+    const lookups: number[] = [];
+    const paged = exportCsv(r.metering.ledger, {}, { zone: zone('UTC'), now: r.clock.now, pageSize: 4, sessionTitles: (ids) => (lookups.push(ids.length), new Map([['s-2', 'x']])) });
+    expect(parse(await text(paged.chunks)).filter((x) => x.session_title === 'x')).toHaveLength(3);
+    expect(Math.max(...lookups)).toBeLessThanOrEqual(4);
+  });
+
   it('streams a large ledger page by page with the same bytes as a single page', async () => {
     const r = rig();
     rigs.push(r);

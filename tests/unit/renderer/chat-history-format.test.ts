@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../renderer/src/db/schema.js';
 import { formatCostExact } from '../../../renderer/src/features/usage/money.js';
 import { formatCost, formatCostRange, formatResetTime, formatTokenCount, formatUsage, usageParts } from '../../../renderer/src/features/chat/format.js';
-import { buildHistory, lastAnswer, orphanedStreams } from '../../../renderer/src/features/chat/history.js';
+import { buildHistory, lastAnswer, orphanedStreams, unansweredTurns } from '../../../renderer/src/features/chat/history.js';
 
 let t = 0;
 function msg(role: Message['role'], content: string, extra: Partial<Message> = {}): Message {
@@ -35,12 +35,37 @@ describe('history sent to the model', () => {
     expect(buildHistory(messages)).toEqual([
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },
-      { role: 'user', content: 'Fail please' },
+      // "Fail please" got no answer: it is not sent again with later messages.
       { role: 'user', content: 'Stop early' },
       // A stopped answer's partial text was seen by the user: it stays in the history.
       { role: 'assistant', content: 'Partial answ' },
       { role: 'user', content: 'Again' },
     ]);
+  });
+
+  it('leaves out questions whose turn got no text, unless the user included them; a retry sends its own question', () => {
+    const messages = [
+      msg('user', 'Q1 fails'),
+      msg('assistant', '', { status: 'error', error: { code: 'PROVIDER_UNAVAILABLE', message: 'down' } }),
+      msg('user', 'Q2 stopped'),
+      msg('assistant', '', { status: 'cancelled' }),
+      msg('user', 'Q3 included', { includeInHistory: true }),
+      msg('assistant', '', { status: 'error', error: { code: 'TIMEOUT', message: 'slow' } }),
+      msg('user', 'Q4'),
+      msg('assistant', '', { status: 'error', error: { code: 'TIMEOUT', message: 'slow' } }),
+    ];
+    expect([...unansweredTurns(messages)].map(([id, t]) => [messages.find((m) => m.id === id)!.content, t.included])).toEqual([
+      ['Q1 fails', false],
+      ['Q2 stopped', false],
+      ['Q3 included', true],
+      ['Q4', false],
+    ]);
+    expect(buildHistory(messages).map((m) => m.content)).toEqual(['Q3 included']);
+    // Retrying the last turn sends its question (the turn is being answered again).
+    expect(buildHistory(messages, messages[7]!.id).map((m) => m.content)).toEqual(['Q3 included', 'Q4']);
+    // A question being answered right now, or not answered yet, is not "unanswered".
+    expect(unansweredTurns([msg('user', 'Q'), msg('assistant', '', { status: 'streaming' })]).size).toBe(0);
+    expect(unansweredTurns([msg('user', 'Q')]).size).toBe(0);
   });
 
   it('stops before the message being retried or regenerated', () => {
@@ -102,10 +127,22 @@ describe('token and cost formatting', () => {
   });
 
   it('says when a limit resets in its own time zone', () => {
-    const ms = Date.UTC(2026, 5, 1, 22, 0);
-    expect(formatResetTime(ms, 'Europe/Berlin')).toBe('Jun 2, 00:00 (Europe/Berlin)');
-    expect(formatResetTime(ms, 'UTC')).toBe('Jun 1, 22:00 (UTC)');
+    const ms = Date.UTC(new Date().getUTCFullYear(), 5, 1, 22, 0);
+    expect(formatResetTime(ms, 'Europe/Berlin', 'en-US')).toBe('Jun 2, 12:00 AM (Europe/Berlin)');
+    expect(formatResetTime(ms, 'Europe/Berlin', 'en-GB')).toBe('2 Jun, 00:00 (Europe/Berlin)');
+    expect(formatResetTime(ms, 'UTC', 'en-US')).toBe('Jun 1, 10:00 PM (UTC)');
     // An unknown zone still gives a time rather than failing.
-    expect(formatResetTime(ms, 'Not/AZone')).toMatch(/Jun \d/);
+    expect(formatResetTime(ms, 'Not/AZone', 'en-US')).toMatch(/Jun \d/);
+  });
+});
+
+describe('why a conversation’s key is missing', () => {
+  it('tells a real deletion from keys that were kept for the last session only', async () => {
+    const { missingKeyReason } = await import('../../../renderer/src/features/chat/missing-key.js');
+    const sessionOnly = { persistent: false, locked: false };
+    expect(missingKeyReason([{ action: 'add', result: 'ok' }], sessionOnly)).toBe('session-only');
+    expect(missingKeyReason([{ action: 'add', result: 'ok' }, { action: 'delete', result: 'ok' }], sessionOnly)).toBe('deleted');
+    expect(missingKeyReason([{ action: 'delete', result: 'failed' }], { persistent: true, locked: false })).toBe('unknown');
+    expect(missingKeyReason([], undefined)).toBe('unknown');
   });
 });

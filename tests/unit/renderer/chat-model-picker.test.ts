@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyInfo, ModelInfo } from '../../../shared/contract/index.js';
 import type { ConversationTarget } from '../../../renderer/src/db/schema.js';
-import { paramField, paramLimits, parseParams } from '../../../renderer/src/features/conversations/params.js';
+import { maxTokensDefaultText, paramField, paramLimits, parseParams } from '../../../renderer/src/features/conversations/params.js';
 import { keyTarget, sameTarget, targetParts, targetShortLabel, toChatTarget } from '../../../renderer/src/features/conversations/targets.js';
 import { fallbackTarget, fallbackValue } from '../../../renderer/src/features/models/fallbacks.js';
 import {
@@ -161,6 +161,17 @@ describe('model settings', () => {
     expect(parseParams({ temperature: 'hot', maxTokens: '1.5' }, limits)).toMatchObject({ errors: { temperature: expect.stringMatching(/number/), maxTokens: expect.stringMatching(/whole number/) } });
     expect(parseParams({ temperature: '-1', maxTokens: '0' }, limits)).toMatchObject({ errors: { temperature: expect.any(String), maxTokens: 'At least 1 token.' } });
     expect(parseParams({ temperature: '1.5', maxTokens: '' }, paramLimits('anthropic', null))).toMatchObject({ errors: { temperature: 'Temperature goes from 0 to 1 for this model.' } });
+  });
+
+  it('says what an empty max-tokens field sends (the core’s number) and why', () => {
+    expect(maxTokensDefaultText(8192, 16_384)).toEqual({
+      placeholder: '8,192 (default)',
+      help: 'Empty sends 8,192, Switchboard’s default for this model, so limits reserve a realistic worst case. The model allows up to 16,384.',
+    });
+    expect(maxTokensDefaultText(2048, 2048).help).toBe('Empty sends 2,048, this model’s maximum.');
+    expect(maxTokensDefaultText(4096, null).help).toMatch(/^Empty sends 4,096, .*not known/);
+    // Until the core answers, nothing claims a number it has not said.
+    expect(maxTokensDefaultText(null, 16_384)).toEqual({ placeholder: 'Default', help: 'Up to 16,384 for this model.' });
   });
 
   it('maps the core’s validation field to the popover field', () => {

@@ -13,6 +13,7 @@ import {
   providerEntries,
   secretFormat,
   secretReady,
+  secretToSend,
   shortName,
   statusView,
 } from '../../../renderer/src/features/settings/keys/key-form.js';
@@ -29,18 +30,26 @@ describe('secretFormat (the as-you-type check)', () => {
   });
 
   it('names the expected shape, in a sentence that reads right', () => {
-    const wrong = secretFormat('anthropic', 'sk-proj-abcdefghijklmnopqrstuvwxyz');
-    expect(wrong).toEqual({ kind: 'bad', message: 'That does not look like an Anthropic key: it starts with sk-ant-.' });
+    const wrong = secretFormat('anthropic', 'nope-abcdefghijklmnopqrstuvwxyz');
+    expect(wrong).toEqual({ kind: 'bad', message: 'That does not look like an Anthropic key: those start with sk-ant-.' });
     const mistral = secretFormat('mistral', 'abc');
-    expect(mistral.kind === 'bad' && mistral.message).toBe('That does not look like a Mistral key: it has 32 letters and digits.');
+    expect(mistral.kind === 'bad' && mistral.message).toBe('That does not look like a Mistral key: it has 3 characters, where Mistral keys have exactly 32.');
   });
 
-  it('catches pasted whitespace with its own advice', () => {
-    const padded = secretFormat('openai', ' sk-test-abcdefghijklmnopqrstuvwx\n');
-    expect(padded.kind).toBe('bad');
-    expect(padded.kind === 'bad' && padded.message).toMatch(/spaces or line breaks/);
+  it('recognises another provider’s key and offers to switch to it', () => {
+    expect(secretFormat('openai', 'sk-ant-api03-abcdefghijklmnopqrstuv')).toEqual({
+      kind: 'bad',
+      message: 'This looks like an Anthropic key (it starts with sk-ant-), not an OpenAI key.',
+      otherProvider: 'anthropic',
+    });
+    expect(secretFormat('openai', 'sk-or-v1-abcdefghijklmnopqrstuv')).toMatchObject({ kind: 'bad', otherProvider: 'openrouter' });
+  });
+
+  it('trims pasted whitespace and line breaks instead of refusing them; a space inside is still refused', () => {
+    expect(secretFormat('openai', ' sk-test-abcdefghijklmnopqrstuvwx\n')).toEqual({ kind: 'ok', message: 'Looks like an OpenAI key.' });
+    expect(secretToSend(' sk-test-abcdefghijklmnopqrstuvwx\r\n')).toBe('sk-test-abcdefghijklmnopqrstuvwx');
     const inner = secretFormat('openai', 'sk-test-abcdefghij klmnopqrstuvwx');
-    expect(inner.kind === 'bad' && inner.message).toMatch(/contains spaces/);
+    expect(inner.kind === 'bad' && inner.message).toMatch(/space in the middle/);
   });
 
   it('never echoes the secret in its message', () => {

@@ -33,3 +33,20 @@ describe('targets', () => {
     );
   });
 });
+
+describe('telling the core conversation titles (for the CSV)', () => {
+  it('sends new and renamed titles, and null for deleted conversations', async () => {
+    const { titleChanges } = await import('../../../renderer/src/features/conversations/title-sync.js');
+    const sent = new Map([
+      ['a', 'Old name'],
+      ['b', 'Same'],
+      ['gone', 'Deleted one'],
+    ]);
+    expect(titleChanges([{ id: 'a', title: 'New name' }, { id: 'b', title: 'Same' }, { id: 'c', title: 'Brand new' }], sent)).toEqual([
+      { sessionId: 'a', title: 'New name' },
+      { sessionId: 'c', title: 'Brand new' },
+      { sessionId: 'gone', title: null },
+    ]);
+    expect(titleChanges([], new Map())).toEqual([]);
+  });
+});

@@ -106,9 +106,10 @@ describe('limit text', () => {
   });
 
   it('reset times are in the limits’ zone', () => {
-    const midnightUtc = Date.UTC(2026, 10, 24);
-    expect(resetText(midnightUtc, 'UTC', 'en-US')).toBe('Resets Nov 24, 00:00');
-    expect(resetText(midnightUtc, 'Asia/Tokyo', 'en-US')).toBe('Resets Nov 24, 09:00');
+    const midnightUtc = Date.UTC(new Date().getUTCFullYear(), 10, 24);
+    expect(resetText(midnightUtc, 'UTC', 'en-US')).toBe('Resets Nov 24, 12:00 AM');
+    expect(resetText(midnightUtc, 'Asia/Tokyo', 'en-US')).toBe('Resets Nov 24, 9:00 AM');
+    expect(resetText(midnightUtc, 'UTC', 'en-GB')).toBe('Resets 24 Nov, 00:00');
     expect(resetText(null, 'UTC', 'en-US')).toBe('Does not reset');
   });
 });

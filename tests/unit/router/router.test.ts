@@ -395,7 +395,9 @@ describe('health', () => {
     expect(s.router.health.isCoolingDown('oa1')).toBe(true);
     const r = await send(s, { fallbacks });
     expect(s.adapters.count('oa1')).toBe(4);
-    expect(r.attempts[0]).toMatchObject({ keyId: 'oa1', status: 'skipped', errorCode: 'COOLING_DOWN' });
+    expect(r.attempts[0]).toMatchObject({ keyId: 'oa1', status: 'skipped', errorCode: 'COOLING_DOWN', pausedUntil: expect.any(Number) });
+    // A moment for the app to show in the user's zone, never an ISO timestamp in the sentence.
+    expect(r.attempts[0]!.errorMessage).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     expect(r.provider).toBe('anthropic');
     // Alone in its chain, a cooling key is still tried.
     s.adapters.on('oa1', () => reply('back'));

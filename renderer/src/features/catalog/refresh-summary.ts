@@ -1,5 +1,7 @@
 import type { ModelsRefreshResult } from '../../../../shared/contract/index.js';
 import { providerSpec } from '../../../../shared/providers/registry.js';
+import { displayZone } from '../../state/time-zone-store.js';
+import { formatIso } from '../../ui/datetime.js';
 
 export interface RefreshLine {
   provider: ModelsRefreshResult['provider'];
@@ -19,13 +21,9 @@ export interface RefreshSummary {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** "2026-07-03 09:30" in the viewer's time zone, for "kept the list from …". */
+/** "Jul 3, 9:30 AM" in the user's locale and time zone (the limits zone unless given), for "kept the list from …". */
 export function formatListTime(iso: string, locale?: string, timeZone?: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale ?? 'en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) })
-    .format(d)
-    .replace(',', '');
+  return formatIso(iso, timeZone ?? displayZone(), { locale });
 }
 
 export function refreshLine(r: ModelsRefreshResult, timeZone?: string): RefreshLine {
@@ -52,9 +50,11 @@ export function summarizeRefresh(results: readonly ModelsRefreshResult[], timeZo
   const lines = results.map((r) => refreshLine(r, timeZone));
   const failed = lines.filter((l) => !l.ok).length;
   const added = results.reduce((s, r) => s + r.added, 0);
+  const listed = results.reduce((s, r) => s + r.listed, 0);
+  // The same counts as the lines below: listed by the providers, and of those, new to the catalog.
   const title =
     failed === 0
-      ? `Refreshed ${plural(results.length, 'provider')}: ${added === 0 ? 'no models beyond the catalog' : `${plural(added, 'model')} listed by providers`}.`
+      ? `Refreshed ${plural(results.length, 'provider')}: ${plural(listed, 'model')} listed, ${added === 0 ? 'none new beyond the catalog' : `${added} new beyond the catalog`}.`
       : failed === results.length
         ? `No provider list could be refreshed (${plural(failed, 'provider')} failed).`
         : `Refreshed ${results.length - failed} of ${plural(results.length, 'provider')}; ${failed} failed.`;

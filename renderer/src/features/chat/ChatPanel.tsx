@@ -9,11 +9,13 @@ import { Callout } from '../../ui/Callout.js';
 import { Icon } from '../../ui/Icon.js';
 import { openChangeModel } from '../conversations/change-model.js';
 import { useMessages } from '../conversations/hooks.js';
+import { conversationStore } from '../conversations/store.js';
 import { useModelSettingsRequest } from '../conversations/ModelSettingsPopover.js';
 import { openSession } from '../conversations/NewConversationDialog.js';
 import { paramField } from '../conversations/params.js';
 import { targetLabel } from '../conversations/targets.js';
 import { Composer } from './Composer.js';
+import { MissingKeyBanner } from './MissingKeyBanner.js';
 import { buildHistory } from './history.js';
 import type { MessageActions } from './MessageItem.js';
 import { MessageList, type MessageListHandle } from './MessageList.js';
@@ -61,6 +63,7 @@ export function ChatPanel({ conversation }: { conversation: Conversation }) {
       retry: (id) => void rerunAnswer(bridge, convRef.current, id).catch(fail),
       regenerate: (id) => void rerunAnswer(bridge, convRef.current, id).catch(fail),
       changeModel: () => openChangeModel(convRef.current.id),
+      include: (id, include) => void conversationStore().updateMessage(id, { includeInHistory: include }).catch(fail),
       openSettings: (error: MessageError) => {
         const field = paramField(error.field);
         useModelSettingsRequest.getState().open(convRef.current.id, field ? { [field]: fieldMessage(error.message, error.field) } : undefined);
@@ -98,11 +101,11 @@ export function ChatPanel({ conversation }: { conversation: Conversation }) {
 
   return (
     <section className="chat-panel" aria-label={`Messages in ${conversation.title}`} onKeyDown={onKeyDown}>
-      {ended || keyGone ? (
+      {ended ? (
         <div className="chat-banner">
           <Callout
             tone="warning"
-            title={ended ? 'This conversation’s session was ended' : 'The key this conversation uses was deleted'}
+            title="This conversation’s session was ended"
             action={
               <Button size="sm" variant="primary" icon="spark" onClick={() => openChangeModel(conversation.id)}>
                 Choose another model
@@ -110,10 +113,13 @@ export function ChatPanel({ conversation }: { conversation: Conversation }) {
             }
           >
             <p>
-              {ended ? `${sentence(conversation.ended!.reason)} ` : ''}
-              {targetLabel(conversation.target)} cannot answer any more. Pick another model to continue; earlier answers stay as they are.
+              {sentence(conversation.ended!.reason)} {targetLabel(conversation.target)} cannot answer any more. Pick another model to continue; earlier answers stay as they are.
             </p>
           </Callout>
+        </div>
+      ) : keyGone && target.kind === 'key' ? (
+        <div className="chat-banner">
+          <MissingKeyBanner conversation={conversation} target={target} keys={keys.data?.keys ?? []} />
         </div>
       ) : null}
       {messages === undefined ? (

@@ -10,7 +10,9 @@ import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
 import { Spinner } from '../../ui/Spinner.js';
+import { formatClock } from '../../ui/datetime.js';
 import { formatLatency } from '../../ui/format.js';
+import { useDisplayZone } from '../../state/time-zone-store.js';
 import { useNow } from '../../hooks/useNow.js';
 import { attemptKind, attemptOutcome, CALL_KIND_LABEL, targetName } from './call-kinds.js';
 import { CopyAction } from './CopyAction.js';
@@ -25,9 +27,14 @@ export interface MessageActions {
   regenerate(messageId: string): void;
   changeModel(): void;
   openSettings(error: MessageError): void;
+  /** Sends a question whose turn got no answer with later messages again (true), or leaves it out. */
+  include(messageId: string, include: boolean): void;
   /** Stop waiting for the current model and go on with the next one of the chain. */
   skip(): void;
 }
+
+/** How a user message stands in what later turns send: undefined when it is sent as usual. */
+export type HistoryMark = 'left-out' | 'included' | undefined;
 
 export interface MessageItemProps {
   message: Message;
@@ -39,13 +46,16 @@ export interface MessageItemProps {
   busy: boolean;
   keyLabels: ReadonlyMap<string, string>;
   actions: MessageActions;
+  /** User messages: whether later turns leave this one out (its turn got no answer). */
+  history?: HistoryMark;
 }
 
-export const MessageItem = memo(function MessageItem({ message, live, isLast, busy, keyLabels, actions }: MessageItemProps) {
+export const MessageItem = memo(function MessageItem({ message, live, isLast, busy, keyLabels, actions, history }: MessageItemProps) {
   if (message.role === 'user') {
     return (
-      <article className="message message-user" aria-label="You wrote">
+      <article className={`message message-user ${history === 'left-out' ? 'is-left-out' : ''}`} aria-label="You wrote" data-history={history}>
         <div className="message-text">{message.content}</div>
+        {history ? <HistoryNote messageId={message.id} mark={history} busy={busy} actions={actions} /> : null}
       </article>
     );
   }
@@ -86,6 +96,25 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
     </article>
   );
 });
+
+/** Under a question whose turn got no answer: whether later turns send it, and a switch. */
+function HistoryNote({ messageId, mark, busy, actions }: { messageId: string; mark: 'left-out' | 'included'; busy: boolean; actions: MessageActions }) {
+  const leftOut = mark === 'left-out';
+  return (
+    <p className="message-history-note">
+      <span>{leftOut ? 'Not sent to the model: this turn got no answer, so later messages go without it.' : 'Sent to the model with later messages, though it got no answer.'}</span>
+      <button
+        type="button"
+        className="link-button"
+        disabled={busy}
+        onClick={() => actions.include(messageId, leftOut)}
+        aria-label={leftOut ? 'Include this message in what the model sees' : 'Leave this message out of what the model sees'}
+      >
+        {leftOut ? 'Include' : 'Leave out'}
+      </button>
+    </p>
+  );
+}
 
 /** An answer that used tools: its words with a card for each tool call where the model made it. */
 function AnswerParts({ parts, streamId }: { parts: readonly MessagePart[]; streamId: string | undefined }) {
@@ -171,6 +200,7 @@ function TurnError({
 }) {
   const title = error.code === 'STREAM_INTERRUPTED' ? 'The answer was cut off' : error.code === 'LIMIT_EXCEEDED' ? 'Limit reached' : 'This turn failed';
   const isParamError = error.code === 'VALIDATION' && paramField(error.field) !== null;
+  const zone = useDisplayZone();
   return (
     <div className="turn-error callout callout-error" role="alert">
       <Icon name="alert" size={18} />
@@ -183,7 +213,7 @@ function TurnError({
         {error.hint ? <p className="callout-hint">{error.hint}</p> : null}
         {error.code === 'LIMIT_EXCEEDED' && error.resetsAt !== undefined && !/reset/i.test(error.message) ? (
           <p className="callout-hint">
-            {error.resetsAt === null ? 'This limit does not reset by itself.' : `Resets ${formatResetTime(error.resetsAt, error.timeZone)}.`}
+            {error.resetsAt === null ? 'This limit does not reset by itself.' : `Resets ${formatResetTime(error.resetsAt, error.timeZone ?? zone)}.`}
           </p>
         ) : null}
         {hasText ? <p className="callout-hint">The text above is what arrived before the failure.</p> : null}
@@ -281,6 +311,7 @@ function MessageMeta({ message, keyLabels }: { message: Message; keyLabels: Read
 }
 
 function AttemptList({ id, attempts, keyLabels }: { id: string; attempts: Attempt[]; keyLabels: ReadonlyMap<string, string> }) {
+  const zone = useDisplayZone();
   return (
     <ol id={id} className="attempt-list">
       {attempts.map((a, i) => {
@@ -299,7 +330,12 @@ function AttemptList({ id, attempts, keyLabels }: { id: string; attempts: Attemp
               {a.errorCode ? <span className="code-tag">{a.errorCode}</span> : null}
               {a.latencyMs !== undefined ? <span className="muted"> {formatLatency(a.latencyMs)}</span> : null}
             </span>
-            {a.errorMessage ? <span className="attempt-message">{a.errorMessage}</span> : null}
+            {a.errorMessage ? (
+              <span className="attempt-message">
+                {a.errorMessage}
+                {a.pausedUntil !== undefined ? ` Tried again after ${formatClock(a.pausedUntil, zone)}.` : ''}
+              </span>
+            ) : null}
           </li>
         );
       })}

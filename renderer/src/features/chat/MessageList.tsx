@@ -1,8 +1,9 @@
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message } from '../../db/schema.js';
 import { ChatIcon } from './ChatIcon.js';
-import { MessageItem, type MessageActions } from './MessageItem.js';
+import { unansweredTurns } from './history.js';
+import { MessageItem, type HistoryMark, type MessageActions } from './MessageItem.js';
 import type { LiveTurn } from './stream-state.js';
 
 export interface MessageListHandle {
@@ -21,6 +22,9 @@ export interface MessageListProps {
 
 /** How close to the bottom (px) still counts as "reading the latest". */
 const NEAR_BOTTOM = 48;
+/** How long after a wheel, touch, key or pointer press a scroll counts as the user's (ms). */
+const INTENT_MS = 800;
+const SCROLL_KEYS = new Set(['ArrowUp', 'PageUp', 'Home', 'ArrowDown', 'PageDown', 'End', ' ']);
 
 /**
  * The conversation, virtualised (only what is on screen is rendered), so a long history stays
@@ -32,6 +36,10 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const scroller = useRef<HTMLElement | null>(null);
   const following = useRef(true);
   const lastTop = useRef(0);
+  // Only the user detaches the view: a scroll that no wheel, touch, key or pointer preceded is the
+  // list's own (a tall message measured, the composer shrinking after a long message was sent).
+  const intentAt = useRef(0);
+  const pointerDown = useRef(false);
   const [detached, setDetached] = useState(false);
 
   const toEnd = useCallback(() => {
@@ -53,27 +61,66 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     if (!el) return;
     const top = el.scrollTop;
     const distance = el.scrollHeight - el.clientHeight - top;
-    // Only the user scrolls up; content growing below never moves scrollTop back.
-    if (top < lastTop.current - 2 && distance > NEAR_BOTTOM) following.current = false;
+    const byUser = pointerDown.current || performance.now() - intentAt.current < INTENT_MS;
+    if (top < lastTop.current - 2 && distance > NEAR_BOTTOM && byUser) following.current = false;
     else if (distance <= NEAR_BOTTOM) following.current = true;
     lastTop.current = top;
     setDetached(!following.current);
   }, []);
 
+  const onIntent = useCallback((e: Event) => {
+    if (e instanceof KeyboardEvent && !SCROLL_KEYS.has(e.key)) return;
+    intentAt.current = performance.now();
+  }, []);
+  const onPointer = useCallback((e: Event) => {
+    pointerDown.current = e.type === 'pointerdown';
+    intentAt.current = performance.now();
+  }, []);
+
   const scrollerRef = useCallback(
     (el: HTMLElement | Window | null) => {
-      if (scroller.current) scroller.current.removeEventListener('scroll', onScroll);
+      const intents = ['wheel', 'touchmove', 'keydown'] as const;
+      const pointers = ['pointerdown'] as const;
+      if (scroller.current) {
+        scroller.current.removeEventListener('scroll', onScroll);
+        for (const t of intents) scroller.current.removeEventListener(t, onIntent);
+        for (const t of pointers) scroller.current.removeEventListener(t, onPointer);
+      }
       scroller.current = el instanceof HTMLElement ? el : null;
       if (scroller.current) {
         scroller.current.addEventListener('scroll', onScroll, { passive: true });
+        for (const t of intents) scroller.current.addEventListener(t, onIntent, { passive: true });
+        for (const t of pointers) scroller.current.addEventListener(t, onPointer, { passive: true });
         // The list scrolls on its own: reachable and scrollable by keyboard, and named.
         scroller.current.tabIndex = 0;
         scroller.current.setAttribute('role', 'log');
         scroller.current.setAttribute('aria-label', label);
       }
     },
-    [onScroll, label],
+    [onScroll, onIntent, onPointer, label],
   );
+
+  // A press on the scrollbar may end anywhere on the page.
+  useEffect(() => {
+    const up = () => {
+      if (pointerDown.current) onPointer(new Event('pointerup'));
+    };
+    window.addEventListener('pointerup', up);
+    window.addEventListener('pointercancel', up);
+    return () => {
+      window.removeEventListener('pointerup', up);
+      window.removeEventListener('pointercancel', up);
+    };
+  }, [onPointer]);
+
+  // A new turn (the user just sent, or retried): follow its answer, wherever the view was.
+  const turnId = live && live.phase !== 'done' ? live.streamId : null;
+  useEffect(() => {
+    if (turnId === null) return;
+    following.current = true;
+    setDetached(false);
+    requestAnimationFrame(toEnd);
+  }, [turnId, toEnd]);
 
   // The streamed answer grows the last item: stay at the bottom while following.
   const liveLength = live?.text.length ?? 0;
@@ -82,6 +129,11 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   }, [liveLength, toEnd]);
 
   const lastId = messages[messages.length - 1]?.id;
+  const unanswered = useMemo(() => unansweredTurns(messages), [messages]);
+  const historyMark = (id: string): HistoryMark => {
+    const turn = unanswered.get(id);
+    return turn ? (turn.included ? 'included' : 'left-out') : undefined;
+  };
   return (
     <div className="message-list">
       <Virtuoso
@@ -105,23 +157,26 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
               busy={running}
               keyLabels={keyLabels}
               actions={actions}
+              history={historyMark(m.id)}
             />
           </div>
         )}
       />
       {detached ? (
-        <button
-          type="button"
-          className="jump-latest"
-          onClick={() => {
-            following.current = true;
-            setDetached(false);
-            virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' });
-          }}
-        >
-          <ChatIcon name="arrowDown" size={14} />
-          {running ? 'Follow the answer' : 'Jump to latest'}
-        </button>
+        <div className="jump-latest-row">
+          <button
+            type="button"
+            className="jump-latest"
+            onClick={() => {
+              following.current = true;
+              setDetached(false);
+              virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' });
+            }}
+          >
+            <ChatIcon name="arrowDown" size={14} />
+            {running ? 'Follow the answer' : 'Jump to latest'}
+          </button>
+        </div>
       ) : null}
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Usage } from '../../../../shared/contract/index.js';
+import { formatWhen } from '../../ui/datetime.js';
 import { formatCostExact, formatCostShort } from '../usage/money.js';
 
 /** 1234 → "1,234". */
@@ -51,13 +52,7 @@ export function formatCostRange(min: number | null, max: number | null): string 
   return a === b ? a : `${a}–${b}`;
 }
 
-/** When a limit resets, in the limit's own time zone: "Jun 2, 00:00 (Europe/Berlin)". */
-export function formatResetTime(ms: number, timeZone?: string): string {
-  const opts: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-  try {
-    const text = new Date(ms).toLocaleString('en-US', timeZone ? { ...opts, timeZone } : opts);
-    return timeZone ? `${text} (${timeZone})` : text;
-  } catch {
-    return new Date(ms).toLocaleString('en-US', opts);
-  }
+/** When a limit resets, in the limit's own time zone: "Jun 2, 12:00 AM (Europe/Berlin)". */
+export function formatResetTime(ms: number, timeZone: string, locale?: string): string {
+  return `${formatWhen(ms, timeZone, { locale })} (${timeZone})`;
 }

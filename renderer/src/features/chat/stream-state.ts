@@ -135,12 +135,22 @@ export function attemptsFromDetails(details: Record<string, unknown> | undefined
   return Array.isArray(raw) ? raw.filter(isAttempt) : undefined;
 }
 
+/**
+ * Who produced the failure, when the error names it: provider, model and key go together, so a
+ * fallback's failure never shows under the first choice's key label (the label is looked up again
+ * for the key named here). Empty when the error names no provider: the expected snapshot stays.
+ */
+export function failedAttemptSnapshot(details: Record<string, unknown> | undefined): MessagePatch {
+  const provider = str(details?.provider);
+  if (!provider || !(PROVIDER_IDS as readonly string[]).includes(provider)) return {};
+  return { provider: provider as ProviderId, model: str(details?.model), keyId: str(details?.keyId), keyLabel: undefined };
+}
+
 /** What a failed or stopped chat.send writes into the assistant message. The text received stays. */
 export function patchFromError(error: unknown, streamed: string, streamedParts: MessagePart[] = []): MessagePatch {
   const details = isBridgeError(error) ? error.details : undefined;
   const partial = str(details?.partialText) ?? streamed;
   const attempts = attemptsFromDetails(details);
-  const provider = str(details?.provider);
   // A tool loop that stopped keeps its calls: from the error when the core sent them, else as streamed.
   const order = Array.isArray(details?.parts) ? (details.parts as AnswerPart[]) : undefined;
   const calls = Array.isArray(details?.toolCalls) ? (details.toolCalls as ToolCallInfo[]) : undefined;
@@ -150,9 +160,7 @@ export function patchFromError(error: unknown, streamed: string, streamedParts: 
     parts,
     streamId: undefined,
     ...(attempts ? { attempts } : {}),
-    ...(provider && (PROVIDER_IDS as readonly string[]).includes(provider) ? { provider: provider as ProviderId } : {}),
-    ...(str(details?.model) ? { model: str(details?.model) } : {}),
-    ...(str(details?.keyId) ? { keyId: str(details?.keyId) } : {}),
+    ...failedAttemptSnapshot(details),
   };
   if (isBridgeError(error) && error.code === 'CANCELLED') return { ...base, status: 'cancelled', error: undefined };
   return { ...base, status: 'error', error: messageError(error) };

@@ -211,6 +211,7 @@ async function runTurn(bridge: Bridge, conversation: Conversation, messageId: st
       patch = patchFromResult(outcome.result, await keyLabelFor(bridge, conversation.target, outcome.result.keyId));
     } else {
       patch = { ...patchFromError(outcome.error, streamed, streamedParts), ...(await usedSoFar(bridge, conversation.id, startedAt)) };
+      if ('keyLabel' in patch) patch.keyLabel = await keyLabelFor(bridge, conversation.target, patch.keyId);
       if (isBridgeError(outcome.error) && outcome.error.code === 'SESSION_ENDED') {
         const d = outcome.error.details;
         const reason = typeof d?.reason === 'string' && d.reason ? d.reason : outcome.error.message;

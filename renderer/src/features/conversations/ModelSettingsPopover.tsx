@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ToggleEvent } from 'react';
 import { create } from 'zustand';
-import type { ProviderId } from '../../../../shared/contract/index.js';
+import type { MethodRequest, ProviderId } from '../../../../shared/contract/index.js';
 import type { Conversation } from '../../db/schema.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { Button } from '../../ui/Button.js';
@@ -9,7 +9,8 @@ import { Icon } from '../../ui/Icon.js';
 import { toast } from '../../state/toast-store.js';
 import { compactTokens } from '../models/model-options.js';
 import { useModelInfo } from '../models/usePickerData.js';
-import { paramLimits, parseParams, type ParamErrors } from './params.js';
+import { maxTokensDefaultText, paramLimits, parseParams, type ParamErrors } from './params.js';
+import { toChatTarget } from './targets.js';
 import { conversationStore } from './store.js';
 
 interface OpenRequest {
@@ -24,6 +25,17 @@ export const useModelSettingsRequest = create<{ request: OpenRequest | null; ope
   request: null,
   open: (conversationId, errors) => set({ request: { conversationId, ...(errors ? { errors } : {}), seq: (get().request?.seq ?? 0) + 1 } }),
 }));
+
+/** chat.estimate for a one-word prompt, as the conversation would send it (its agent decides the model when it has one). */
+function estimateRequest(conversation: Conversation): MethodRequest<'chat.estimate'> {
+  const target = toChatTarget(conversation.target);
+  return {
+    ...(target ? { target } : {}),
+    ...(conversation.agentId ? { agentId: conversation.agentId } : {}),
+    ...(conversation.agentId && !target && conversation.powerLevel ? { powerLevel: conversation.powerLevel } : {}),
+    messages: [{ role: 'user', content: '.' }],
+  };
+}
 
 /** Which provider and model the conversation's settings apply to (the system default's, when it uses that). */
 function useEffectiveModel(conversation: Conversation): { provider: ProviderId | null; model: string | null } {
@@ -44,10 +56,17 @@ export function ModelSettingsPopover({ conversation }: { conversation: Conversat
   const { provider, model } = useEffectiveModel(conversation);
   const info = useModelInfo(provider, model);
   const limits = paramLimits(provider, info);
+  const [open, setOpen] = useState(false);
+  // What an empty field sends is the core's rule: ask it (chat.estimate answers the allowance it would send).
+  const allowance = useBridgeQuery(
+    'chat.estimate',
+    estimateRequest(conversation),
+    { enabled: open, refreshOn: ['keys.changed'] },
+  );
+  const defaultText = maxTokensDefaultText(allowance.data?.maxOutputTokens ?? null, limits.maxOutputTokens);
   const [temperature, setTemperature] = useState('');
   const [maxTokens, setMaxTokens] = useState('');
   const [errors, setErrors] = useState<ParamErrors>({});
-  const [open, setOpen] = useState(false);
   const request = useModelSettingsRequest((s) => s.request);
 
   const reset = () => {
@@ -131,7 +150,7 @@ export function ModelSettingsPopover({ conversation }: { conversation: Conversat
                 · <span className="mono">{model}</span>
               </>
             ) : null}
-            . Empty fields use the provider’s defaults.
+            . Empty fields use the defaults shown.
           </p>
           <Field label={`Temperature (0–${limits.maxTemperature})`} error={errors.temperature ?? null} help="Lower is more focused, higher more varied.">
             {(props) => (
@@ -139,7 +158,7 @@ export function ModelSettingsPopover({ conversation }: { conversation: Conversat
                 {...props}
                 className="input"
                 inputMode="decimal"
-                placeholder="Default"
+                placeholder="Provider’s default"
                 value={temperature}
                 onChange={(e) => setTemperature(e.currentTarget.value)}
               />
@@ -148,14 +167,14 @@ export function ModelSettingsPopover({ conversation }: { conversation: Conversat
           <Field
             label="Max output tokens"
             error={errors.maxTokens ?? null}
-            help={limits.maxOutputTokens ? `Up to ${limits.maxOutputTokens.toLocaleString('en-US')} for this model.` : 'The model’s limit is not known.'}
+            help={defaultText.help}
           >
             {(props) => (
               <input
                 {...props}
                 className="input"
                 inputMode="numeric"
-                placeholder={limits.maxOutputTokens ? `Model maximum (${limits.maxOutputTokens.toLocaleString('en-US')})` : 'Default'}
+                placeholder={defaultText.placeholder}
                 value={maxTokens}
                 onChange={(e) => setMaxTokens(e.currentTarget.value)}
               />

@@ -38,7 +38,7 @@ export function parseParams(input: { temperature: string; maxTokens: string }, l
   if (m !== '') {
     const n = Number(m);
     const ceiling = limits.maxOutputTokens ?? ABSOLUTE_MAX_TOKENS;
-    if (!/^\d+$/.test(m) || !Number.isSafeInteger(n)) errors.maxTokens = 'Enter a whole number of tokens, or leave it empty for the model’s maximum.';
+    if (!/^\d+$/.test(m) || !Number.isSafeInteger(n)) errors.maxTokens = 'Enter a whole number of tokens, or leave it empty for Switchboard’s default.';
     else if (n < 1) errors.maxTokens = 'At least 1 token.';
     else if (n > ceiling) errors.maxTokens = `This model writes at most ${ceiling.toLocaleString('en-US')} tokens per answer.`;
     else params.maxTokens = n;
@@ -51,4 +51,25 @@ export function paramField(field: string | undefined): 'temperature' | 'maxToken
   if (field === 'params.temperature') return 'temperature';
   if (field === 'params.maxTokens') return 'maxTokens';
   return null;
+}
+
+/**
+ * What an empty "Max output tokens" field sends, and why, from the core's answer (chat.estimate's
+ * maxOutputTokens with no params: the one rule, defaultOutputAllowance). `sent` is null while the core
+ * has not answered.
+ */
+export function maxTokensDefaultText(sent: number | null, modelMax: number | null): { placeholder: string; help: string } {
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (sent === null) {
+    return { placeholder: 'Default', help: modelMax ? `Up to ${n(modelMax)} for this model.` : 'The model’s limit is not known.' };
+  }
+  const placeholder = `${n(sent)} (default)`;
+  if (modelMax === null) {
+    return { placeholder, help: `Empty sends ${n(sent)}, Switchboard’s default when a model’s own limit is not known.` };
+  }
+  if (sent >= modelMax) return { placeholder, help: `Empty sends ${n(sent)}, this model’s maximum.` };
+  return {
+    placeholder,
+    help: `Empty sends ${n(sent)}, Switchboard’s default for this model, so limits reserve a realistic worst case. The model allows up to ${n(modelMax)}.`,
+  };
 }

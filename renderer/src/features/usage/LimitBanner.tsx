@@ -8,7 +8,7 @@ import { toast } from '../../state/toast-store.js';
 import { IconButton } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
 import { stateFromLimitError, useLimitAlerts } from './limit-alerts.js';
-import { formatLimitAmount, limitSentenceName, percent, resetText, usedOfLimit, keyNames } from './limit-text.js';
+import { formatLimitAmount, limitReachedTitle, limitSentenceName, percent, resetText, usedOfLimit, keyNames } from './limit-text.js';
 import { machineTimeZone } from './date-range.js';
 
 /**
@@ -72,7 +72,7 @@ export function LimitBanner() {
       <Icon name="alert" size={18} />
       <div className="limit-banner-text">
         <p className="limit-banner-title">
-          Limit reached: {limitSentenceName(first, names).replace(/^The /, 'the ')}
+          {limitReachedTitle(first, names)}
         </p>
         <p className="limit-banner-body">
           {usedOfLimit(first)} used.{' '}

@@ -4,6 +4,7 @@ import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { Badge, type BadgeTone } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
+import { formatWhen, formatWhenFull } from '../../ui/datetime.js';
 import { formatLatency } from '../../ui/format.js';
 import { callKindText } from '../chat/call-kinds.js';
 import type { DateRange } from './date-range.js';
@@ -15,14 +16,15 @@ import { useConversationTitles } from './useConversationTitles.js';
 
 const PAGE_SIZE = 20;
 const KEY_EVENTS = ['keys.changed'] as const;
+// Fixed widths (the conversation takes the rest), so every column fits at 1280 px; narrower windows scroll the table.
 const COLUMNS = [
-  { label: 'Time' },
+  { label: 'Time', width: '122px' },
   { label: 'Conversation' },
-  { label: 'Model' },
-  { label: 'Status' },
-  { label: 'Tokens', num: true },
-  { label: 'Cost', num: true },
-  { label: 'Latency', num: true },
+  { label: 'Model', width: '140px' },
+  { label: 'Status', width: '168px' },
+  { label: 'Tokens', num: true, width: '100px' },
+  { label: 'Cost', num: true, width: '96px' },
+  { label: 'Latency', num: true, width: '92px' },
 ] as const;
 
 const STATUS: Record<UsageRecord['status'], { label: string; tone: BadgeTone }> = {
@@ -32,6 +34,20 @@ const STATUS: Record<UsageRecord['status'], { label: string; tone: BadgeTone }> 
   interrupted: { label: 'Interrupted', tone: 'warning' },
   reserved: { label: 'Running', tone: 'info' },
 };
+
+/** PROVIDER_UNAVAILABLE may wrap after an underscore, never inside a word. */
+function breakAtUnderscores(code: string) {
+  return code.split('_').map((part, i, all) => (
+    <span key={i}>
+      {part}
+      {i < all.length - 1 ? (
+        <>
+          _<wbr />
+        </>
+      ) : null}
+    </span>
+  ));
+}
 
 /** The calls of the range, newest first, a page at a time (usage.records cursors). */
 export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: string }) {
@@ -123,10 +139,8 @@ function CallRow({
     .join(' · ');
   return (
     <tr data-testid="usage-call" data-status={r.status} data-kind={r.kind}>
-      <td className="nowrap" title={when.toLocaleString(undefined, { timeZone, dateStyle: 'full', timeStyle: 'long' })}>
-        <time dateTime={when.toISOString()}>
-          {when.toLocaleString(undefined, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })}
-        </time>
+      <td title={formatWhenFull(r.time, timeZone)}>
+        <time dateTime={when.toISOString()}>{formatWhen(r.time, timeZone, { seconds: true })}</time>
       </td>
       <td className="cell-clip">
         <SessionName sessionId={r.sessionId} titles={titles} />
@@ -142,7 +156,7 @@ function CallRow({
       </td>
       <td>
         <Badge tone={status.tone}>{status.label}</Badge>
-        {r.errorCode ? <span className="cell-sub mono">{r.errorCode}</span> : null}
+        {r.errorCode ? <span className="cell-sub mono">{breakAtUnderscores(r.errorCode)}</span> : null}
       </td>
       <td className="num">
         <span className="cell-main">{formatTokens(totalTokens(u))}</span>

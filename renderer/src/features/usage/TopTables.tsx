@@ -7,10 +7,11 @@ import { UsageTable } from './UsageTable.js';
 import { describeTotalCost, formatTokens, plural, totalTokens } from './money.js';
 
 const TOP = 8;
+// Fixed widths for the figures; the name column takes the rest and cuts long names with an ellipsis.
 const FIGURES = [
-  { label: 'Calls', num: true },
-  { label: 'Tokens', num: true },
-  { label: 'Cost', num: true },
+  { label: 'Calls', num: true, width: '64px' },
+  { label: 'Tokens', num: true, width: '84px' },
+  { label: 'Cost', num: true, width: '104px' },
 ] as const;
 
 function CostCell({ group }: { group: UsageGroup }) {
@@ -38,10 +39,10 @@ export function TopModels({ groups, loading }: { groups: readonly UsageGroup[] |
       <h2 id="top-models" className="card-title">
         Top models
       </h2>
-      <UsageTable columns={[{ label: 'Model' }, ...FIGURES]} empty={rows.length === 0} loading={loading}>
+      <UsageTable columns={[{ label: 'Model' }, ...FIGURES]} empty={rows.length === 0} loading={loading} className="top-table">
         {rows.map((g) => (
           <tr key={`${g.key.provider}/${g.key.model}`}>
-            <td>
+            <td className="cell-clip">
               <span className="cell-main mono">{g.key.model ?? 'unknown'}</span>
               <span className="cell-sub">{providerName(g.key.provider)}</span>
             </td>
@@ -73,12 +74,12 @@ export function TopConversations({
       <h2 id="top-conversations" className="card-title">
         Top conversations
       </h2>
-      <UsageTable columns={[{ label: 'Conversation' }, ...FIGURES]} empty={rows.length === 0} loading={loading}>
+      <UsageTable columns={[{ label: 'Conversation' }, ...FIGURES]} empty={rows.length === 0} loading={loading} className="top-table">
         {rows.map((g) => {
           const id = g.key.session ?? '';
           return (
             <tr key={id}>
-              <td>
+              <td className="cell-clip">
                 <SessionName sessionId={id} titles={titles} />
               </td>
               <td className="num">{formatTokens(g.calls)}</td>

@@ -35,7 +35,8 @@ export function UsageChart({ data, metric, title }: { data: ChartData; metric: M
         <YAxis
           tickLine={false}
           axisLine={false}
-          width={metric === 'cost' ? 72 : 56}
+          // Measured from the tick labels: a fixed width cut "US$0.00015" at the left edge.
+          width="auto"
           tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
           tickFormatter={(v: number) => (metric === 'cost' ? formatCostAxis(v) : formatTokensCompact(v))}
           allowDecimals={metric === 'cost'}

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { LimitScope, type LimitState } from '../../../../shared/contract/index.js';
+import { useTimeZoneStore } from '../../state/time-zone-store.js';
 import { limitId } from './limit-text.js';
 
 interface LimitAlertsState {
@@ -39,7 +40,11 @@ export const useLimitAlerts = create<LimitAlertsState>((set, get) => ({
     });
     set({ exceeded: kept });
   },
-  setTimeZone: (timeZone) => set({ timeZone }),
+  setTimeZone: (timeZone) => {
+    // The limits time zone is the zone every date in the app is shown in.
+    useTimeZoneStore.getState().set(timeZone);
+    set({ timeZone });
+  },
   dismiss: (state) => {
     const dismissed = new Set(get().dismissed);
     dismissed.add(limitId(state));

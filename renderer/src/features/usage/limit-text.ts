@@ -1,5 +1,6 @@
 import type { KeyInfo, LimitState, ProviderId } from '../../../../shared/contract/index.js';
 import { PROVIDERS } from '../../../../shared/providers/registry.js';
+import { formatWhen } from '../../ui/datetime.js';
 import { formatCostExact, formatTokens } from './money.js';
 
 export function providerName(id: string | null | undefined): string {
@@ -30,20 +31,25 @@ export function limitTitle(state: Pick<LimitState, 'scope' | 'subject'>, keyName
   }
 }
 
-/** A sentence naming the limit, for banners and toasts: "The daily token limit for OpenAI". */
+/** The limit as the subject of a sentence, for banners and toasts: "OpenAI’s daily token limit". */
 export function limitSentenceName(state: Pick<LimitState, 'scope' | 'subject'>, keyNames?: KeyNames): string {
   switch (state.scope) {
     case 'dailyTokens.provider':
-      return `The daily token limit for ${providerName(state.subject)}`;
+      return `${providerName(state.subject)}’s daily token limit`;
     case 'dailyTokens.key':
       return `The daily token limit for key ${state.subject ? (keyNames?.get(state.subject) ?? state.subject) : ''}`.trim();
     case 'monthlyUsd.total':
       return 'The monthly spending cap';
     case 'monthlyUsd.provider':
-      return `The monthly spending cap for ${providerName(state.subject)}`;
+      return `${providerName(state.subject)}’s monthly spending cap`;
     case 'sessionUsd':
-      return 'The budget of this conversation';
+      return 'This conversation’s budget';
   }
+}
+
+/** The banner's headline: "OpenAI’s daily token limit is reached". */
+export function limitReachedTitle(state: Pick<LimitState, 'scope' | 'subject'>, keyNames?: KeyNames): string {
+  return state.scope === 'sessionUsd' ? 'This conversation’s budget is used up' : `${limitSentenceName(state, keyNames)} is reached`;
 }
 
 export function formatLimitAmount(value: number, unit: LimitState['unit'], locale?: string): string {
@@ -56,11 +62,10 @@ export function usedOfLimit(state: Pick<LimitState, 'used' | 'limit' | 'unit'>, 
   return `${formatTokens(Math.round(state.used), locale)} of ${formatTokens(state.limit, locale)} tokens`;
 }
 
-/** "Resets Nov 24, 00:00" in the limits' time zone; per-conversation budgets never reset. */
+/** "Resets Nov 24, 12:00 AM" in the limits' time zone; per-conversation budgets never reset. */
 export function resetText(resetsAt: number | null, timeZone: string, locale?: string): string {
   if (resetsAt === null) return 'Does not reset';
-  const when = new Date(resetsAt).toLocaleString(locale, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return `Resets ${when}`;
+  return `Resets ${formatWhen(resetsAt, timeZone, { locale })}`;
 }
 
 /**

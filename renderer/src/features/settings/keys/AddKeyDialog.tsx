@@ -19,6 +19,7 @@ import {
   optionProblems,
   secretFormat,
   secretReady,
+  secretToSend,
   type FormatState,
   type OptionFields,
 } from './key-form.js';
@@ -68,7 +69,7 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
   const requestBase = () => {
     const url = baseUrlForRequest(spec, baseUrl);
     const options = keyOptions(spec, fields);
-    return { provider, secret: readSecret(secretRef), ...(url ? { baseUrl: url } : {}), ...(options ? { options } : {}) };
+    return { provider, secret: secretToSend(readSecret(secretRef)), ...(url ? { baseUrl: url } : {}), ...(options ? { options } : {}) };
   };
 
   const checkForm = (): boolean => {
@@ -174,6 +175,13 @@ export function AddKeyDialog({ provider: initialProvider, onClose, onSaved }: Ad
               />
             )}
           </Field>
+          {format.kind === 'bad' && format.otherProvider ? (
+            <p className="key-switch">
+              <Button size="sm" variant="secondary" onClick={() => changeProvider(format.otherProvider!)} disabled={busy}>
+                Switch to {shortName(providerSpec(format.otherProvider))}
+              </Button>
+            </p>
+          ) : null}
           <BaseUrlField spec={spec} value={baseUrl} onChange={(v) => { setBaseUrl(v); setTest({ kind: 'idle' }); }} touched={baseUrlTouched || showProblems} onBlur={() => setBaseUrlTouched(true)} />
           <ProviderOptionFields spec={spec} fields={fields} onChange={(f) => { setFields(f); setTest({ kind: 'idle' }); }} problems={showProblems ? optProblems : {}} />
         </div>

@@ -5,7 +5,8 @@ import { useBridgeQuery } from '../../../hooks/useBridgeQuery.js';
 import { Badge } from '../../../ui/Badge.js';
 import { Button } from '../../../ui/Button.js';
 import { ErrorNotice } from '../../../ui/ErrorNotice.js';
-import { dateTime } from '../../../ui/format.js';
+import { formatWhen } from '../../../ui/datetime.js';
+import { useDisplayZone } from '../../../state/time-zone-store.js';
 import { keyDisplayName, maskedKey } from './key-form.js';
 
 const ACTIONS: Record<AuditEntry['action'], string> = {
@@ -27,6 +28,7 @@ const PAGE = 50;
 export function AuditLog({ keys }: { keys: KeyInfo[] | undefined }) {
   const [open, setOpen] = useState(false);
   const [limit, setLimit] = useState(PAGE);
+  const zone = useDisplayZone();
   const audit = useBridgeQuery('keys.audit', { limit: limit + 1 }, { enabled: open, refreshOn: ['keys.changed', 'vault.changed'] });
   const byId = new Map((keys ?? []).map((k) => [k.id, k]));
   const entries = audit.data?.entries ?? [];
@@ -59,7 +61,7 @@ export function AuditLog({ keys }: { keys: KeyInfo[] | undefined }) {
                 const key = e.keyId ? byId.get(e.keyId) : undefined;
                 return (
                   <tr key={e.id}>
-                    <td className="nowrap">{dateTime(e.time)}</td>
+                    <td className="nowrap">{formatWhen(e.time, zone, { seconds: true })}</td>
                     <td>{ACTIONS[e.action]}</td>
                     <td>{e.provider ? providerSpec(e.provider).name : '—'}</td>
                     <td>{key ? `${keyDisplayName(key)} ${maskedKey(key)}` : e.keyId ? <code title={e.keyId}>{e.keyId.slice(0, 8)}</code> : '—'}</td>

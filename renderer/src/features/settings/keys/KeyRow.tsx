@@ -4,7 +4,9 @@ import { useBridge } from '../../../bridge/context.js';
 import { errorText } from '../../../bridge/errors.js';
 import { Badge } from '../../../ui/Badge.js';
 import { Button } from '../../../ui/Button.js';
-import { dateTime, formatLatency, relativeTime } from '../../../ui/format.js';
+import { formatWhen } from '../../../ui/datetime.js';
+import { formatLatency, relativeTime } from '../../../ui/format.js';
+import { useDisplayZone } from '../../../state/time-zone-store.js';
 import { Icon } from '../../../ui/Icon.js';
 import { keyDisplayName, maskedKey, statusView } from './key-form.js';
 
@@ -16,6 +18,7 @@ export function KeyRow({ keyInfo, now, onAction, onTested }: { keyInfo: KeyInfo;
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const status = statusView(keyInfo.status);
+  const zone = useDisplayZone();
   const fromEnv = keyInfo.source === 'environment';
   const name = keyDisplayName(keyInfo);
 
@@ -66,10 +69,10 @@ export function KeyRow({ keyInfo, now, onAction, onTested }: { keyInfo: KeyInfo;
               <code>{keyInfo.baseUrl}</code>
             </span>
           ) : null}
-          <span title={keyInfo.lastTestedAt ? dateTime(keyInfo.lastTestedAt) : undefined}>
-            Tested {keyInfo.lastTestedAt ? relativeTime(keyInfo.lastTestedAt, now) : 'never'}
+          <span title={keyInfo.lastTestedAt ? formatWhen(keyInfo.lastTestedAt, zone) : undefined}>
+            Tested {keyInfo.lastTestedAt ? relativeTime(keyInfo.lastTestedAt, now, zone) : 'never'}
           </span>
-          <span title={keyInfo.lastUsedAt ? dateTime(keyInfo.lastUsedAt) : undefined}>Used {keyInfo.lastUsedAt ? relativeTime(keyInfo.lastUsedAt, now) : 'never'}</span>
+          <span title={keyInfo.lastUsedAt ? formatWhen(keyInfo.lastUsedAt, zone) : undefined}>Used {keyInfo.lastUsedAt ? relativeTime(keyInfo.lastUsedAt, now, zone) : 'never'}</span>
         </p>
         {result ? (
           <p className={`key-result ${result.ok ? 'is-ok' : 'is-error'}`} role="status">

@@ -8,7 +8,7 @@ import { Dialog, DialogActions } from '../../../ui/Dialog.js';
 import { Field } from '../../../ui/Field.js';
 import { SecretInput } from '../../../ui/SecretInput.js';
 import { readSecret, useSecretRef } from '../../../ui/useSecretRef.js';
-import { keyShape, keyDisplayName, maskedKey, secretFormat, type FormatState } from './key-form.js';
+import { keyShape, keyDisplayName, maskedKey, secretFormat, secretToSend, type FormatState } from './key-form.js';
 import { TestResultView } from './TestResultView.js';
 import { useKeyTest } from './useKeyTest.js';
 
@@ -38,14 +38,14 @@ export function RotateKeyDialog({ keyInfo, onClose, onRotated }: { keyInfo: KeyI
     actions.runTest(() =>
       bridge.call('keys.testDraft', {
         provider: keyInfo.provider,
-        secret: readSecret(secretRef),
+        secret: secretToSend(readSecret(secretRef)),
         ...(keyInfo.baseUrl ? { baseUrl: keyInfo.baseUrl } : {}),
         ...(keyInfo.options ? { options: keyInfo.options } : {}),
       }),
     );
   const replace = () =>
     actions.save(
-      () => bridge.call('keys.update', { id: keyInfo.id, secret: readSecret(secretRef) }),
+      () => bridge.call('keys.update', { id: keyInfo.id, secret: secretToSend(readSecret(secretRef)) }),
       (res) => onRotated(res.key),
     );
 

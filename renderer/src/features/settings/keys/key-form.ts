@@ -1,26 +1,34 @@
 import type { KeyInfo, KeyOptions, KeyStatus, ProviderId, ProviderInfo } from '../../../../../shared/contract/index.js';
-import { checkKeyFormat, PROVIDER_LIST, providerSpec, type ProviderSpec } from '../../../../../shared/providers/registry.js';
+import { classifyKey, keyCheckMessage, normalizePastedKey } from '../../../../../shared/providers/key-format.js';
+import { PROVIDER_LIST, providerSpec, type ProviderSpec } from '../../../../../shared/providers/registry.js';
 import type { BadgeTone } from '../../../ui/badge-tone.js';
 
 /** Azure OpenAI's current GA data-plane API version, prefilled in the add dialog. */
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
-export type FormatState = { kind: 'empty' } | { kind: 'ok'; message: string } | { kind: 'bad'; message: string };
+export type FormatState =
+  | { kind: 'empty' }
+  | { kind: 'ok'; message: string }
+  /** `otherProvider`: the key looks like that provider's; the form offers to switch to it. */
+  | { kind: 'bad'; message: string; otherProvider?: ProviderId };
 
 /**
- * The as-you-type check of a secret. An empty field says nothing yet (unless the provider needs no
- * key, which is fine); otherwise the registry's check decides.
+ * The as-you-type check of a secret, on the key as it will be sent (pasted whitespace and line
+ * breaks trimmed: see normalizePastedKey). An empty field says nothing yet.
  */
 export function secretFormat(provider: ProviderId, secret: string): FormatState {
   const spec = providerSpec(provider);
-  if (secret === '') return { kind: 'empty' };
-  const problem = checkKeyFormat(provider, secret);
-  if (problem) {
-    // The shape mismatch is phrased here so it reads right for every hint ("an OpenAI key: it has 32 …").
-    const shapeOnly = spec.keyPattern !== null && secret.trim() === secret && !/\s/.test(secret) && !spec.keyPattern.test(secret);
-    return { kind: 'bad', message: shapeOnly ? `That does not look like ${article(spec.name)} ${spec.name} key: it ${keyShape(spec)}.` : problem };
-  }
-  return { kind: 'ok', message: spec.keyPattern ? `Looks like ${article(spec.name)} ${spec.name} key.` : 'Key entered.' };
+  const key = normalizePastedKey(secret);
+  if (key === '') return { kind: 'empty' };
+  const check = classifyKey(provider, key);
+  const problem = keyCheckMessage(provider, check);
+  if (problem) return { kind: 'bad', message: problem, ...(check.kind === 'other-provider' ? { otherProvider: check.provider } : {}) };
+  return { kind: 'ok', message: spec.keyShapes.length > 0 ? `Looks like ${article(spec.name)} ${spec.name} key.` : 'Key entered.' };
+}
+
+/** The key to send from what is in the field. */
+export function secretToSend(fieldValue: string): string {
+  return normalizePastedKey(fieldValue);
 }
 
 /** "a" or "an" before a provider's name. */
