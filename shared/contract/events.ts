@@ -18,6 +18,8 @@ export const events = {
   'usage.recorded': z.object({ record: UsageRecord }),
   'limits.warning': z.object({ state: LimitState }),
   'limits.exceeded': z.object({ state: LimitState }),
+  /** The team connection, its budgets, models or sync state changed (Settings → Team, the model picker). */
+  'team.changed': z.object({}),
 } as const;
 
 export type Events = typeof events;

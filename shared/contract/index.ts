@@ -8,5 +8,6 @@ export * from './keys.js';
 export * from './limits.js';
 export * from './methods.js';
 export * from './models.js';
+export * from './team.js';
 export * from './usage.js';
 export * from './validation.js';

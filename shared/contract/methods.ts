@@ -46,6 +46,17 @@ import {
   ProvidersListResponse,
 } from './models.js';
 import {
+  TeamConnectRequest,
+  TeamConnectResponse,
+  TeamDisconnectRequest,
+  TeamDisconnectResponse,
+  TeamSetSharingRequest,
+  TeamStatus,
+  TeamStatusRequest,
+  TeamSyncRequest,
+  TeamSyncResponse,
+} from './team.js';
+import {
   UsageExportCsvRequest,
   UsageExportCsvResponse,
   UsageQueryRequest,
@@ -113,6 +124,12 @@ export const contract = {
 
   'limits.get': m(LimitsGetRequest, LimitsGetResponse),
   'limits.set': m(LimitsSetRequest, LimitsSetResponse),
+
+  'team.connect': m(TeamConnectRequest, TeamConnectResponse, { sensitive: true }),
+  'team.status': m(TeamStatusRequest, TeamStatus),
+  'team.disconnect': m(TeamDisconnectRequest, TeamDisconnectResponse),
+  'team.sync': m(TeamSyncRequest, TeamSyncResponse),
+  'team.setSharing': m(TeamSetSharingRequest, TeamStatus),
 } as const;
 
 export type Contract = typeof contract;

@@ -45,6 +45,8 @@ export interface KeysArea {
   /** The KeyResolver the router is given. */
   readonly service: KeyService;
   readonly vault: Vault;
+  /** The credential audit log (the team connection records its connects and disconnects there too). */
+  readonly audit: AuditLog;
   readonly handlers: PartialHandlers<KeysMethod>;
   vaultStatus(): VaultStatus;
   /** Plugs in the router's session registry (late: the router is built after the keys). */
@@ -110,6 +112,7 @@ export async function createKeysArea(opts: KeysAreaOptions): Promise<KeysArea> {
   return {
     service,
     vault,
+    audit,
     handlers,
     vaultStatus: status,
     setSessionEnder: (ender) => {

@@ -27,6 +27,10 @@ export function limitTitle(state: Pick<LimitState, 'scope' | 'subject'>, keyName
       return `Monthly spend · ${providerName(state.subject)}`;
     case 'sessionUsd':
       return 'Conversation budget';
+    case 'team.dailyTokens':
+      return 'Team · daily tokens';
+    case 'team.monthlyUsd':
+      return 'Team · monthly spend';
   }
 }
 
@@ -43,6 +47,10 @@ export function limitSentenceName(state: Pick<LimitState, 'scope' | 'subject'>, 
       return `The monthly spending cap for ${providerName(state.subject)}`;
     case 'sessionUsd':
       return 'The budget of this conversation';
+    case 'team.dailyTokens':
+      return 'Your daily token budget on the team server';
+    case 'team.monthlyUsd':
+      return 'Your monthly budget on the team server';
   }
 }
 
