@@ -57,7 +57,7 @@ function requests(catalog: CatalogService): (i: number) => AdmitRequest {
 const us = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1000;
 
 /** `n` calls, `inFlight` admitted before the first of them is settled (1: one call at a time, as a single chat). */
-function run(metering: Metering, request: (i: number) => AdmitRequest, n: number, inFlight: number): Timings {
+async function run(metering: Metering, request: (i: number) => AdmitRequest, n: number, inFlight: number): Promise<Timings> {
   const admitUs: number[] = [];
   const settleUs: number[] = [];
   const started = performance.now();
@@ -65,12 +65,12 @@ function run(metering: Metering, request: (i: number) => AdmitRequest, n: number
     const open: Reservation[] = [];
     for (let j = i; j < Math.min(n, i + inFlight); j++) {
       const t0 = process.hrtime.bigint();
-      open.push(metering.admission.admit(request(j)));
+      open.push((await metering.admission.admit(request(j))));
       admitUs.push(us(t0));
     }
     for (const r of open) {
       const t0 = process.hrtime.bigint();
-      r.settle({ status: 'ok', usage: USAGE, errorCode: null, latencyMs: 1_800, ttftMs: 350 });
+      (await r.settle({ status: 'ok', usage: USAGE, errorCode: null, latencyMs: 1_800, ttftMs: 350 }));
       settleUs.push(us(t0));
     }
   }
@@ -83,8 +83,8 @@ async function measure(dataDir: string, limits: boolean, inFlight: number): Prom
   try {
     if (limits) metering.admission.setLimits(LIMITS);
     const request = requests(catalog);
-    run(metering, request, WARMUP, inFlight);
-    return run(metering, request, N, inFlight);
+    await run(metering, request, WARMUP, inFlight);
+    return await run(metering, request, N, inFlight);
   } finally {
     await metering.close();
   }

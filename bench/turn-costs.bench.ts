@@ -105,8 +105,8 @@ const bench: Bench = {
         const info = catalog.find('openai', 'gpt-4o-mini');
         const usage = { inputTokens: 7, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 28, reasoningTokens: 0, estimated: false };
         let i = 0;
-        const admitSettle = () => {
-          const r = metering.admission.admit({
+        const admitSettle = async () => {
+          const r = (await metering.admission.admit({
             sessionId: `s${i++ % 8}`,
             agent: null,
             provider: 'openai',
@@ -119,10 +119,10 @@ const bench: Bench = {
             pricingTiers: info?.pricingTiers,
             attempt: 1,
             fallbackOf: null,
-          });
-          r.settle({ status: 'ok', usage, errorCode: null, latencyMs: 3, ttftMs: 1 });
+          }));
+          (await r.settle({ status: 'ok', usage, errorCode: null, latencyMs: 3, ttftMs: 1 }));
         };
-        rows.push(row('ledger: admit + settle (incl. 3 limits reads)', micro(admitSettle), 1));
+        rows.push(row('ledger: admit + settle (incl. 3 limits reads)', await microAsync(admitSettle), 1));
       } finally {
         await metering.close();
       }

@@ -29,12 +29,12 @@ function stubKeys(fx: BenchFixture, wire: BenchWire): { key: ResolvedKey; keys: 
 
 const stubAdmission: CallAdmission = {
   estimatePromptTokens: async () => ({ tokens: 10, tokenizer: 'stub' }),
-  admit: () => ({
+  admit: async () => ({
     id: 'stub-reservation',
     reservedUsd: null,
     reservedTokens: 0,
     // The router reads usage and costUsd off the record; the rest of it is the ledger's business.
-    settle: (o) => ({ usage: o.usage, costUsd: null }) as unknown as UsageRecord,
+    settle: async (o) => ({ usage: o.usage, costUsd: null }) as unknown as UsageRecord,
   }),
 };
 

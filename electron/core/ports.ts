@@ -94,26 +94,28 @@ export interface SettleOutcome {
   ttftMs: number | null;
 }
 
-/** A reserved ledger row; settle it exactly once. */
+/** A reserved ledger row; settle it exactly once (a second settle answers the first record). */
 export interface Reservation {
   readonly id: string;
   readonly reservedUsd: number | null;
   readonly reservedTokens: number;
-  settle(outcome: SettleOutcome): UsageRecord;
+  settle(outcome: SettleOutcome): Promise<UsageRecord>;
 }
 
 /**
- * Implemented by metering + limits; used by the router before every provider request.
+ * Implemented by metering + limits (the app: SQLite, one process) and by the team server
+ * (PostgreSQL, many processes); used by the router before every provider request.
  * `admit` checks every limit that applies against settled use plus open reservations and writes the
- * reservation in the same synchronous step, so concurrent calls cannot overshoot. Throws
+ * reservation as one atomic step (the app: synchronous code between check and insert; the server:
+ * one conditional UPDATE in a transaction), so concurrent calls cannot overshoot. Rejects with
  * LIMIT_EXCEEDED (naming the limit, what is used and when it resets) without touching the provider.
  */
 export interface CallAdmission {
-  admit(request: AdmitRequest): Reservation;
+  admit(request: AdmitRequest): Promise<Reservation>;
   /**
    * Prompt tokens of a request, with a real tokenizer where one exists for the model family.
    * Asynchronous so the tokenizer can run off the main thread; it never rejects. Callers await it
-   * BEFORE admit(), so check-and-reserve stays one synchronous step.
+   * before admit(), so the count is known when the limits are checked.
    */
   estimatePromptTokens(messages: ChatMessage[], provider: ProviderId, model: string): Promise<{ tokens: number; tokenizer: string }>;
 }

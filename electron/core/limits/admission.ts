@@ -150,7 +150,11 @@ export class MeteringAdmission implements CallAdmission {
     return this.tokens.estimate(messages, provider, model);
   }
 
-  admit(request: AdmitRequest): Reservation {
+  /**
+   * Everything from the checks to the insert runs before this async function's first await (it
+   * has none), so it stays one uninterrupted step of the event loop.
+   */
+  async admit(request: AdmitRequest): Promise<Reservation> {
     if (this.closed) throw new AppError('INTERNAL', 'Switchboard is shutting down; the call was not started.');
     const promptTokens = wholeTokens(request.promptTokens, 'promptTokens');
     const maxOutputTokens = wholeTokens(request.maxOutputTokens, 'maxOutputTokens');
@@ -210,7 +214,7 @@ export class MeteringAdmission implements CallAdmission {
       id,
       reservedUsd: nano === null ? null : nanoToUsd(nano),
       reservedTokens: tokens,
-      settle: (outcome: SettleOutcome) => {
+      settle: async (outcome: SettleOutcome) => {
         if (settled) return settled;
         settled = this.settle(call, outcome);
         return settled;

@@ -7,16 +7,19 @@ export interface SystemDefault {
   model: string;
 }
 
-/** Where "System default" comes from. A team-server source can take precedence later (DESIGN.md section 6). */
+/**
+ * Where "System default" comes from. Asynchronous because a source may have to ask elsewhere (a team
+ * server's database or API) before it can say which model serves (DESIGN.md sections 6 and 8).
+ */
 export interface SystemDefaultSource {
   /** null when nothing is available. */
-  resolve(): SystemDefault | null;
+  resolve(): Promise<SystemDefault | null>;
 }
 
 /** The first provider, in registry order, with a key in the machine's environment, with its default model. */
 export function environmentSystemDefault(keys: Pick<KeyResolver, 'environmentKey'>): SystemDefaultSource {
   return {
-    resolve() {
+    async resolve() {
       for (const spec of PROVIDER_LIST) {
         const key = keys.environmentKey(spec.id);
         if (key) return { key, model: spec.defaultModel };
@@ -40,8 +43,8 @@ export function systemDefaultUnavailable(): AppError {
 }
 
 /** chat.systemDefault: what "System default" resolves to now, or why it is unavailable and the fix. */
-export function describeSystemDefault(source: SystemDefaultSource): ChatSystemDefaultResponse {
-  const sd = source.resolve();
+export async function describeSystemDefault(source: SystemDefaultSource): Promise<ChatSystemDefaultResponse> {
+  const sd = await source.resolve();
   if (!sd) {
     const err = systemDefaultUnavailable();
     const fix = typeof err.details?.hint === 'string' ? err.details.hint : undefined;

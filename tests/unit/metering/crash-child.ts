@@ -9,7 +9,7 @@ const metering = createMetering({ dataDir: dir, logger: silentLogger, emit: () =
 const model = catalog.find('openai', 'gpt-4o-mini')!;
 const messages = [{ role: 'user' as const, content: 'Tell me a long story about a lighthouse keeper.' }];
 const estimate = await metering.admission.estimatePromptTokens(messages, 'openai', 'gpt-4o-mini');
-const reservation = metering.admission.admit({
+const reservation = (await metering.admission.admit({
   sessionId: 'crash-session',
   agent: 'writer',
   provider: 'openai',
@@ -21,6 +21,6 @@ const reservation = metering.admission.admit({
   pricing: model.pricing,
   attempt: 1,
   fallbackOf: null,
-});
+}));
 process.stdout.write(`ADMITTED ${reservation.id} ${estimate.tokens}\n`);
 setInterval(() => {}, 1000);

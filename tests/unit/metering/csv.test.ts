@@ -33,10 +33,10 @@ describe('usage CSV export', () => {
     const agent = 'Agent Ünïcødé 日本語 🚀';
     for (let i = 0; i < 25; i++) {
       r.clock.now += 61_000;
-      const res = r.metering.admission.admit(
+      const res = (await r.metering.admission.admit(
         admitRequest({ sessionId: `s-${i % 3}`, agent: i % 2 ? agent : null, keyId: i % 4 ? 'key-1' : null, pricing: i === 7 ? null : admitRequest().pricing }),
-      );
-      if (i !== 24) res.settle(ok({ inputTokens: 100 + i, cacheReadTokens: i, outputTokens: 7 * i, reasoningTokens: i }));
+      ));
+      if (i !== 24) (await res.settle(ok({ inputTokens: 100 + i, cacheReadTokens: i, outputTokens: 7 * i, reasoningTokens: i })));
     }
     const download = exportCsv(r.metering.ledger, {}, { zone: zone('Europe/Berlin'), now: r.clock.now, keyLabels: () => new Map([['key-1', label]]), pageSize: 4 });
     expect(download.filename).toMatch(/^switchboard-usage-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -73,7 +73,7 @@ describe('usage CSV export', () => {
   it('guards text cells against spreadsheet formulas and leaves numbers alone', async () => {
     const r = rig();
     rigs.push(r);
-    r.metering.admission.admit(admitRequest({ agent: '=HYPERLINK("http://evil","x")', sessionId: '@session' })).settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    (await r.metering.admission.admit(admitRequest({ agent: '=HYPERLINK("http://evil","x")', sessionId: '@session' }))).settle(ok({ inputTokens: 1, outputTokens: 1 }));
     const rows = parse(await text(exportCsv(r.metering.ledger, {}, { zone: zone('UTC'), now: r.clock.now, keyLabels: () => new Map([['k1', '+cmd']]) }).chunks));
     expect(rows[0]!.agent).toBe(`'=HYPERLINK("http://evil","x")`);
     expect(rows[0]!.session_id).toBe("'@session");
@@ -88,9 +88,9 @@ describe('usage CSV export', () => {
     rigs.push(r);
     const secret = 'sk-test-' + 'x'.repeat(40);
     r.clock.now = Date.UTC(2026, 5, 1, 10);
-    r.metering.admission.admit(admitRequest()).settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    (await r.metering.admission.admit(admitRequest())).settle(ok({ inputTokens: 1, outputTokens: 1 }));
     r.clock.now = Date.UTC(2026, 5, 2, 10);
-    r.metering.admission.admit(admitRequest()).settle(ok({ inputTokens: 2, outputTokens: 1 }));
+    (await r.metering.admission.admit(admitRequest())).settle(ok({ inputTokens: 2, outputTokens: 1 }));
     const csv = await text(r.metering.exportCsv({ from: '2026-06-02' }).chunks);
     const rows = parse(csv);
     expect(rows.map((x) => x.input_tokens)).toEqual(['2']);
@@ -103,7 +103,7 @@ describe('usage CSV export', () => {
     rigs.push(r);
     for (let i = 0; i < 120; i++) {
       r.clock.now += 1000;
-      r.metering.admission.admit(admitRequest({ sessionId: `s${i}` })).settle(ok({ inputTokens: i, outputTokens: 1 }));
+      (await r.metering.admission.admit(admitRequest({ sessionId: `s${i}` }))).settle(ok({ inputTokens: i, outputTokens: 1 }));
     }
     const opts = { zone: zone('UTC'), now: r.clock.now };
     let chunks = 0;
@@ -134,7 +134,7 @@ describe('the CSV row writer', () => {
     }
   }
 
-  it('writes every cell exactly as csv-stringify does (all strings of up to 3 of the characters that matter)', () => {
+  it('writes every cell exactly as csv-stringify does (all strings of up to 3 of the characters that matter)', async () => {
     const cells = [...strings(3)];
     expect(cells.length).toBe(1 + 13 + 13 ** 2 + 13 ** 3);
     const rows = cells.map((c, i) => [`r${i}`, c, i, null, c]);
@@ -145,7 +145,7 @@ describe('the CSV row writer', () => {
     expect(writer.rows(single)).toBe(stringify(single, STRINGIFY));
   });
 
-  it('writes numbers, nulls and long random text exactly as csv-stringify does, and papaparse reads back every cell', () => {
+  it('writes numbers, nulls and long random text exactly as csv-stringify does, and papaparse reads back every cell', async () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const numbers = [0, -0, 1, -1, 0.1 + 0.2, 1 / 3, 1e21, 1e-7, -123.456, Number.MAX_SAFE_INTEGER, 2 ** 60, 5e-324];
@@ -167,10 +167,10 @@ describe('export pages', () => {
     const tricky = { input: 0.1 + 0.2, output: 1 / 3, cacheRead: 1e-7, cacheWrite: 123.45678901234568 };
     for (let i = 0; i < 40; i++) {
       r.clock.now += 7_001;
-      const res = r.metering.admission.admit(
+      const res = (await r.metering.admission.admit(
         admitRequest({ pricing: i % 5 === 0 ? null : i % 2 ? tricky : admitRequest().pricing, agent: i % 3 ? null : `agent "${i}", ok`, keyId: i % 4 ? 'k1' : null, fallbackOf: i % 7 ? null : 'x', attempt: 1 + (i % 3) }),
-      );
-      if (i % 6 !== 5) res.settle({ ...ok({ inputTokens: 100 * i, cacheReadTokens: i, outputTokens: 3 * i, reasoningTokens: i % 2, estimated: i % 4 === 0 }), status: i % 9 ? 'ok' : 'error', errorCode: i % 9 ? null : 'X' });
+      ));
+      if (i % 6 !== 5) (await res.settle({ ...ok({ inputTokens: 100 * i, cacheReadTokens: i, outputTokens: 3 * i, reasoningTokens: i % 2, estimated: i % 4 === 0 }), status: i % 9 ? 'ok' : 'error', errorCode: i % 9 ? null : 'X' }));
     }
     const ledger = r.metering.ledger;
     const expected = ledger.records({}, 1000, null).rows.map(toRecord).reverse();

@@ -21,7 +21,7 @@ function track(r: Rig): Rig {
 }
 
 describe('migrations', () => {
-  it('creates the schema in versioned steps and records each in schema_version', () => {
+  it('creates the schema in versioned steps and records each in schema_version', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const db = openDb(join(t.path, 'usage.db'));
@@ -33,7 +33,7 @@ describe('migrations', () => {
     expect(statSync(join(t.path, 'usage.db')).mode & 0o777).toBe(0o600);
   });
 
-  it('a failed migration leaves the database as the previous one left it', () => {
+  it('a failed migration leaves the database as the previous one left it', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const db = openDb(join(t.path, 'usage.db'));
@@ -57,7 +57,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('refuses a ledger written by a newer version instead of guessing', () => {
+  it('refuses a ledger written by a newer version instead of guessing', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const db = openDb(join(t.path, 'usage.db'));
@@ -67,7 +67,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('backfills the 15-minute rollup from calls already in the ledger', () => {
+  it('backfills the 15-minute rollup from calls already in the ledger', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const db = openDb(join(t.path, 'usage.db'));
@@ -105,7 +105,7 @@ function v2Ledger(path: string, zoneName: string | null) {
 }
 
 describe('migration 3: hourly, agent and conversation rollups', () => {
-  it('backfills the new rollups of an existing ledger from its calls, local days in its limits zone', () => {
+  it('backfills the new rollups of an existing ledger from its calls, local days in its limits zone', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const path = join(t.path, 'usage.db');
@@ -120,7 +120,7 @@ describe('migration 3: hourly, agent and conversation rollups', () => {
     ledger.close();
   });
 
-  it('a ledger without a limits zone yet gets its local-day rollups when it first opens', () => {
+  it('a ledger without a limits zone yet gets its local-day rollups when it first opens', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const path = join(t.path, 'usage.db');
@@ -133,7 +133,7 @@ describe('migration 3: hourly, agent and conversation rollups', () => {
     ledger.close();
   });
 
-  it('a failure in step 3 leaves the version 2 ledger exactly as it was', () => {
+  it('a failure in step 3 leaves the version 2 ledger exactly as it was', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const db = v2Ledger(join(t.path, 'usage.db'), 'America/New_York');
@@ -159,9 +159,9 @@ describe('migration 3: hourly, agent and conversation rollups', () => {
 });
 
 describe('reservation and settle', () => {
-  it('writes a reservation at admission and replaces it with the actual usage on settle', () => {
+  it('writes a reservation at admission and replaces it with the actual usage on settle', async () => {
     const r = track(rig());
-    const res = r.metering.admission.admit(admitRequest({ promptTokens: 1000, maxOutputTokens: 500, agent: 'planner', attempt: 2, fallbackOf: 'prev-id' }));
+    const res = (await r.metering.admission.admit(admitRequest({ promptTokens: 1000, maxOutputTokens: 500, agent: 'planner', attempt: 2, fallbackOf: 'prev-id' })));
     expect(res.reservedTokens).toBe(1500);
     expect(res.reservedUsd).toBeCloseTo((1000 * 2 + 500 * 10) / 1e6, 12);
     const reserved = r.metering.ledger.get(res.id)!;
@@ -169,7 +169,7 @@ describe('reservation and settle', () => {
     expect(reserved.prompt_estimate).toBe(1000);
 
     r.clock.now += 1500;
-    const rec = res.settle({ ...ok({ inputTokens: 800, cacheReadTokens: 200, outputTokens: 300, reasoningTokens: 50 }), errorCode: null });
+    const rec = (await res.settle({ ...ok({ inputTokens: 800, cacheReadTokens: 200, outputTokens: 300, reasoningTokens: 50 }), errorCode: null }));
     expect(rec).toMatchObject({
       id: res.id,
       sessionId: 's1',
@@ -193,58 +193,58 @@ describe('reservation and settle', () => {
     expect(r.events.filter((e) => e.name === 'usage.recorded')).toHaveLength(1);
   });
 
-  it('settles exactly once: a second settle returns the first result', () => {
+  it('settles exactly once: a second settle returns the first result', async () => {
     const r = track(rig());
-    const res = r.metering.admission.admit(admitRequest());
-    const first = res.settle(ok({ inputTokens: 10, outputTokens: 10 }));
-    const second = res.settle({ status: 'error', usage: first.usage, errorCode: 'X', latencyMs: 1, ttftMs: null });
+    const res = (await r.metering.admission.admit(admitRequest()));
+    const first = (await res.settle(ok({ inputTokens: 10, outputTokens: 10 })));
+    const second = (await res.settle({ status: 'error', usage: first.usage, errorCode: 'X', latencyMs: 1, ttftMs: null }));
     expect(second).toEqual(first);
     expect(r.metering.ledger.get(res.id)!.status).toBe('ok');
   });
 
-  it('records error, cancelled and interrupted outcomes with their usage', () => {
+  it('records error, cancelled and interrupted outcomes with their usage', async () => {
     const r = track(rig());
     for (const status of ['error', 'cancelled', 'interrupted'] as const) {
-      const res = r.metering.admission.admit(admitRequest());
-      const rec = res.settle({ status, usage: { inputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 2, reasoningTokens: 0, estimated: true }, errorCode: status === 'error' ? 'PROVIDER_UNAVAILABLE' : null, latencyMs: 10, ttftMs: null });
+      const res = (await r.metering.admission.admit(admitRequest()));
+      const rec = (await res.settle({ status, usage: { inputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 2, reasoningTokens: 0, estimated: true }, errorCode: status === 'error' ? 'PROVIDER_UNAVAILABLE' : null, latencyMs: 10, ttftMs: null }));
       expect(rec.status).toBe(status);
       expect(rec.usage.estimated).toBe(true);
     }
   });
 
-  it('a model with an unknown price has cost null in the ledger, never 0', () => {
+  it('a model with an unknown price has cost null in the ledger, never 0', async () => {
     const r = track(rig());
-    const res = r.metering.admission.admit(admitRequest({ pricing: null, model: 'who-knows' }));
+    const res = (await r.metering.admission.admit(admitRequest({ pricing: null, model: 'who-knows' })));
     expect(res.reservedUsd).toBeNull();
-    const rec = res.settle(ok({ inputTokens: 100, outputTokens: 10 }));
+    const rec = (await res.settle(ok({ inputTokens: 100, outputTokens: 10 })));
     expect(rec.costUsd).toBeNull();
     expect(rec.pricing).toBeNull();
   });
 
-  it('prices a long prompt at the tier the actual prompt falls in, from the catalog snapshot', () => {
+  it('prices a long prompt at the tier the actual prompt falls in, from the catalog snapshot', async () => {
     const r = track(rig());
     const pro = r.catalog.find('gemini', 'gemini-2.5-pro')!;
-    const res = r.metering.admission.admit(admitRequest({ provider: 'gemini', model: 'gemini-2.5-pro', pricing: pro.pricing, pricingTiers: pro.pricingTiers, promptTokens: 250_000, maxOutputTokens: 1000 }));
+    const res = (await r.metering.admission.admit(admitRequest({ provider: 'gemini', model: 'gemini-2.5-pro', pricing: pro.pricing, pricingTiers: pro.pricingTiers, promptTokens: 250_000, maxOutputTokens: 1000 })));
     const tier = pro.pricingTiers![0]!.pricing;
     expect(res.reservedUsd).toBeCloseTo((250_000 * tier.input! + 1000 * tier.output!) / 1e6, 9);
-    const rec = res.settle(ok({ inputTokens: 250_000, outputTokens: 1000 }));
+    const rec = (await res.settle(ok({ inputTokens: 250_000, outputTokens: 1000 })));
     expect(rec.pricing).toEqual(tier);
     expect(rec.costUsd).toBeCloseTo((250_000 * tier.input! + 1000 * tier.output!) / 1e6, 9);
   });
 
-  it('ledger rows survive everything the app does: nothing deletes them', () => {
+  it('ledger rows survive everything the app does: nothing deletes them', async () => {
     const r = track(rig());
-    const res = r.metering.admission.admit(admitRequest({ sessionId: 'conversation-to-delete' }));
-    res.settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    const res = (await r.metering.admission.admit(admitRequest({ sessionId: 'conversation-to-delete' })));
+    (await res.settle(ok({ inputTokens: 1, outputTokens: 1 })));
     const again = track(r.reopen());
     expect(again.metering.ledger.records({ sessionId: 'conversation-to-delete' }, 10, null).rows).toHaveLength(1);
   });
 
-  it('closing settles running calls as interrupted so none stay reserved', () => {
+  it('closing settles running calls as interrupted so none stay reserved', async () => {
     const r = track(rig());
-    const res = r.metering.admission.admit(admitRequest({ promptTokens: 321 }));
+    const res = (await r.metering.admission.admit(admitRequest({ promptTokens: 321 })));
     r.metering.close();
-    const rec = res.settle(ok({ inputTokens: 999, outputTokens: 999 }));
+    const rec = (await res.settle(ok({ inputTokens: 999, outputTokens: 999 })));
     expect(rec.status).toBe('interrupted');
     const again = track(rig({ dir: r.dir }));
     const row = again.metering.ledger.get(res.id)!;
@@ -254,17 +254,17 @@ describe('reservation and settle', () => {
 });
 
 describe('totals the limits read', () => {
-  it('dayTokens: settled tokens of one local day per provider and key, null for calls without a key', () => {
+  it('dayTokens: settled tokens of one local day per provider and key, null for calls without a key', async () => {
     const r = track(rig());
     const admission = r.metering.admission;
     const today = r.clock.now;
     r.clock.now = today - 86_400_000;
-    admission.admit(admitRequest()).settle(ok({ inputTokens: 1000, outputTokens: 1000 }));
+    (await admission.admit(admitRequest())).settle(ok({ inputTokens: 1000, outputTokens: 1000 }));
     r.clock.now = today;
-    admission.admit(admitRequest()).settle(ok({ inputTokens: 100, cacheReadTokens: 10, outputTokens: 50 }));
-    admission.admit(admitRequest({ keyId: null, source: 'environment' })).settle(ok({ inputTokens: 20, outputTokens: 5 }));
-    admission.admit(admitRequest({ provider: 'anthropic', keyId: 'k2' })).settle(ok({ inputTokens: 1, outputTokens: 1 }));
-    admission.admit(admitRequest({ promptTokens: 5000 })); // still running: not settled use
+    (await admission.admit(admitRequest())).settle(ok({ inputTokens: 100, cacheReadTokens: 10, outputTokens: 50 }));
+    (await admission.admit(admitRequest({ keyId: null, source: 'environment' }))).settle(ok({ inputTokens: 20, outputTokens: 5 }));
+    (await admission.admit(admitRequest({ provider: 'anthropic', keyId: 'k2' }))).settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    (await admission.admit(admitRequest({ promptTokens: 5000 }))); // still running: not settled use
     const rows = r.metering.ledger.dayTokens(zone('UTC').dayIndex(today));
     const byKey = (x: { provider: string; keyId: string | null }) => `${x.provider}/${x.keyId ?? ''}`;
     expect(rows.sort((x, y) => byKey(x).localeCompare(byKey(y)))).toEqual([
@@ -274,17 +274,17 @@ describe('totals the limits read', () => {
     ]);
   });
 
-  it('monthCapNano: settled spend per provider over a range of local days', () => {
+  it('monthCapNano: settled spend per provider over a range of local days', async () => {
     const r = track(rig());
     const admission = r.metering.admission;
     const z = zone('UTC');
     const today = r.clock.now;
     r.clock.now = today - 86_400_000;
-    admission.admit(admitRequest()).settle(ok({ inputTokens: 1000, outputTokens: 1000 }));
+    (await admission.admit(admitRequest())).settle(ok({ inputTokens: 1000, outputTokens: 1000 }));
     r.clock.now = today;
-    admission.admit(admitRequest({ keyId: null })).settle(ok({ inputTokens: 100, cacheReadTokens: 10, outputTokens: 50 }));
-    admission.admit(admitRequest({ provider: 'anthropic', keyId: 'k2' })).settle(ok({ inputTokens: 1, outputTokens: 1 }));
-    admission.admit(admitRequest({ promptTokens: 5000 }));
+    (await admission.admit(admitRequest({ keyId: null }))).settle(ok({ inputTokens: 100, cacheReadTokens: 10, outputTokens: 50 }));
+    (await admission.admit(admitRequest({ provider: 'anthropic', keyId: 'k2' }))).settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    (await admission.admit(admitRequest({ promptTokens: 5000 })));
     // PRICE: input 2, cache read 0.5, output 10 USD per million tokens, so nano-USD = tokens × price × 1000.
     const sorted = (rows: Array<{ provider: string; nano: number }>) => rows.sort((x, y) => x.provider.localeCompare(y.provider));
     const month = z.monthWindow(today);

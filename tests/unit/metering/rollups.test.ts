@@ -23,11 +23,11 @@ function expectConsistent(r: Rig): void {
 }
 
 /** Admits and settles `n` calls at random instants in [from, to) with every kind of outcome; some stay running. */
-function randomCalls(r: Rig, rand: () => number, n: number, from: number, to: number): void {
+async function randomCalls(r: Rig, rand: () => number, n: number, from: number, to: number): Promise<void> {
   const statuses: Array<Exclude<CallStatus, 'reserved'>> = ['ok', 'ok', 'ok', 'error', 'cancelled', 'interrupted'];
   for (let i = 0; i < n; i++) {
     r.clock.now = Math.floor(from + rand() * (to - from));
-    const res = r.metering.admission.admit(
+    const res = await r.metering.admission.admit(
       admitRequest({
         provider: pick<ProviderId>(rand, ['openai', 'anthropic', 'gemini']),
         model: pick(rand, ['m1', 'm2']),
@@ -59,18 +59,18 @@ function randomCalls(r: Rig, rand: () => number, n: number, from: number, to: nu
 }
 
 describe('rollups stay equal to the calls table', () => {
-  it('through settles of every outcome, across DST changes of the limits zone', () => {
+  it('through settles of every outcome, across DST changes of the limits zone', async () => {
     const r = track(rig({ zone: 'America/New_York' }));
     const rand = rng(1);
     // Around the US spring-forward (Mar 8) and fall-back (Nov 1) days.
-    randomCalls(r, rand, 150, Date.UTC(2026, 2, 6), Date.UTC(2026, 2, 11));
-    randomCalls(r, rand, 150, Date.UTC(2026, 9, 30), Date.UTC(2026, 10, 3));
+    await randomCalls(r, rand, 150, Date.UTC(2026, 2, 6), Date.UTC(2026, 2, 11));
+    await randomCalls(r, rand, 150, Date.UTC(2026, 9, 30), Date.UTC(2026, 10, 3));
     expectConsistent(r);
   });
 
-  it('when closing settles running calls as interrupted, and after a reopen', () => {
+  it('when closing settles running calls as interrupted, and after a reopen', async () => {
     const r = track(rig({ zone: 'Australia/Adelaide' }));
-    randomCalls(r, rng(2), 60, Date.UTC(2026, 3, 3), Date.UTC(2026, 3, 7));
+    await randomCalls(r, rng(2), 60, Date.UTC(2026, 3, 3), Date.UTC(2026, 3, 7));
     for (let i = 0; i < 5; i++) r.metering.admission.admit(admitRequest({ promptTokens: 100 + i, agent: 'left-running', sessionId: 'open' }));
     r.metering.close();
     const again = track(rig({ dir: r.dir, zone: 'Australia/Adelaide' }));
@@ -101,9 +101,9 @@ describe('rollups stay equal to the calls table', () => {
     expectConsistent(r);
   }, 60_000);
 
-  it('when a settled row is changed, removed or inserted directly (any path that touches the calls)', () => {
+  it('when a settled row is changed, removed or inserted directly (any path that touches the calls)', async () => {
     const r = track(rig({ zone: 'Asia/Kolkata' }));
-    randomCalls(r, rng(3), 80, Date.UTC(2026, 5, 1), Date.UTC(2026, 5, 4));
+    await randomCalls(r, rng(3), 80, Date.UTC(2026, 5, 1), Date.UTC(2026, 5, 4));
     const db = r.metering.ledger.db;
     const settled = () => db.prepare("SELECT seq FROM calls WHERE status <> 'reserved' ORDER BY seq").all() as { seq: number }[];
     const [a, b, c, d] = settled();
@@ -122,40 +122,40 @@ describe('rollups stay equal to the calls table', () => {
     expectConsistent(r);
   });
 
-  it('when the limits zone changes: local days are rebuilt, and later settles use the new zone', () => {
+  it('when the limits zone changes: local days are rebuilt, and later settles use the new zone', async () => {
     const r = track(rig({ zone: 'UTC' }));
     const rand = rng(4);
-    randomCalls(r, rand, 80, Date.UTC(2026, 9, 20), Date.UTC(2026, 9, 28));
+    await randomCalls(r, rand, 80, Date.UTC(2026, 9, 20), Date.UTC(2026, 9, 28));
     expectConsistent(r);
     r.metering.admission.setLimits({ timeZone: 'Europe/Berlin' });
     expectConsistent(r);
-    randomCalls(r, rand, 80, Date.UTC(2026, 9, 20), Date.UTC(2026, 9, 28));
+    await randomCalls(r, rand, 80, Date.UTC(2026, 9, 20), Date.UTC(2026, 9, 28));
     expectConsistent(r);
     r.metering.admission.setLimits({ timeZone: 'Asia/Kathmandu' });
-    randomCalls(r, rand, 40, Date.UTC(2026, 9, 20), Date.UTC(2026, 9, 28));
+    await randomCalls(r, rand, 40, Date.UTC(2026, 9, 20), Date.UTC(2026, 9, 28));
     expectConsistent(r);
   });
 
-  it('for calls far from today: the offsets the triggers use are extended first', () => {
+  it('for calls far from today: the offsets the triggers use are extended first', async () => {
     const r = track(rig({ zone: 'America/St_Johns' }));
     const rand = rng(5);
-    randomCalls(r, rand, 20, Date.UTC(2019, 2, 1), Date.UTC(2019, 2, 20));
-    randomCalls(r, rand, 20, Date.UTC(2041, 10, 1), Date.UTC(2041, 10, 9));
+    await randomCalls(r, rand, 20, Date.UTC(2019, 2, 1), Date.UTC(2019, 2, 20));
+    await randomCalls(r, rand, 20, Date.UTC(2041, 10, 1), Date.UTC(2041, 10, 9));
     expectConsistent(r);
     const reopened = track(r.reopen());
-    randomCalls(reopened, rand, 20, Date.UTC(2030, 2, 1), Date.UTC(2030, 2, 20));
+    await randomCalls(reopened, rand, 20, Date.UTC(2030, 2, 1), Date.UTC(2030, 2, 20));
     expectConsistent(reopened);
   });
 
-  it('a settle that fails leaves the rollups as they were, and the reservation open', () => {
+  it('a settle that fails leaves the rollups as they were, and the reservation open', async () => {
     const r = track(rig({ zone: 'UTC' }));
-    randomCalls(r, rng(6), 10, Date.UTC(2026, 5, 1), Date.UTC(2026, 5, 2));
+    await randomCalls(r, rng(6), 10, Date.UTC(2026, 5, 1), Date.UTC(2026, 5, 2));
     const before = rollupContents(r.metering.ledger.db);
     r.clock.now = Date.UTC(2026, 5, 1, 12);
-    const res = r.metering.admission.admit(admitRequest({ sessionId: 'new-session' }));
+    const res = await r.metering.admission.admit(admitRequest({ sessionId: 'new-session' }));
     // A rollup write that fails (here: a trigger-time constraint) fails the settle as a whole.
     r.metering.ledger.db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON rollup_session_day BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
-    expect(() => res.settle({ status: 'ok', usage: { inputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 1, reasoningTokens: 0, estimated: false }, errorCode: null, latencyMs: 1, ttftMs: 1 })).toThrow(
+    await expect(res.settle({ status: 'ok', usage: { inputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 1, reasoningTokens: 0, estimated: false }, errorCode: null, latencyMs: 1, ttftMs: 1 })).rejects.toThrow(
       /worst case stays counted/,
     );
     expect(rollupContents(r.metering.ledger.db)).toEqual(before);

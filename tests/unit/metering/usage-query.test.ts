@@ -10,10 +10,10 @@ afterEach(() => {
 });
 
 /** Records one settled call at a given instant. */
-function call(r: Rig, at: number, over: Parameters<typeof admitRequest>[0] = {}, used = { inputTokens: 100, outputTokens: 10 }, status: 'ok' | 'error' = 'ok') {
+async function call(r: Rig, at: number, over: Parameters<typeof admitRequest>[0] = {}, used = { inputTokens: 100, outputTokens: 10 }, status: 'ok' | 'error' = 'ok') {
   r.clock.now = at;
-  const res = r.metering.admission.admit(admitRequest(over));
-  return res.settle({ ...ok(used), status, errorCode: status === 'error' ? 'PROVIDER_ERROR' : null });
+  const res = (await r.metering.admission.admit(admitRequest(over)));
+  return (await res.settle({ ...ok(used), status, errorCode: status === 'error' ? 'PROVIDER_ERROR' : null }));
 }
 
 function q(r: Rig, input: Partial<UsageQueryInput>) {
@@ -21,18 +21,18 @@ function q(r: Rig, input: Partial<UsageQueryInput>) {
 }
 
 describe('usage.query', () => {
-  it('groups by day and provider with every token kind, cost, unknown-cost, error and estimated counts', () => {
+  it('groups by day and provider with every token kind, cost, unknown-cost, error and estimated counts', async () => {
     const r = rig();
     rigs.push(r);
     const d1 = Date.UTC(2026, 5, 1, 9);
     const d2 = Date.UTC(2026, 5, 2, 9);
-    call(r, d1, { provider: 'openai' }, { inputTokens: 1000, outputTokens: 100 });
-    call(r, d1 + 60_000, { provider: 'openai' }, { inputTokens: 500, outputTokens: 50 }, 'error');
-    call(r, d1, { provider: 'anthropic', pricing: null, model: 'x' }, { inputTokens: 10, outputTokens: 1 });
+    await call(r, d1, { provider: 'openai' }, { inputTokens: 1000, outputTokens: 100 });
+    await call(r, d1 + 60_000, { provider: 'openai' }, { inputTokens: 500, outputTokens: 50 }, 'error');
+    await call(r, d1, { provider: 'anthropic', pricing: null, model: 'x' }, { inputTokens: 10, outputTokens: 1 });
     r.clock.now = d2;
-    r.metering.admission.admit(admitRequest({ provider: 'gemini' })).settle({ status: 'interrupted', usage: { inputTokens: 7, cacheReadTokens: 3, cacheWriteTokens: 2, outputTokens: 5, reasoningTokens: 4, estimated: true }, errorCode: null, latencyMs: null, ttftMs: null });
+    (await r.metering.admission.admit(admitRequest({ provider: 'gemini' }))).settle({ status: 'interrupted', usage: { inputTokens: 7, cacheReadTokens: 3, cacheWriteTokens: 2, outputTokens: 5, reasoningTokens: 4, estimated: true }, errorCode: null, latencyMs: null, ttftMs: null });
     // A running call is not usage yet.
-    r.metering.admission.admit(admitRequest({ provider: 'gemini' }));
+    (await r.metering.admission.admit(admitRequest({ provider: 'gemini' })));
 
     const res = q(r, { groupBy: ['day', 'provider'] });
     expect(res.plan).toBe('day');
@@ -49,28 +49,28 @@ describe('usage.query', () => {
     expect(res.totals).toMatchObject({ calls: 4, inputTokens: 1517, errors: 1, unknownCostCalls: 1, estimatedCalls: 1 });
   });
 
-  it('days, ISO weeks (Monday) and months follow the query time zone', () => {
+  it('days, ISO weeks (Monday) and months follow the query time zone', async () => {
     const r = rig();
     rigs.push(r);
     // Sunday 2026-03-01 23:30 in New York is Monday 04:30 UTC.
-    call(r, Date.UTC(2026, 2, 2, 4, 30));
+    await call(r, Date.UTC(2026, 2, 2, 4, 30));
     const ny = q(r, { groupBy: ['day', 'week', 'month'], timeZone: 'America/New_York' });
     expect(ny.groups.map((g) => g.key)).toEqual([{ day: '2026-03-01', week: '2026-02-23', month: '2026-03' }]);
     const utc = q(r, { groupBy: ['day', 'week', 'month'] });
     expect(utc.groups.map((g) => g.key)).toEqual([{ day: '2026-03-02', week: '2026-03-02', month: '2026-03' }]);
     // 2026-02-28 19:00 UTC is already March 1 in Kolkata (+05:30).
-    call(r, Date.UTC(2026, 1, 28, 19, 0));
+    await call(r, Date.UTC(2026, 1, 28, 19, 0));
     const kolkata = q(r, { groupBy: ['month'], timeZone: 'Asia/Kolkata' });
     expect(kolkata.groups).toMatchObject([{ key: { month: '2026-03' }, calls: 2 }]);
   });
 
-  it('the day rollups, the 15-minute rollup and the calls table give the same answers', () => {
+  it('the day rollups, the 15-minute rollup and the calls table give the same answers', async () => {
     const r = rig({ zone: 'America/New_York' });
     rigs.push(r);
     const providers: ProviderId[] = ['openai', 'anthropic', 'gemini'];
     const start = Date.UTC(2026, 2, 5);
     for (let i = 0; i < 300; i++) {
-      call(
+      await call(
         r,
         start + i * 47 * 60_000,
         { provider: providers[i % 3]!, model: `m${i % 2}`, keyId: i % 4 === 0 ? null : `k${i % 2}`, agent: i % 5 === 0 ? 'bot' : null, sessionId: `s${i % 7}` },
@@ -123,12 +123,12 @@ describe('usage.query', () => {
     expect(q(r, { groupBy: ['agent'] }).groups.map((g) => g.key.agent)).toEqual([null, 'bot']);
   });
 
-  it('filters by provider, model, key, agent and session; date-only bounds are whole local days', () => {
+  it('filters by provider, model, key, agent and session; date-only bounds are whole local days', async () => {
     const r = rig();
     rigs.push(r);
-    call(r, Date.UTC(2026, 5, 1, 1), { provider: 'openai', model: 'a', keyId: 'k1', agent: 'x', sessionId: 's1' });
-    call(r, Date.UTC(2026, 5, 1, 23), { provider: 'openai', model: 'b', keyId: 'k2', sessionId: 's2' });
-    call(r, Date.UTC(2026, 5, 2, 1), { provider: 'gemini', model: 'a', keyId: 'k1', sessionId: 's1' });
+    await call(r, Date.UTC(2026, 5, 1, 1), { provider: 'openai', model: 'a', keyId: 'k1', agent: 'x', sessionId: 's1' });
+    await call(r, Date.UTC(2026, 5, 1, 23), { provider: 'openai', model: 'b', keyId: 'k2', sessionId: 's2' });
+    await call(r, Date.UTC(2026, 5, 2, 1), { provider: 'gemini', model: 'a', keyId: 'k1', sessionId: 's1' });
     expect(q(r, { provider: 'openai' }).totals.calls).toBe(2);
     expect(q(r, { model: 'a' }).totals.calls).toBe(2);
     expect(q(r, { keyId: 'k1' }).totals.calls).toBe(2);
@@ -139,7 +139,7 @@ describe('usage.query', () => {
     expect(q(r, { from: '2026-06-01T22:00:00Z' }).totals.calls).toBe(2);
     expect(() => q(r, { from: '2026-06-03', to: '2026-06-01' })).toThrow(/from/);
     // An empty key id is no key, in the ledger and in every rollup alike.
-    const noKey = call(r, Date.UTC(2026, 5, 2, 3), { keyId: '' });
+    const noKey = await call(r, Date.UTC(2026, 5, 2, 3), { keyId: '' });
     expect(noKey.keyId).toBeNull();
     expect(q(r, { groupBy: ['key'], from: '2026-06-02' }).groups.map((g) => g.key.key)).toEqual([null, 'k1']);
     expect(q(r, { groupBy: ['key'], from: '2026-06-02' })).toEqual({ ...queryUsage(r.metering.ledger, { groupBy: ['key'], from: '2026-06-02' }, 'UTC', 'calls'), plan: 'day' });
@@ -210,12 +210,12 @@ describe('usage.query over random calls: every rollup plan gives the calls table
     [12, 'Australia/Adelaide'],
     [13, 'Asia/Kolkata'],
   ] as const) {
-    it(`limits zone ${limitsZone}`, () => {
+    it(`limits zone ${limitsZone}`, async () => {
       const r = rig({ zone: limitsZone });
       rigs.push(r);
       const rand = rng(seed);
       for (let i = 0; i < 400; i++) {
-        call(
+        await call(
           r,
           randomInstant(rand),
           {
@@ -253,19 +253,19 @@ describe('usage.query over random calls: every rollup plan gives the calls table
     }, 60_000);
   }
 
-  it('a limits zone whose days do not start on a quarter hour (Monrovia, 1971: UTC−0:44:30)', () => {
+  it('a limits zone whose days do not start on a quarter hour (Monrovia, 1971: UTC−0:44:30)', async () => {
     const r = rig({ zone: 'UTC', now: Date.UTC(1971, 5, 1) });
     rigs.push(r);
     const rand = rng(14);
-    const calls = (n: number) => {
+    const calls = async (n: number) => {
       for (let i = 0; i < n; i++) {
-        call(r, Date.UTC(1971, 5, 1) + Math.floor(rand() * 6 * 86_400_000), { agent: pick(rand, [null, 'coder']), sessionId: pick(rand, ['s1', 's2']) }, { inputTokens: i, outputTokens: 1 });
+        await call(r, Date.UTC(1971, 5, 1) + Math.floor(rand() * 6 * 86_400_000), { agent: pick(rand, [null, 'coder']), sessionId: pick(rand, ['s1', 's2']) }, { inputTokens: i, outputTokens: 1 });
       }
     };
     // Days rebuilt from quarters when the zone changes, then calls settled in it.
-    calls(60);
+    await calls(60);
     r.metering.admission.setLimits({ timeZone: 'Africa/Monrovia' });
-    calls(60);
+    await calls(60);
     const ledger = r.metering.ledger;
     for (const groupBy of [['day'], ['day', 'agent'], ['session'], [], ['week', 'provider']] as GroupBy[][]) {
       for (const timeZone of ['Africa/Monrovia', 'UTC', 'Asia/Kolkata']) {

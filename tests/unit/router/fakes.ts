@@ -19,7 +19,7 @@ export class FakeAdmission implements CallAdmission {
   tokenLimit: number | null = null;
   private next = 1;
 
-  admit(request: AdmitRequest): Reservation {
+  async admit(request: AdmitRequest): Promise<Reservation> {
     const reservedTokens = request.promptTokens + request.maxOutputTokens;
     if (this.tokenLimit !== null) {
       const used = this.rows.reduce((sum, r) => sum + (r.record ? r.record.usage.inputTokens + r.record.usage.outputTokens : r.request.promptTokens + r.request.maxOutputTokens), 0);
@@ -35,7 +35,7 @@ export class FakeAdmission implements CallAdmission {
       id,
       reservedUsd: null,
       reservedTokens,
-      settle: (o: SettleOutcome): UsageRecord => {
+      settle: async (o: SettleOutcome): Promise<UsageRecord> => {
         row.settles++;
         if (row.settles > 1) throw new Error(`reservation ${id} settled twice`);
         // As the ledger does: the tier the actual prompt falls in.

@@ -12,11 +12,11 @@ const tiers = [{ aboveInputTokens: 1000, pricing: tier }];
 
 /** A ledger that cannot record what a call used (a full disk): every settle throws. */
 class UnsettlableAdmission extends FakeAdmission {
-  override admit(request: AdmitRequest): Reservation {
-    const reservation = super.admit(request);
+  override async admit(request: AdmitRequest): Promise<Reservation> {
+    const reservation = await super.admit(request);
     return {
       ...reservation,
-      settle: () => {
+      settle: async () => {
         throw new Error('the usage ledger could not settle');
       },
     };

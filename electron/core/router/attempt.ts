@@ -1,0 +1,138 @@
+import { AppError, ZERO_USAGE, type Usage, type UsageRecord } from '../../../shared/contract/index.js';
+import { pricingForPrompt, promptTokensOf } from '../../../shared/cost.js';
+import { maxTemperature } from '../../../shared/providers/registry.js';
+import type { Reservation, ResolvedKey } from '../ports.js';
+import type { AdapterRequest } from '../providers/adapters/types.js';
+import { maxTokensFor } from './output-allowance.js';
+import { internalError, pushAttempt, type RouterRuntime } from './runtime.js';
+import { streamAttempt, type StreamResult } from './stream-attempt.js';
+import { type AttemptOutcome, type Entry, type ResolvedEntry, type TurnState, TurnEnd } from './turn.js';
+import { promptTokensFor, tokenizedUsage } from './usage-estimate.js';
+
+/** The request one attempt sends, and the prompt estimate it was admitted with. */
+interface AttemptPlan {
+  areq: AdapterRequest;
+  promptTokens: number;
+}
+
+/** One provider request: plan, admit, stream, settle exactly once, report. */
+export async function attemptOnce(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, attemptNo: number): Promise<AttemptOutcome> {
+  const plan = await planAttempt(rt, state, entry, resolved);
+  const reservation = await admitAttempt(rt, state, resolved, key, plan, attemptNo);
+  const streamed = await streamAttempt(rt, state, key, plan.areq);
+  const metered = await meterAttempt(rt, resolved, plan, reservation, streamed);
+  reportAttempt(rt, state, entry, resolved, key, attemptNo, streamed);
+  const ok = streamed.failure === null;
+  return {
+    ok,
+    failure: streamed.failure,
+    text: streamed.text,
+    usage: metered.usage,
+    record: metered.record,
+    pricing: pricingForPrompt(resolved.info?.pricing ?? null, resolved.info?.pricingTiers, promptTokensOf(metered.usage)),
+    finishReason: streamed.finishReason,
+    servedModel: streamed.servedModel,
+  };
+}
+
+async function planAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry): Promise<AttemptPlan> {
+  const { req } = state;
+  const { provider, model, info } = resolved;
+  const maxTokens = maxTokensFor(req.params, info, entry.chainIndex === 0);
+  const temperature = req.params?.temperature === undefined ? undefined : Math.min(req.params.temperature, maxTemperature(provider));
+  const promptTokens = await promptTokensFor(rt, state, provider, model);
+  const areq: AdapterRequest = {
+    provider,
+    model,
+    messages: req.messages,
+    maxTokens,
+    stream: state.stream,
+    ...(temperature !== undefined ? { temperature } : {}),
+  };
+  return { areq, promptTokens };
+}
+
+/** Reserves the attempt's worst case against every limit; a refusal ends the turn before any provider request. */
+async function admitAttempt(rt: RouterRuntime, state: TurnState, resolved: ResolvedEntry, key: ResolvedKey, plan: AttemptPlan, attemptNo: number): Promise<Reservation> {
+  const { req } = state;
+  let reservation: Reservation;
+  try {
+    reservation = await rt.deps.admission.admit({
+      sessionId: req.sessionId,
+      agent: req.agent ?? null,
+      provider: resolved.provider,
+      model: resolved.model,
+      keyId: key.id,
+      source: key.source,
+      promptTokens: plan.promptTokens,
+      maxOutputTokens: plan.areq.maxTokens,
+      pricing: resolved.info?.pricing ?? null,
+      pricingTiers: resolved.info?.pricingTiers,
+      attempt: attemptNo,
+      fallbackOf: state.prevRecordId,
+    });
+  } catch (err) {
+    const error = err instanceof AppError ? err : internalError(rt, err);
+    throw new TurnEnd(new AppError(error.code, error.message, { ...error.details, attempts: state.attempts, partialText: '' }));
+  }
+  state.prevRecordId = reservation.id;
+  return reservation;
+}
+
+/**
+ * Settles the reservation with what to meter: the provider's own figures when it sent them;
+ * otherwise an estimate whenever the provider may have billed (it accepted the request, or we
+ * stopped it), else nothing.
+ */
+async function meterAttempt(
+  rt: RouterRuntime,
+  resolved: ResolvedEntry,
+  plan: AttemptPlan,
+  reservation: Reservation,
+  streamed: StreamResult,
+): Promise<{ usage: Usage; record: UsageRecord | null }> {
+  const { provider, model } = resolved;
+  const { failure, text, usage: reported } = streamed;
+  const ok = failure === null;
+  const cancelled = isCancel(streamed);
+  let usage: Usage;
+  if (ok) usage = reported ?? (await tokenizedUsage(rt, plan.promptTokens, text, provider, model, null));
+  else if (streamed.opened || cancelled || text.length > 0) usage = await tokenizedUsage(rt, plan.promptTokens, text, provider, model, reported);
+  else usage = reported ?? ZERO_USAGE;
+  const status = ok ? 'ok' : cancelled ? 'cancelled' : text.length > 0 ? 'interrupted' : 'error';
+
+  let record: UsageRecord | null = null;
+  try {
+    record = await reservation.settle({ status, usage, errorCode: failure?.code ?? null, latencyMs: streamed.latencyMs, ttftMs: streamed.ttftMs });
+  } catch (err) {
+    rt.deps.logger.error('settling a ledger reservation failed', { provider, model, err });
+  }
+  return { usage, record };
+}
+
+/** Health, the key's "last used", and the attempt line the user sees. */
+function reportAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, attemptNo: number, streamed: StreamResult): void {
+  const { failure, latencyMs, ttftMs } = streamed;
+  const ok = failure === null;
+  rt.health.record({ provider: resolved.provider, keyId: key.id, ok, ...(ok ? {} : { errorCode: failure.code }), latencyMs, ttftMs });
+  try {
+    rt.deps.keys.noteUsed(key.id, ok ? { ok: true } : { ok: false, code: failure.code });
+  } catch (err) {
+    rt.deps.logger.warn('noteUsed failed', { err });
+  }
+  pushAttempt(rt, state, {
+    provider: resolved.provider,
+    model: resolved.model,
+    keyId: key.id,
+    status: ok ? 'ok' : isCancel(streamed) ? 'cancelled' : 'error',
+    ...(ok ? {} : { errorCode: failure.code, errorMessage: failure.message }),
+    chainIndex: entry.chainIndex,
+    attempt: attemptNo,
+    latencyMs,
+  });
+}
+
+function isCancel(streamed: StreamResult): boolean {
+  const code = streamed.failure?.code;
+  return code === 'CANCELLED' || code === 'SESSION_ENDED';
+}
