@@ -90,6 +90,8 @@ export type TeamSyncState = z.infer<typeof TeamSyncState>;
 export const TeamStatus = z.object({
   connected: z.boolean(),
   url: z.string().nullable(),
+  /** The team's name, when the server says. */
+  teamName: z.string().nullable(),
   member: TeamMember.nullable(),
   /** Last four characters of the member token; the token itself never leaves the core. */
   tokenLast4: z.string().nullable(),

@@ -42,10 +42,11 @@ export function teamClassifier(baseUrl: string, token: string): Classify {
       return fail('LIMIT_EXCEEDED', said ?? `Your budget on the team server (${host}) does not cover this call.`, false, 'Ask the team owner to raise your budget, or pick one of your own models.');
     }
     if (status === 401) {
-      return fail('UNAUTHORIZED', `The team server (${host}) no longer accepts your member token: it was revoked or has expired.`, false, 'Ask the team owner for a new token and connect again in Settings → Team.');
+      // Not KEY_INVALID (that sends the router to the member's own keys) and not UNAUTHORIZED (the web host's own 401).
+      return fail('KEY_NEEDS_REENTRY', `The team server (${host}) no longer accepts your member token: it was revoked or has expired.`, false, 'Ask the team owner for a new token and connect again in Settings → Team.');
     }
     if (status === 403) {
-      return fail('UNAUTHORIZED', `The team server (${host}) refused this call${said ? `: ${said}` : '.'}`, false, 'Ask the team owner what your token may use.');
+      return fail('PROVIDER_ERROR', `The team server (${host}) refused this call${said ? `: ${said}` : '.'}`, false, 'Ask the team owner what your token may use.');
     }
     if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 429) {
       return fail('PROVIDER_ERROR', `The team server (${host}) refused the request${said ? `: ${said}` : ` (HTTP ${status})`}.`, false, 'Pick another model, or ask the team owner which models the team allows.');

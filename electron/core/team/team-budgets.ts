@@ -12,12 +12,15 @@ const WARN_AT = 0.8;
  */
 export function teamBudgetStates(me: TeamMe | null, now: number): LimitState[] {
   if (!me) return [];
-  const z = zone(me.timeZone && isValidTimeZone(me.timeZone) ? me.timeZone : 'UTC');
+  const tz = me.team?.timeZone;
+  const z = zone(tz && isValidTimeZone(tz) ? tz : 'UTC');
+  // The server's own reset times when it gives them and they are still ahead; else its zone's next midnight.
+  const ahead = (t: number | undefined) => (t !== undefined && t > now ? t : undefined);
   const out: LimitState[] = [];
   const daily = me.limits.dailyTokens;
-  if (daily !== null && daily !== undefined) out.push(state('team.dailyTokens', 'tokens', daily, me.used.dailyTokens ?? 0, z.dayWindow(now).end));
+  if (daily !== null && daily !== undefined) out.push(state('team.dailyTokens', 'tokens', daily, me.used.dailyTokens ?? 0, ahead(me.resets?.day) ?? z.dayWindow(now).end));
   const monthly = me.limits.monthlyUsd;
-  if (monthly !== null && monthly !== undefined) out.push(state('team.monthlyUsd', 'usd', monthly, me.used.monthlyUsd ?? 0, z.monthWindow(now).end));
+  if (monthly !== null && monthly !== undefined) out.push(state('team.monthlyUsd', 'usd', monthly, me.used.monthlyUsd ?? 0, ahead(me.resets?.month) ?? z.monthWindow(now).end));
   return out;
 }
 

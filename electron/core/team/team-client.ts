@@ -16,19 +16,34 @@ const MAX_BODY_CHARS = 2_000_000;
 
 const Num = z.number().finite();
 
-/** GET /api/me. Fields beyond the stable ones are optional (newer servers may add them). */
+const Ref = z.object({ provider: ProviderId, model: z.string().min(1) });
+/** An instant as the server writes it: ISO text or epoch ms. */
+const Instant = z.union([z.number(), z.string()]).transform((v) => (typeof v === 'number' ? v : Date.parse(v))).pipe(z.number().finite());
+
+/**
+ * GET /api/me. The stable fields (DESIGN.md section 8) are required; what else a server tells
+ * (when the windows reset, the team's name, time zone and default model) is used when present.
+ */
 export const TeamMe = z.object({
   id: z.string().min(1),
   name: z.string(),
   role: z.string().optional(),
   limits: z.object({ dailyTokens: Num.nonnegative().nullable().optional(), monthlyUsd: Num.nonnegative().nullable().optional() }),
   used: z.object({ dailyTokens: Num.nonnegative().optional(), monthlyUsd: Num.nonnegative().optional() }),
-  /** The team's time zone, where budget days and months reset (UTC unless the owner sets one). */
-  timeZone: z.string().max(64).optional(),
+  resets: z.object({ day: Instant.optional().catch(undefined), month: Instant.optional().catch(undefined) }).optional().catch(undefined),
+  team: z
+    .object({
+      name: z.string().max(200).optional().catch(undefined),
+      /** Where budget days and months reset (UTC unless the owner sets one). */
+      timeZone: z.string().max(64).optional().catch(undefined),
+      default: Ref.nullable().optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
 });
 export type TeamMe = z.infer<typeof TeamMe>;
 
-const ModelEntry = z.object({ id: z.string() }).passthrough();
+const ModelEntry = z.object({ id: z.string(), switchboard: z.object({ provider: z.string(), model: z.string(), default: z.boolean().optional() }).partial().optional().catch(undefined) }).passthrough();
 const ModelList = z.object({ data: z.array(ModelEntry) }).passthrough();
 
 export interface TeamModels {
@@ -159,11 +174,12 @@ function serverMessage(body: unknown, token: string): { code: string | null; mes
 function httpError(status: number, body: unknown, host: string, token: string, headers: Headers): AppError {
   const said = serverMessage(body, token);
   const isTeamShape = said.code !== null || said.message !== null;
+  // KEY_INVALID, not UNAUTHORIZED: that code (HTTP 401) means the app's own host refused the caller.
   if (status === 401 && isTeamShape) {
-    return new AppError('UNAUTHORIZED', `${host} did not accept this member token: it is mistyped, revoked or expired. Ask the team owner for a new one.`, { field: 'token', status });
+    return new AppError('KEY_INVALID', `${host} did not accept this member token: it is mistyped, revoked or expired. Ask the team owner for a new one.`, { field: 'token', status });
   }
   if (status === 403 && isTeamShape) {
-    return new AppError('UNAUTHORIZED', `${host} refused this member token${said.message ? `: ${said.message}` : '.'}`, { field: 'token', status });
+    return new AppError('KEY_INVALID', `${host} refused this member token${said.message ? `: ${said.message}` : '.'}`, { field: 'token', status });
   }
   if (status === 429 && isTeamShape) {
     const code: ErrorCode = said.code === 'LIMIT_EXCEEDED' ? 'LIMIT_EXCEEDED' : 'RATE_LIMITED';
@@ -223,25 +239,26 @@ export function parseTeamModelId(id: string): TeamModelRef | null {
 }
 
 /**
- * /v1/models entries: "<provider>/<model>" ids are the allowed models; the team default is the entry
- * marked as such, or the "default" entry naming what it stands for.
+ * /v1/models entries: "<provider>/<model>" ids (or the entry's `switchboard` description) are the
+ * allowed models; the team default is the entry marked as such, or the "default" entry naming what it
+ * stands for.
  */
 function modelsFrom(entries: ReadonlyArray<z.infer<typeof ModelEntry>>): TeamModels {
   const allowed: TeamModelRef[] = [];
   let def: TeamModelRef | null = null;
   for (const e of entries) {
-    const ref = parseTeamModelId(e.id);
-    if (ref) {
-      if (!allowed.some((a) => a.provider === ref.provider && a.model === ref.model)) allowed.push(ref);
-      if (e.default === true || e.is_default === true) def ??= ref;
-      continue;
-    }
+    const sb = e.switchboard;
+    const described = sb?.provider && sb.model && PROVIDER_SET.has(sb.provider) ? { provider: sb.provider as TeamModelRef['provider'], model: sb.model } : null;
     if (e.id === 'default') {
       const named = [e.model, e.target, e.resolves_to, e.root, e.parent].find((v): v is string => typeof v === 'string');
-      const provider = typeof e.provider === 'string' ? e.provider : typeof e.owned_by === 'string' ? e.owned_by : null;
-      const fromNamed = named ? (parseTeamModelId(named) ?? (provider && PROVIDER_SET.has(provider) ? { provider: provider as TeamModelRef['provider'], model: named } : null)) : null;
-      if (fromNamed) def = fromNamed;
+      const fromNamed = named ? parseTeamModelId(named) : null;
+      def = described ?? fromNamed ?? def;
+      continue;
     }
+    const ref = described ?? parseTeamModelId(e.id);
+    if (!ref) continue;
+    if (!allowed.some((a) => a.provider === ref.provider && a.model === ref.model)) allowed.push(ref);
+    if (sb?.default === true || e.default === true || e.is_default === true) def ??= ref;
   }
   return { default: def, allowed };
 }

@@ -4,7 +4,7 @@ import type { SystemDefault, SystemDefaultSource } from '../router/system-defaul
 
 /** What the router needs from the team connection. */
 export interface TeamRoutes {
-  systemDefault(): SystemDefault | null;
+  systemDefault(): Promise<SystemDefault | null>;
   teamKey(id: string): ResolvedKey | null;
   unavailableReason(): string;
 }
@@ -39,6 +39,6 @@ export function withTeamKeys(keys: KeyResolver, team: TeamRoutes): KeyResolver {
 /** "System default" is the team's managed model while connected (DESIGN.md section 6), else `fallback`'s. */
 export function teamFirst(team: Pick<TeamRoutes, 'systemDefault'>, fallback: SystemDefaultSource): SystemDefaultSource {
   return {
-    resolve: () => team.systemDefault() ?? fallback.resolve(),
+    resolve: async () => (await team.systemDefault()) ?? fallback.resolve(),
   };
 }

@@ -19,7 +19,7 @@ import type { SystemDefault } from '../router/system-default.js';
 import { CREDENTIAL_PREFIX, type Vault } from '../vault/vault.js';
 import { backoffDelayMs, SYNC_BACKOFF, type BackoffOptions } from './backoff.js';
 import { BudgetAlerts, teamBudgetStates } from './team-budgets.js';
-import { TeamClient, type TeamModels } from './team-client.js';
+import { TeamClient, type TeamMe, type TeamModels } from './team-client.js';
 import { TeamFiles, type TeamConnection, type TeamSnapshot } from './team-store.js';
 import { isInsecureTeamUrl, normalizeTeamUrl, teamHost } from './team-url.js';
 import { newConnectionId, SHARED_SOURCES, UsageSync, type SyncLedger, type SyncRun } from './usage-sync.js';
@@ -149,7 +149,7 @@ export class TeamService {
     this.opts.onTokenChange?.();
     const snapshot: TeamSnapshot = {
       me,
-      defaultModel: models?.default ?? (resumes ? previous.snapshot.defaultModel : null),
+      defaultModel: defaultOf(me, models) ?? (resumes && !models ? previous.snapshot.defaultModel : null),
       allowedModels: models?.allowed ?? (resumes ? previous.snapshot.allowedModels : []),
       checkedAt: this.now(),
     };
@@ -240,8 +240,16 @@ export class TeamService {
 
   // --- routing -----------------------------------------------------------------------------------
 
-  /** The team's managed model as "System default", while connected with a usable token. */
-  systemDefault(): SystemDefault | null {
+  /**
+   * The team's managed model as "System default", while connected with a usable token. The model is
+   * the server's last answer; when it never named one yet, it is asked first.
+   */
+  async systemDefault(): Promise<SystemDefault | null> {
+    if (this.conn && !this.conn.snapshot.defaultModel && this.tokenAvailable()) await this.refresh();
+    return this.currentDefault();
+  }
+
+  private currentDefault(): SystemDefault | null {
     const d = this.conn?.snapshot.defaultModel;
     const key = d ? this.keyFor(TEAM_DEFAULT_KEY_ID, d.provider) : null;
     return key && d ? { key, model: d.model } : null;
@@ -249,7 +257,7 @@ export class TeamService {
 
   /** The key behind a team key id (team:default, team:<provider>), or null when the team cannot serve it. */
   teamKey(id: string): ResolvedKey | null {
-    if (id === TEAM_DEFAULT_KEY_ID) return this.systemDefault()?.key ?? null;
+    if (id === TEAM_DEFAULT_KEY_ID) return this.currentDefault()?.key ?? null;
     const provider = id.slice(TEAM_KEY_PREFIX.length);
     return PROVIDERS.has(provider) ? this.keyFor(id, provider as ProviderId) : null;
   }
@@ -414,7 +422,7 @@ export class TeamService {
       if (this.conn?.connectionId !== conn.connectionId) return;
       const snapshot: TeamSnapshot = {
         me,
-        defaultModel: models ? models.default : conn.snapshot.defaultModel,
+        defaultModel: me.team?.default !== undefined || models ? defaultOf(me, models) : conn.snapshot.defaultModel,
         allowedModels: models ? models.allowed : conn.snapshot.allowedModels,
         checkedAt: this.now(),
       };
@@ -457,7 +465,7 @@ export class TeamService {
   }
 
   private token(): string {
-    if (!this.tokenAvailable()) throw new AppError('UNAUTHORIZED', `${this.unavailableReason()} Connect again in Settings → Team.`);
+    if (!this.tokenAvailable()) throw new AppError('KEY_NEEDS_REENTRY', `${this.unavailableReason()} Connect again in Settings → Team.`);
     return this.opts.vault.revealCredential(TEAM_TOKEN_ID);
   }
 
@@ -476,6 +484,7 @@ export class TeamService {
       return {
         connected: false,
         url: null,
+        teamName: null,
         member: null,
         tokenLast4: null,
         tokenAvailable: false,
@@ -492,6 +501,7 @@ export class TeamService {
     return {
       connected: true,
       url: conn.url,
+      teamName: conn.snapshot.me?.team?.name ?? null,
       member: conn.member,
       tokenLast4: conn.tokenLast4,
       tokenAvailable: this.tokenAvailable(),
@@ -531,6 +541,12 @@ export class TeamService {
     if (this.tick) clearInterval(this.tick);
     this.tick = null;
   }
+}
+
+/** The team's default model: what /api/me says (newer servers), else the entry /v1/models marks. */
+function defaultOf(me: TeamMe, models: TeamModels | null): TeamSnapshot['defaultModel'] {
+  if (me.team?.default !== undefined) return me.team.default;
+  return models?.default ?? null;
 }
 
 function asAppError(err: unknown, fallback: string): AppError {

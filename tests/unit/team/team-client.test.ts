@@ -74,7 +74,7 @@ describe('team client', () => {
   it('a refused token says so, naming the token field', async () => {
     const url = await serve((_req, res) => json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'invalid token', type: 'authentication_error' } }));
     const e = await failure(new TeamClient({ url, token: TOKEN }).me());
-    expect(e.code).toBe('UNAUTHORIZED');
+    expect(e.code).toBe('KEY_INVALID');
     expect(e.details?.field).toBe('token');
     expect(e.message).toMatch(/revoked|mistyped/);
   });

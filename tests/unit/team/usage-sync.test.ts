@@ -27,9 +27,9 @@ function setup(batchSize = 3) {
 }
 
 /** One settled call of `source`, returns its ledger id. */
-function call(rg: Rig, source: 'user' | 'environment' | 'team' = 'user', tokens = 10): string {
-  const res = rg.metering.admission.admit(admitRequest({ source, sessionId: 'secret-session-title', agent: 'My private agent' }));
-  res.settle(ok({ inputTokens: tokens, outputTokens: 5 }));
+async function call(rg: Rig, source: 'user' | 'environment' | 'team' = 'user', tokens = 10): Promise<string> {
+  const res = await rg.metering.admission.admit(admitRequest({ source, sessionId: 'secret-session-title', agent: 'My private agent' }));
+  await res.settle(ok({ inputTokens: tokens, outputTokens: 5 }));
   return res.id;
 }
 
@@ -37,8 +37,8 @@ describe('usage sync', () => {
   it('uploads own and environment calls in batches with their ids, never team calls, and only the shared fields', async () => {
     const s = setup(2);
     s.sync.begin('conn-0001');
-    const own = [call(s.rig, 'user'), call(s.rig, 'environment'), call(s.rig, 'user')];
-    call(s.rig, 'team');
+    const own = [await call(s.rig, 'user'), await call(s.rig, 'environment'), await call(s.rig, 'user')];
+    await call(s.rig, 'team');
     expect(s.sync.pending()).toBe(3);
 
     const res = await s.sync.run(s.upload);
@@ -56,10 +56,10 @@ describe('usage sync', () => {
 
   it('does not share calls made before the connection began', async () => {
     const s = setup();
-    call(s.rig);
-    call(s.rig);
+    await call(s.rig);
+    await call(s.rig);
     s.sync.begin('conn-0001');
-    const after = call(s.rig);
+    const after = await call(s.rig);
     await s.sync.run(s.upload);
     expect(s.batches.flat().map((x) => x.id)).toEqual([after]);
   });
@@ -67,14 +67,14 @@ describe('usage sync', () => {
   it('waits for a running own call instead of passing it', async () => {
     const s = setup();
     s.sync.begin('conn-0001');
-    const first = call(s.rig);
-    const running = s.rig.metering.admission.admit(admitRequest());
-    const later = call(s.rig);
+    const first = await call(s.rig);
+    const running = await s.rig.metering.admission.admit(admitRequest());
+    const later = await call(s.rig);
     expect((await s.sync.run(s.upload)).uploaded).toBe(1);
     expect(s.batches.flat().map((x) => x.id)).toEqual([first]);
     expect(s.sync.pending()).toBe(2);
 
-    running.settle(ok({ inputTokens: 1 }));
+    await running.settle(ok({ inputTokens: 1 }));
     await s.sync.run(s.upload);
     expect(s.batches.flat().map((x) => x.id)).toEqual([first, running.id, later]);
     expect(s.sync.pending()).toBe(0);
@@ -83,7 +83,7 @@ describe('usage sync', () => {
   it('a failed upload leaves the cursor where it was, and the next run sends the same records', async () => {
     const s = setup(2);
     s.sync.begin('conn-0001');
-    const ids = [call(s.rig), call(s.rig), call(s.rig)];
+    const ids = [await call(s.rig), await call(s.rig), await call(s.rig)];
     let n = 0;
     const flaky = async (records: Record<string, unknown>[]) => {
       n++;
@@ -99,7 +99,7 @@ describe('usage sync', () => {
   it('a crash after the server answered but before the cursor was saved resends that batch (the server counts ids once)', async () => {
     const s = setup();
     s.sync.begin('conn-0001');
-    const ids = [call(s.rig), call(s.rig)];
+    const ids = [await call(s.rig), await call(s.rig)];
     // The process dies between the server's answer and the cursor write: the write never happens.
     const crashing = new UsageSync({
       ledger: s.rig.metering.ledger,
@@ -120,7 +120,7 @@ describe('usage sync', () => {
   it('keeps its progress in the data folder, written whole', async () => {
     const s = setup();
     s.sync.begin('conn-0001');
-    call(s.rig);
+    await call(s.rig);
     await s.sync.run(s.upload);
     const saved = JSON.parse(readFileSync(s.files.syncPath, 'utf8')) as { ackedSeq: number; uploaded: number };
     expect(saved.uploaded).toBe(1);
@@ -141,16 +141,16 @@ describe('usage sync', () => {
   it('with sharing off uploads nothing; calls made while it was off are never shared, earlier ones still are', async () => {
     const s = setup();
     s.sync.begin('conn-0001');
-    const before = call(s.rig);
+    const before = await call(s.rig);
     s.sync.setSharing(false);
-    call(s.rig);
-    call(s.rig);
+    await call(s.rig);
+    await call(s.rig);
     expect(s.sync.pending()).toBe(1);
     expect(await s.sync.run(s.upload)).toEqual({ uploaded: 0, pending: 1 });
     expect(s.batches).toEqual([]);
 
     s.sync.setSharing(true);
-    const after = call(s.rig);
+    const after = await call(s.rig);
     expect(s.sync.pending()).toBe(2);
     await s.sync.run(s.upload);
     expect(s.batches.flat().map((x) => x.id)).toEqual([before, after]);
