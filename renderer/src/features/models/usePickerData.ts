@@ -1,24 +1,27 @@
 import { useMemo } from 'react';
-import type { ChatSystemDefaultResponse, ModelInfo, ProviderId } from '../../../../shared/contract/index.js';
+import type { ChatSystemDefaultResponse, ModelInfo, ProviderId, TeamStatus } from '../../../../shared/contract/index.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { buildProviderGroups, type PickerGroups } from './model-options.js';
 
 export interface PickerData {
   groups: PickerGroups | undefined;
   systemDefault: ChatSystemDefaultResponse | undefined;
+  /** The team connection: its allowed models appear beside the member's own. */
+  team: TeamStatus | undefined;
   /** The first failure of the three calls, while nothing could be shown. */
   error: unknown;
   loading: boolean;
   reload(): void;
 }
 
-const KEY_EVENTS = ['keys.changed', 'vault.changed'] as const;
+const KEY_EVENTS = ['keys.changed', 'vault.changed', 'team.changed'] as const;
 
 /** Keys, the catalog and the system default: everything the model picker lists. */
 export function usePickerData(): PickerData {
   const keys = useBridgeQuery('keys.list', {}, { refreshOn: KEY_EVENTS });
   const models = useBridgeQuery('models.list', {});
   const sd = useBridgeQuery('chat.systemDefault', {}, { refreshOn: KEY_EVENTS });
+  const team = useBridgeQuery('team.status', {}, { refreshOn: ['team.changed'] });
   const groups = useMemo(
     () => (keys.data && models.data ? buildProviderGroups(keys.data.keys, models.data.models) : undefined),
     [keys.data, models.data],
@@ -27,12 +30,14 @@ export function usePickerData(): PickerData {
   return {
     groups,
     systemDefault: sd.data,
+    team: team.data,
     error,
     loading: groups === undefined && error === undefined,
     reload: () => {
       keys.reload();
       models.reload();
       sd.reload();
+      team.reload();
     },
   };
 }
