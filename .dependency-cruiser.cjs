@@ -79,9 +79,18 @@ module.exports = {
     },
     {
       name: 'server-layers',
+      comment: 'The team server uses shared/ and the core (the same router, adapters, catalog and cost code as the app, never a copy); never Electron, the host, the renderer or UI libraries.',
       severity: 'error',
       from: { path: '^server/' },
-      to: { path: ['^electron/', '^renderer/', '^tests/'] },
+      to: {
+        path: ['^electron/(main|preload|host)/', '^renderer/', '^tests/', '^node_modules/(electron|react|react-dom|dexie|dexie-react-hooks|zustand)/'],
+      },
+    },
+    {
+      name: 'server-no-electron-module',
+      severity: 'error',
+      from: { path: '^server/' },
+      to: { path: '^electron$', dependencyTypes: ['npm', 'npm-dev', 'unknown', 'undetermined', 'npm-no-pkg'] },
     },
     {
       name: 'no-production-imports-of-tests',

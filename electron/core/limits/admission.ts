@@ -523,7 +523,7 @@ function finiteOrNull(n: number | null | undefined): number | null {
 }
 
 /** Provider-reported usage can be odd (negative, fractional, missing): never let it break a settle. */
-function cleanUsage(u: Usage): Usage {
+export function cleanUsage(u: Usage): Usage {
   const t = (n: number) => (Number.isFinite(n) && n > 0 ? Math.round(n) : 0);
   const output = t(u.outputTokens);
   return {

@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { Logger } from '../electron/core/app/logger.js';
+import type { CatalogService } from '../electron/core/catalog/catalog-service.js';
+import type { ChangeFeed } from './db/change-feed.js';
+import type { Db } from './db/pool.js';
+import type { Members } from './team/members.js';
+import type { TeamKeys } from './team/team-keys.js';
+import type { TeamSettingsStore } from './team/team-settings.js';
+
+/** Everything a route handler may use, built once per process by startTeamServer. */
+export interface Services {
+  db: Db;
+  feed: ChangeFeed;
+  settings: TeamSettingsStore;
+  members: Members;
+  keys: TeamKeys;
+  catalog: CatalogService;
+  logger: Logger;
+  /** This process's id in the replicas table (its reservations carry it). */
+  replicaId: string;
+  /** Whether PostgreSQL knows the zone (it has its own time zone data). */
+  validTimeZone(tz: string): Promise<boolean>;
+  /** When the current budget day and month end, in the team's time zone. */
+  windows(): Promise<{ day: string; month: string }>;
+  streamDownload(req: IncomingMessage, res: ServerResponse, download: { filename: string; chunks: AsyncIterable<string> }): Promise<void>;
+}
+
+export async function validTimeZone(db: Db, tz: string): Promise<boolean> {
+  try {
+    await db.query('SELECT now() AT TIME ZONE $1', [tz]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function budgetWindows(db: Db): Promise<{ day: string; month: string }> {
+  const r = await db.query<{ day: Date; month: Date }>(/* sql */ `
+    SELECT ((clock_timestamp() AT TIME ZONE time_zone)::date + 1)::timestamp AT TIME ZONE time_zone AS day,
+           (date_trunc('month', clock_timestamp() AT TIME ZONE time_zone) + interval '1 month') AT TIME ZONE time_zone AS month
+    FROM team WHERE id = 1`);
+  const row = r.rows[0]!;
+  return { day: row.day.toISOString(), month: row.month.toISOString() };
+}
+
+/** A CSV (or other text) download, written with backpressure so a long export never piles up in memory. */
+export async function streamDownload(req: IncomingMessage, res: ServerResponse, download: { filename: string; chunks: AsyncIterable<string> }, logger: Logger): Promise<void> {
+  res.writeHead(200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${download.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    'Cache-Control': 'no-store',
+  });
+  let aborted = false;
+  req.on('close', () => {
+    if (!res.writableFinished) aborted = true;
+  });
+  try {
+    for await (const chunk of download.chunks) {
+      if (aborted || res.destroyed) break;
+      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+    res.end();
+  } catch (err) {
+    logger.error('download failed', { err });
+    res.destroy();
+  }
+}
