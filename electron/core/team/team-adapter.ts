@@ -6,7 +6,8 @@ import { createOpenAIClient } from '../providers/clients.js';
 import { classifyProviderError } from '../providers/errors.js';
 import { OpenAIAdapter } from '../providers/adapters/openai-adapter.js';
 import type { AdapterFactory, ProviderAdapter } from '../providers/adapters/index.js';
-import type { Classify, ProviderFailure } from '../providers/adapters/types.js';
+import type { AdapterEvent, Classify, ProviderFailure } from '../providers/adapters/types.js';
+import { parseTeamModelId } from './team-client.js';
 import { teamHost } from './team-url.js';
 
 /**
@@ -102,7 +103,7 @@ export function withTeamAdapters(inner: AdapterFactory, options: TeamAdapterOpti
     const adapter = new OpenAIAdapter(kept.client, 'openai-compatible', kept.classify);
     return {
       wire: 'openai',
-      stream: (req, signal) => adapter.stream({ ...req, model: teamWireModel(key, req.model) }, signal),
+      stream: (req, signal) => servedModelsOf(adapter.stream({ ...req, model: teamWireModel(key, req.model) }, signal)),
     };
   };
   return Object.assign(factory, {
@@ -110,4 +111,16 @@ export function withTeamAdapters(inner: AdapterFactory, options: TeamAdapterOpti
       kept = null;
     },
   });
+}
+
+/** The server names the model it used as "<provider>/<model>"; the answer names it as the app does. */
+async function* servedModelsOf(events: AsyncIterable<AdapterEvent>): AsyncGenerator<AdapterEvent> {
+  for await (const ev of events) {
+    if (ev.type === 'done' && ev.model) {
+      const ref = parseTeamModelId(ev.model);
+      yield ref ? { ...ev, model: ref.model } : ev;
+    } else {
+      yield ev;
+    }
+  }
 }
