@@ -33,6 +33,8 @@ type Problem = { code: string; message: string; at: number };
 export interface TeamTimings {
   /** After an own call settles, wait this long before uploading (calls in a burst go together). */
   syncDelayMs: number;
+  /** ...but upload no later than this after the first call of a burst. */
+  syncMaxWaitMs: number;
   /** After a team call settles, wait this long before asking the server for the budgets again. */
   refreshDelayMs: number;
   /** How often the background looks for work: pending uploads, budgets older than refreshEveryMs. */
@@ -41,7 +43,7 @@ export interface TeamTimings {
   backoff: BackoffOptions;
 }
 
-export const DEFAULT_TEAM_TIMINGS: TeamTimings = { syncDelayMs: 2_000, refreshDelayMs: 1_000, tickMs: 60_000, refreshEveryMs: 5 * 60_000, backoff: SYNC_BACKOFF };
+export const DEFAULT_TEAM_TIMINGS: TeamTimings = { syncDelayMs: 2_000, syncMaxWaitMs: 15_000, refreshDelayMs: 1_000, tickMs: 60_000, refreshEveryMs: 5 * 60_000, backoff: SYNC_BACKOFF };
 
 export interface TeamServiceOptions {
   dataDir: string;
@@ -81,6 +83,7 @@ export class TeamService {
   private refreshing: Promise<void> | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   private syncTimerAt = 0;
+  private syncFirstAt = 0;
   private refreshTimer: NodeJS.Timeout | null = null;
   private tick: NodeJS.Timeout | null = null;
   private closed = false;
@@ -297,7 +300,7 @@ export class TeamService {
     if (event.name === 'usage.recorded') {
       const source = event.payload.record.source;
       if (SHARED_SOURCES.includes(source)) {
-        if (this.sync.sharing) this.scheduleSync(this.timings.syncDelayMs);
+        if (this.sync.sharing) this.scheduleSync(this.timings.syncDelayMs, true);
       } else if (source === 'team') {
         this.scheduleRefresh(this.timings.refreshDelayMs);
       }
@@ -316,11 +319,21 @@ export class TeamService {
     }
   }
 
-  private scheduleSync(delayMs: number): void {
+  /**
+   * One upload timer. `afterCall`: each own call pushes the upload back by syncDelayMs, so a burst of
+   * calls goes in one batch, but never further than syncMaxWaitMs after the first of them.
+   */
+  private scheduleSync(delayMs: number, afterCall = false): void {
     if (this.closed || !this.conn) return;
-    const at = Math.max(this.now() + delayMs, this.nextAttemptAt ?? 0);
-    if (this.syncTimer && this.syncTimerAt <= at) return;
-    if (this.syncTimer) clearTimeout(this.syncTimer);
+    const now = this.now();
+    let at = Math.max(now + delayMs, this.nextAttemptAt ?? 0);
+    if (this.syncTimer) {
+      if (afterCall) at = Math.min(at, Math.max(this.syncFirstAt + this.timings.syncMaxWaitMs, this.nextAttemptAt ?? 0));
+      else if (this.syncTimerAt <= at) return;
+      clearTimeout(this.syncTimer);
+    } else {
+      this.syncFirstAt = now;
+    }
     this.syncTimerAt = at;
     this.syncTimer = setTimeout(() => {
       this.syncTimer = null;

@@ -5,8 +5,11 @@ export interface SwitchableProxy {
   url: string;
   /** Offline: every connection is dropped at once, as on a machine without network. */
   setOnline(online: boolean): void;
-  /** The next request to `path` reaches the server, but its answer never reaches the app (the connection is cut). */
-  cutNextAnswer(path: string): void;
+  /**
+   * The next request to `path` reaches the server, but its answer never reaches the app (the
+   * connection is cut); `then` runs after the server answered and before the cut.
+   */
+  cutNextAnswer(path: string, then?: () => void): void;
   close(): Promise<void>;
 }
 
@@ -14,19 +17,25 @@ export interface SwitchableProxy {
 export async function switchableProxy(target: string): Promise<SwitchableProxy> {
   let online = true;
   let cut: string | null = null;
+  let afterCut: (() => void) | null = null;
   const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const cutThis = cut !== null && req.url?.startsWith(cut);
-      if (cutThis) cut = null;
+      const hook = cutThis ? afterCut : null;
+      if (cutThis) {
+        cut = null;
+        afterCut = null;
+      }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
       void fetch(target + (req.url ?? '/'), { method: req.method ?? 'GET', headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}), redirect: 'manual' }).then(
         async (up) => {
           const body = Buffer.from(await up.arrayBuffer());
           if (cutThis) {
+            hook?.();
             req.socket.destroy();
             return;
           }
@@ -57,8 +66,9 @@ export async function switchableProxy(target: string): Promise<SwitchableProxy> 
       online = next;
       if (!next) for (const s of sockets) s.destroy();
     },
-    cutNextAnswer(path) {
+    cutNextAnswer(path, then) {
       cut = path;
+      afterCut = then ?? null;
     },
     close: () =>
       new Promise<void>((r) => {

@@ -4,6 +4,7 @@ import type { ChatSendResponse, TeamStatus, UsageRecord } from '../../../shared/
 import { filesUnder, rejection, waitFor } from '../../helpers/assert.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { startTestTeam, type TestTeam } from '../../helpers/team-server.js';
 import { useFakeProviders } from '../fake-providers/harness.js';
 import { switchableProxy, type SwitchableProxy } from './proxy.js';
@@ -115,6 +116,44 @@ describe('team.connect', () => {
 
     for (const e of [wrongToken, revoked, notTeam, down, bad]) expect(JSON.stringify(e.toPayload())).not.toContain(m.token);
     expect((await c.call<TeamStatus>('team.status', {})).connected).toBe(false);
+  });
+});
+
+describe('after a restart', () => {
+  it('with a saved vault the connection and token are back; kept for a session only, the app asks to connect again', async () => {
+    const m = await team.member('restarter');
+    const dir = tempDir('sb-team-restart-');
+    try {
+      const saved = await startTestCore({ dataDir: dir.path, passphrase: 'correct horse battery staple' });
+      await saved.call('team.connect', { url: team.url, token: m.token });
+      await saved.close();
+      const back = await startTestCore({ dataDir: dir.path, passphrase: 'correct horse battery staple' });
+      cores.push(back);
+      expect(await back.call<TeamStatus>('team.status', {})).toMatchObject({ connected: true, tokenAvailable: true, member: { id: m.id } });
+      expect(await send(back, { system: true }, 'again [[usage:in=1,out=1]]')).toMatchObject({ source: 'team', model: 'gpt-4o-mini' });
+    } finally {
+      dir.cleanup();
+    }
+
+    const dir2 = tempDir('sb-team-session-');
+    try {
+      const session = await startTestCore({ dataDir: dir2.path, env: {} });
+      await session.call('team.connect', { url: team.url, token: m.token });
+      await session.close();
+      // The machine's environment has a key now: System default falls back to it while the team token is missing.
+      const next = await startTestCore({ dataDir: dir2.path, env: { OPENAI_API_KEY: 'sk-test-env-key-0123456789abcdefghij' } });
+      cores.push(next);
+      const s = await next.call<TeamStatus>('team.status', {});
+      expect(s).toMatchObject({ connected: true, tokenAvailable: false, url: team.url });
+      expect(await next.call('chat.systemDefault', {})).toMatchObject({ available: true, source: 'environment' });
+      const err = await rejection(send(next, { keyId: 'team:openai', model: 'gpt-4.1-mini' }, 'hi'));
+      expect(err.message).toMatch(/earlier session/);
+      // Connecting again resumes the same connection.
+      await next.call('team.connect', { url: team.url, token: m.token });
+      expect(await next.call('chat.systemDefault', {})).toMatchObject({ source: 'team' });
+    } finally {
+      dir2.cleanup();
+    }
   });
 });
 
