@@ -109,7 +109,8 @@ export function ModelPicker({ data, initial, onChange, onNavigate }: ModelPicker
       {groups.configured.length === 0 ? (
         <Callout tone="warning" title="No provider keys yet">
           <p>
-            Add a key to use your own models: <SettingsLink onNavigate={onNavigate}>Settings → Providers &amp; Keys</SettingsLink>. Until then only the system default can
+            Add a key to use your own models: <SettingsLink onNavigate={onNavigate}>Settings → Providers &amp; Keys</SettingsLink>. Until then only the system default
+            {data.team?.connected && data.team.allowedModels.length > 0 ? ' and your team’s models' : ''} can
             answer{systemDefault && !systemDefault.available ? ', and it is not available on this computer' : ''}.
           </p>
         </Callout>

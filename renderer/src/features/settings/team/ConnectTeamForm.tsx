@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useBridge } from '../../../bridge/context.js';
 import { describeError, fieldMessage, isBridgeError } from '../../../bridge/errors.js';
 import { Button } from '../../../ui/Button.js';
@@ -28,6 +28,7 @@ export function ConnectTeamForm({ initialUrl, onConnected, reconnect = false }: 
   const bridge = useBridge();
   const [url, setUrl] = useState(initialUrl ?? '');
   const tokenRef = useSecretRef();
+  const urlRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<Problems>({});
 
@@ -39,7 +40,7 @@ export function ConnectTeamForm({ initialUrl, onConnected, reconnect = false }: 
     if (token === '') next.token = 'Paste your member token.';
     setProblems(next);
     if (next.url || next.token) {
-      (next.url ? document.getElementById('team-url') : tokenRef.current)?.focus();
+      (next.url ? urlRef.current : tokenRef.current)?.focus();
       return;
     }
     setBusy(true);
@@ -51,7 +52,7 @@ export function ConnectTeamForm({ initialUrl, onConnected, reconnect = false }: 
       const p = problemsOf(err);
       setProblems(p);
       if (p.token) tokenRef.current?.focus();
-      else if (p.url) document.getElementById('team-url')?.focus();
+      else if (p.url) urlRef.current?.focus();
     } finally {
       setBusy(false);
     }
@@ -63,7 +64,7 @@ export function ConnectTeamForm({ initialUrl, onConnected, reconnect = false }: 
         {(p) => (
           <input
             {...p}
-            id="team-url"
+            ref={urlRef}
             className="input"
             type="url"
             inputMode="url"

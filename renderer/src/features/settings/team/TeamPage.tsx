@@ -200,6 +200,8 @@ function BudgetsCard({ status }: { status: TeamStatus }) {
 }
 
 function ModelsCard({ status }: { status: TeamStatus }) {
+  const d = status.defaultModel;
+  const others = status.allowedModels.filter((m) => !(d && m.provider === d.provider && m.model === d.model));
   return (
     <section className="card" aria-labelledby="team-models-title">
       <h2 id="team-models-title" className="card-title">
@@ -213,11 +215,11 @@ function ModelsCard({ status }: { status: TeamStatus }) {
         <div>
           <dt>Also allowed</dt>
           <dd>
-            {status.allowedModels.length === 0 ? (
+            {others.length === 0 ? (
               <span className="muted">No other models.</span>
             ) : (
               <ul className="team-model-list">
-                {status.allowedModels.map((m) => (
+                {others.map((m) => (
                   <li key={`${m.provider}/${m.model}`}>{teamModelLabel(m)}</li>
                 ))}
               </ul>
@@ -278,7 +280,7 @@ function SharingCard({ status }: { status: TeamStatus }) {
           </p>
         ) : null}
       </div>
-      <Button size="sm" icon="refresh" busy={busy} onClick={() => void upload()} disabled={!status.tokenAvailable}>
+      <Button size="sm" icon="refresh" busy={busy} onClick={() => void upload()} disabled={!status.tokenAvailable || !status.sync.sharing}>
         Upload now
       </Button>
     </section>
