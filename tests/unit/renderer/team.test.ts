@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TeamStatus } from '../../../shared/contract/index.js';
 import { toChatTarget, targetLabel } from '../../../renderer/src/features/conversations/targets.js';
 import { choiceFromTarget, choiceValue, targetFromChoice } from '../../../renderer/src/features/models/model-options.js';
-import { problemsOf } from '../../../renderer/src/features/settings/team/ConnectTeamForm.js';
+import { problemsOf } from '../../../renderer/src/features/settings/team/connect-errors.js';
 import { BridgeError } from '../../../renderer/src/bridge/errors.js';
 import { connectionProblem, syncSummary, teamPickerLabel, untilText } from '../../../renderer/src/features/team/team-text.js';
 

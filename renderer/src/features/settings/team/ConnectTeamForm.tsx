@@ -1,24 +1,11 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useBridge } from '../../../bridge/context.js';
-import { describeError, fieldMessage, isBridgeError } from '../../../bridge/errors.js';
 import { Button } from '../../../ui/Button.js';
 import { ErrorNotice } from '../../../ui/ErrorNotice.js';
 import { Field } from '../../../ui/Field.js';
 import { SecretInput } from '../../../ui/SecretInput.js';
 import { readSecret, useSecretRef, wipeSecret } from '../../../ui/useSecretRef.js';
-
-type Problems = { url?: string; token?: string; other?: unknown };
-
-/** Which input a failed connect points at: the core names the field (url or token) in its error. */
-export function problemsOf(error: unknown): Problems {
-  if (!isBridgeError(error)) return { other: error };
-  const field = error.details?.field;
-  const view = describeError(error);
-  const text = view.hint ? `${view.message} ${view.hint}` : view.message;
-  if (field === 'url') return { url: fieldMessage(text, 'url') };
-  if (field === 'token') return { token: fieldMessage(text, 'token') };
-  return { other: error };
-}
+import { problemsOf, type Problems } from './connect-errors.js';
 
 /**
  * Server URL and member token. The token lives only in the password input (never in React state)
