@@ -87,6 +87,7 @@ export class TeamService {
   private refreshTimer: NodeJS.Timeout | null = null;
   private tick: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly stopping = new AbortController();
   /** What team.changed last announced, so it is sent only when something visible changed. */
   private announced = '';
 
@@ -117,6 +118,8 @@ export class TeamService {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Requests in flight end now: a server that hangs must not hold the app's exit.
+    this.stopping.abort();
     this.clearTimers();
     await Promise.allSettled([this.running, this.refreshing]);
   }
@@ -363,7 +366,7 @@ export class TeamService {
     const run = (async () => {
       const token = this.token();
       const client = this.client(conn.url, token);
-      return this.sync.run((records) => client.uploadUsage(conn.deviceId, records));
+      return this.sync.run((records) => client.uploadUsage(conn.deviceId, records, this.stopping.signal));
     })();
     const tracked = run.then(
       (result) => {
@@ -430,7 +433,7 @@ export class TeamService {
     }
     const client = this.client(conn.url, token);
     try {
-      const me = await client.me();
+      const me = await client.me(this.stopping.signal);
       const models = await this.modelsOrNull(client);
       if (this.conn?.connectionId !== conn.connectionId) return;
       const snapshot: TeamSnapshot = {
@@ -459,7 +462,7 @@ export class TeamService {
 
   private async modelsOrNull(client: TeamClient): Promise<TeamModels | null> {
     try {
-      return await client.models();
+      return await client.models(this.stopping.signal);
     } catch (err) {
       this.opts.logger.info('the team server did not list its models', { code: err instanceof AppError ? err.code : 'error' });
       return null;
