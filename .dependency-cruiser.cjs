@@ -68,13 +68,13 @@ module.exports = {
       name: 'renderer-only-shared',
       comment: 'The renderer talks to the core only through the bridge; it may import shared/ and browser libraries. (vite.config.ts is Node build tooling, not app code.)',
       severity: 'error',
-      from: { path: '^renderer/', pathNot: '^renderer/vite\\.config\\.ts$' },
+      from: { path: '^renderer/', pathNot: '^renderer/(admin/)?vite\\.config\\.ts$' },
       to: { path: ['^electron/', '^server/', '^tests/', '^bench/', '^scripts/', '^node_modules/(electron|openai|@anthropic-ai|@google/genai|libsql|conf)/'] },
     },
     {
       name: 'renderer-no-node-builtins',
       severity: 'error',
-      from: { path: '^renderer/', pathNot: '^renderer/vite\\.config\\.ts$' },
+      from: { path: '^renderer/', pathNot: '^renderer/(admin/)?vite\\.config\\.ts$' },
       to: { dependencyTypes: ['core'] },
     },
     {

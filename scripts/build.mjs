@@ -3,9 +3,10 @@
 //   renderer  renderer/vite.config.ts      -> out/renderer/        (Vite)
 //   electron  electron/main/main.ts        -> out/main/main.cjs    (esbuild, Node CJS)
 //             electron/preload/preload.ts  -> out/preload/preload.cjs (esbuild, one file)
-// Flags: --renderer, --electron (default: both), --force (rebuild even when up to date).
+//   admin     renderer/admin/vite.config.ts -> out/team-admin/      (Vite; the team server's admin page)
+// Flags: --renderer, --electron, --admin (default: all), --force (rebuild even when up to date).
 // A part is skipped when its stamp is newer than every input it reads.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,12 @@ const PARTS = {
     inputs: [...COMMON_INPUTS, 'electron/main', 'electron/preload', 'electron/core', 'tsconfig.node.json'],
     outputs: ['out/main/main.cjs', 'out/preload/preload.cjs'],
     run: buildElectron,
+  },
+  admin: {
+    // The admin page is built from the renderer's own components and styles.
+    inputs: [...COMMON_INPUTS, 'renderer', 'tsconfig.web.json'],
+    outputs: ['out/team-admin/index.html'],
+    run: buildAdmin,
   },
 };
 
@@ -87,6 +94,28 @@ async function buildRenderer() {
     // Pinned here as well as in the config: the app:// protocol and the web host serve this folder.
     build: { outDir: join(outDir, 'renderer'), emptyOutDir: true },
   });
+  return true;
+}
+
+/**
+ * Built beside its final folder and swapped in with renames: several team server processes starting
+ * at once each run this build, and none may serve a folder another one is emptying.
+ */
+async function buildAdmin() {
+  const configFile = join(root, 'renderer', 'admin', 'vite.config.ts');
+  const final = join(outDir, 'team-admin');
+  const fresh = join(outDir, `.team-admin-${process.pid}`);
+  const old = join(outDir, `.team-admin-old-${process.pid}`);
+  const { build } = await import('vite');
+  await build({ configFile, mode: 'production', logLevel: 'warn', build: { outDir: fresh, emptyOutDir: true } });
+  if (existsSync(final)) renameSync(final, old);
+  try {
+    renameSync(fresh, final);
+  } catch {
+    // Another build won the swap; its output is as good as ours.
+    rmSync(fresh, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
   return true;
 }
 
@@ -182,11 +211,11 @@ async function main() {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { renderer: { type: 'boolean' }, electron: { type: 'boolean' }, force: { type: 'boolean' } },
+      options: { renderer: { type: 'boolean' }, electron: { type: 'boolean' }, admin: { type: 'boolean' }, force: { type: 'boolean' } },
       strict: true,
     }));
   } catch (err) {
-    log(`${err.message}\nusage: node scripts/build.mjs [--renderer] [--electron] [--force]`);
+    log(`${err.message}\nusage: node scripts/build.mjs [--renderer] [--electron] [--admin] [--force]`);
     process.exit(2);
   }
   const chosen = Object.keys(PARTS).filter((name) => values[name]);

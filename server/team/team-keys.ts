@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyInfo, KeyOptions, KeyTestResult, ProviderId } from '../../shared/contract/index.js';
-import { PROVIDERS } from '../../shared/providers/registry.js';
+import { checkKeyFormat, last4, PROVIDERS } from '../../shared/providers/registry.js';
 import type { Logger } from '../../electron/core/app/logger.js';
 import { checkKeyFields, cleanLabel } from '../../electron/core/keys/key-fields.js';
 import type { KeyTester } from '../../electron/core/keys/key-tester.js';
@@ -57,8 +57,9 @@ export class TeamKeys implements KeyResolver {
 
   async add(actor: Member, input: AddKeyInput): Promise<{ id: string; test: KeyTestResult }> {
     const spec = PROVIDERS[input.provider];
-    const secret = input.secret.trim();
-    if (spec.keyRequired && secret === '') throw new ApiError(400, 'VALIDATION', `secret: ${spec.name} needs a key.`, { param: 'secret' });
+    const secret = input.secret;
+    const shape = checkKeyFormat(input.provider, secret);
+    if (shape) throw new ApiError(400, 'VALIDATION', `secret: ${shape}`, { param: 'secret' });
     const baseUrl = input.baseUrl?.trim() ? input.baseUrl.trim().replace(/\/+$/, '') : null;
     const options = input.options ?? {};
     let label: string;
@@ -193,8 +194,4 @@ export class TeamKeys implements KeyResolver {
       },
     }));
   }
-}
-
-function last4(secret: string): string {
-  return secret.length >= 12 ? secret.slice(-4) : '';
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 export default function globalSetup(): void {
   const root = process.cwd();
   const builder = join(root, 'scripts', 'build.mjs');
-  const args = existsSync(builder) ? [builder, '--renderer'] : [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts'];
+  const args = existsSync(builder) ? [builder, '--renderer', '--admin'] : [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts'];
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('building the renderer failed (see above)');
   if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) throw new Error('out/renderer/index.html is missing after the build');

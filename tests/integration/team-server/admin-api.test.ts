@@ -59,10 +59,13 @@ const memberTokens = async (id: string) => (await team.api('GET', '/api/admin/us
 
 describe('team keys', () => {
   it('tests a key before saving it, never answers it, and keeps it sealed at rest', async () => {
-    const bad = await team.api('POST', '/api/admin/keys', team.ownerToken, { provider: 'openai', secret: 'sk-proj-wrong-invalid', baseUrl: providers.fake.baseUrls.openai });
+    const bad = await team.api('POST', '/api/admin/keys', team.ownerToken, { provider: 'openai', secret: 'sk-proj-wrong-key-000000-invalid', baseUrl: providers.fake.baseUrls.openai });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'KEY_INVALID', param: 'secret' });
     expect((await team.api('GET', '/api/admin/keys', team.ownerToken)).body.keys).toEqual([]);
+    const shape = await team.api('POST', '/api/admin/keys', team.ownerToken, { provider: 'anthropic', secret: 'sk-proj-not-an-anthropic-key-0000' });
+    expect(shape.body.error).toMatchObject({ code: 'VALIDATION', param: 'secret' });
+    expect(shape.body.error.message).toMatch(/does not look like an Anthropic key/);
 
     const ok = await team.api('POST', '/api/admin/keys', team.ownerToken, { provider: 'openai', secret: SECRET, baseUrl: providers.fake.baseUrls.openai, label: 'Team OpenAI' });
     expect(ok.status).toBe(201);

@@ -43,7 +43,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   createMember: { method: 'POST', path: () => '/api/admin/members', token: () => team.ownerToken, valid: () => ({ name: 'Ann', role: 'member', expiresInDays: 5 }) },
   limits: { method: 'PUT', path: () => `/api/admin/members/${member.id}/limits`, token: () => team.ownerToken, valid: () => ({ dailyTokens: 100, monthlyUsd: 2 }) },
   token: { method: 'POST', path: () => `/api/admin/members/${randomUUID()}/token`, token: () => team.ownerToken, valid: () => ({ expiresInDays: 3 }) },
-  keys: { method: 'POST', path: () => '/api/admin/keys', token: () => team.ownerToken, valid: () => ({ provider: 'openai', secret: 'sk-x-invalid', baseUrl: providers.fake.baseUrls.openai, label: 'l' }) },
+  keys: { method: 'POST', path: () => '/api/admin/keys', token: () => team.ownerToken, valid: () => ({ provider: 'openai', secret: 'sk-fuzz-key-0000000000000-invalid', baseUrl: providers.fake.baseUrls.openai, label: 'l' }) },
   models: { method: 'PUT', path: () => '/api/admin/models', token: () => team.ownerToken, valid: () => ({ default: { provider: 'openai', model: 'gpt-4o-mini' }, allowed: [{ provider: 'openai', model: 'gpt-4o' }] }) },
   team: { method: 'PUT', path: () => '/api/admin/team', token: () => team.ownerToken, valid: () => ({ name: 'T', timeZone: 'UTC', monthlyUsd: 100 }) },
   sync: { method: 'POST', path: () => '/api/sync/usage', token: () => member.token, valid: () => ({ deviceId: 'd', records: [usageRecord()] }) },

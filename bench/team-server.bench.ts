@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { silentLogger } from '../electron/core/app/logger.js';
+import { startTeamServer } from '../server/app.js';
+import { startFakeProviders } from '../tests/fake-providers/index.js';
+import { startTestPostgres } from '../tests/helpers/postgres.js';
+import { tempDir } from '../tests/helpers/temp-dir.js';
+import { machineRow } from './lib/machine.js';
+import { percentile } from './lib/stats.js';
+import type { Bench, BenchRow } from './lib/types.js';
+
+const BENCH = 'team server';
+const TURNS = 300;
+const WARMUP = 40;
+const TARGET_MS = 1;
+const BUDGET_SECONDS = 4;
+const BUDGET_CONCURRENCY = 16;
+const PROMPT = 'Say hello in one sentence.';
+
+type Turn = () => Promise<{ text: string; firstAt: number | null }>;
+
+/** A streamed turn through the official openai client; the same client for both paths. */
+function streamed(client: OpenAI, body: OpenAI.ChatCompletionCreateParamsStreaming): Turn {
+  return async () => {
+    let text = '';
+    let firstAt: number | null = null;
+    for await (const chunk of await client.chat.completions.create(body)) {
+      const t = chunk.choices[0]?.delta?.content;
+      if (t) {
+        firstAt ??= performance.now();
+        text += t;
+      }
+    }
+    return { text, firstAt };
+  };
+}
+
+async function endpointLatency(): Promise<BenchRow[]> {
+  const pg = await startTestPostgres();
+  const fake = await startFakeProviders({ port: 0 });
+  const dir = tempDir('sb-bench-team-');
+  const server = await startTeamServer({ dataDir: dir.path, databaseUrl: await pg.newDatabase(), port: 0, logger: silentLogger });
+  try {
+    const owner = readFileSync(join(dir.path, 'owner-token'), 'utf8').trim();
+    const admin = async (method: string, path: string, body: unknown) => {
+      const r = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return (await r.json()) as Record<string, unknown>;
+    };
+    await admin('POST', '/api/admin/keys', { provider: 'openai', secret: `sk-bench-${'o'.repeat(32)}`, baseUrl: fake.baseUrls.openai });
+    await admin('PUT', '/api/admin/models', { default: { provider: 'openai', model: 'gpt-4o-mini' } });
+    const member = await admin('POST', '/api/admin/members', { name: 'bench' });
+    await admin('PUT', `/api/admin/members/${member.id as string}/limits`, { dailyTokens: 1e12, monthlyUsd: 1e6 });
+
+    const viaTeam = streamed(new OpenAI({ apiKey: member.token as string, baseURL: `${server.url}/v1`, maxRetries: 0 }), {
+      model: 'default',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: PROMPT }],
+    });
+    // The exact body the server's router sent, straight at the fake with the same client library.
+    await viaTeam();
+    const sent = fake.requests().at(-1)?.body as Record<string, unknown>;
+    const direct = streamed(new OpenAI({ apiKey: `sk-bench-${'o'.repeat(32)}`, baseURL: fake.baseUrls.openai, maxRetries: 0 }), { ...(sent as object), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming);
+
+    // Tokenizer worker: wait until it counts exactly, so the measured turns are a warm server's.
+    for (let i = 0; i < WARMUP; i++) {
+      await viaTeam();
+      await direct();
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    const paths = [
+      { name: 'direct to the fake provider (openai SDK)', op: direct, ms: [] as number[], first: [] as number[], cpuUs: [] as number[] },
+      { name: 'through the team server /v1 (openai SDK)', op: viaTeam, ms: [] as number[], first: [] as number[], cpuUs: [] as number[] },
+    ];
+    for (let i = 0; i < TURNS; i++) {
+      for (let j = 0; j < paths.length; j++) {
+        const p = paths[(i + j) % paths.length]!;
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        const r = await p.op();
+        p.ms.push(performance.now() - t0);
+        const cpu = process.cpuUsage(cpu0);
+        p.cpuUs.push(cpu.user + cpu.system);
+        if (r.firstAt !== null) p.first.push(r.firstAt - t0);
+      }
+    }
+    const [base, team] = paths as [(typeof paths)[0], (typeof paths)[0]];
+    const row = (p: typeof base, withDelta: boolean): BenchRow => {
+      const p50 = percentile(p.ms, 50);
+      // CPU of this process (client, server and fake together) per turn: what the machine's load does not blur.
+      const values: BenchRow['values'] = { 'p50 ms': p50, 'p99 ms': percentile(p.ms, 99), 'ttft p50 ms': percentile(p.first, 50), 'cpu ms/turn': percentile(p.cpuUs, 50) / 1000, n: p.ms.length };
+      if (!withDelta) return { bench: BENCH, case: p.name, values };
+      const added = p50 - percentile(base.ms, 50);
+      values['+p50 ms'] = added;
+      values['+p99 ms'] = percentile(p.ms, 99) - percentile(base.ms, 99);
+      values['+ttft ms'] = percentile(p.first, 50) - percentile(base.first, 50);
+      return { bench: BENCH, case: `${p.name}, streamed with usage`, values, target: `+p50 < ${TARGET_MS} ms`, met: added < TARGET_MS };
+    };
+    // What one database round trip costs on this machine now: the endpoint makes two per call (admit, settle).
+    const rtt: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      await server.db.query('SELECT 1');
+      rtt.push(performance.now() - t0);
+    }
+    const calibration: BenchRow = { bench: BENCH, case: 'one PostgreSQL round trip (SELECT 1), for scale', values: { 'p50 ms': percentile(rtt, 50), 'p99 ms': percentile(rtt, 99), n: rtt.length } };
+    return [row(base, false), row(team, true), calibration];
+  } finally {
+    await server.close();
+    await fake.close();
+    await pg.stop();
+    dir.cleanup();
+  }
+}
+
+/** Budget decisions (admit in sb_admit, then settle) per second from 1 and from 2 processes on one database. */
+async function budgetThroughput(): Promise<BenchRow[]> {
+  const pg = await startTestPostgres();
+  const dir = tempDir('sb-bench-budget-');
+  const rows: BenchRow[] = [];
+  try {
+    const url = await pg.newDatabase();
+    const server = await startTeamServer({ dataDir: dir.path, databaseUrl: url, port: 0, logger: silentLogger });
+    const owner = readFileSync(join(dir.path, 'owner-token'), 'utf8').trim();
+    const members: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = await fetch(server.url + '/api/admin/members', { method: 'POST', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `m${i}` }) });
+      const m = (await r.json()) as { id: string };
+      await fetch(`${server.url}/api/admin/members/${m.id}/limits`, { method: 'PUT', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify({ dailyTokens: 1e12, monthlyUsd: 1e6 }) });
+      members.push(m.id);
+    }
+    await fetch(server.url + '/api/admin/team', { method: 'PUT', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify({ monthlyUsd: 1e6 }) });
+    await server.close();
+
+    for (const replicas of [1, 2]) {
+      const perChild = Math.ceil(BUDGET_CONCURRENCY / replicas);
+      const outs = await Promise.all(
+        Array.from({ length: replicas }, (_, k) => runChild(url, members.filter((_, i) => i % replicas === k), perChild)),
+      );
+      const decisions = outs.reduce((n, o) => n + o.decisions, 0);
+      const us = outs.flatMap((o) => o.admitUs);
+      rows.push({
+        bench: BENCH,
+        case: `budget decisions, ${replicas} replica${replicas > 1 ? 's' : ''} (${BUDGET_CONCURRENCY} in flight, 40 members, team cap on)`,
+        values: { 'decisions/s': Math.round(decisions / BUDGET_SECONDS), 'admit p50 ms': percentile(us, 50) / 1000, 'admit p99 ms': percentile(us, 99) / 1000, refused: outs.reduce((n, o) => n + o.refused, 0) },
+      });
+    }
+  } finally {
+    await pg.stop();
+    dir.cleanup();
+  }
+  return rows;
+}
+
+function runChild(url: string, members: string[], concurrency: number): Promise<{ decisions: number; refused: number; admitUs: number[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib', 'team-admit-child.ts'), url, JSON.stringify(members), String(BUDGET_SECONDS), String(concurrency)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { decisions: number; refused: number; admitUs: number[] }) : reject(new Error(`budget child exited ${code}`))));
+  });
+}
+
+const bench: Bench = {
+  name: BENCH,
+  about: 'the OpenAI-compatible endpoint\'s added latency over calling the fake provider directly (streamed, usage chunk on), and budget decisions per second inside PostgreSQL from 1 and 2 processes',
+  async run() {
+    return [machineRow(BENCH), ...(await endpointLatency()), ...(await budgetThroughput())];
+  },
+};
+
+export default bench;
