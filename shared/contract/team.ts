@@ -103,7 +103,10 @@ export const TeamStatus = z.object({
   checkedAt: z.number().nullable(),
   /** Whether the last request to the server got an answer. */
   reachable: z.boolean(),
-  /** The member's budgets on the server (scopes team.*), like local limits. */
+  /** What /api/me last said: the member's budgets (null: none) and what is used of them. */
+  limits: z.object({ dailyTokens: z.number().nullable(), monthlyUsd: z.number().nullable() }).nullable(),
+  used: z.object({ dailyTokens: z.number(), monthlyUsd: z.number() }).nullable(),
+  /** The same as limit states (scopes team.*), shown like local limits. */
   budgets: z.array(LimitState),
   defaultModel: TeamModelRef.nullable(),
   allowedModels: z.array(TeamModelRef),

@@ -507,6 +507,8 @@ export class TeamService {
         insecure: false,
         checkedAt: null,
         reachable: false,
+        limits: null,
+        used: null,
         budgets: [],
         defaultModel: null,
         allowedModels: [],
@@ -514,6 +516,7 @@ export class TeamService {
         sync,
       };
     }
+    const me = conn.snapshot.me;
     return {
       connected: true,
       url: conn.url,
@@ -524,7 +527,9 @@ export class TeamService {
       insecure: isInsecureTeamUrl(conn.url),
       checkedAt: conn.snapshot.checkedAt,
       reachable: this.reachable,
-      budgets: teamBudgetStates(conn.snapshot.me, this.now()),
+      limits: me ? { dailyTokens: me.limits.dailyTokens ?? null, monthlyUsd: me.limits.monthlyUsd ?? null } : null,
+      used: me ? { dailyTokens: me.used.dailyTokens ?? 0, monthlyUsd: me.used.monthlyUsd ?? 0 } : null,
+      budgets: teamBudgetStates(me, this.now()),
       defaultModel: conn.snapshot.defaultModel,
       allowedModels: conn.snapshot.allowedModels,
       lastError: this.lastError,

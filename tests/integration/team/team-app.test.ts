@@ -72,6 +72,7 @@ describe('team.connect', () => {
     expect(s).toMatchObject({ connected: true, url: team.url, member: { id: m.id }, tokenLast4: m.token.slice(-4), tokenAvailable: true, reachable: true });
     expect(s.defaultModel).toEqual({ provider: 'openai', model: 'gpt-4o-mini' });
     expect(s.allowedModels).toContainEqual({ provider: 'openai', model: 'gpt-4.1-mini' });
+    expect(s).toMatchObject({ limits: { dailyTokens: 100_000, monthlyUsd: 5 }, used: { dailyTokens: 0, monthlyUsd: 0 } });
     expect(s.budgets.map((b) => [b.scope, b.limit, b.used, b.level])).toEqual([
       ['team.dailyTokens', 100_000, 0, 'ok'],
       ['team.monthlyUsd', 5, 0, 'ok'],
