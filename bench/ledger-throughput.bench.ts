@@ -49,7 +49,10 @@ function requests(catalog: CatalogService): (i: number) => AdmitRequest {
       maxOutputTokens: 16_384,
       pricing: pricing[provider],
       attempt: 1,
+      kind: 'first',
+      retryOf: null,
       fallbackOf: null,
+      replacedKeyId: null,
     };
   };
 }

@@ -118,7 +118,10 @@ const bench: Bench = {
             pricing: info?.pricing ?? null,
             pricingTiers: info?.pricingTiers,
             attempt: 1,
+            kind: 'first',
+            retryOf: null,
             fallbackOf: null,
+            replacedKeyId: null,
           }));
           (await r.settle({ status: 'ok', usage, errorCode: null, latencyMs: 3, ttftMs: 1 }));
         };

@@ -4,6 +4,8 @@ import type { UsageRecord } from './contract/usage.js';
 export interface CsvRowSource {
   record: UsageRecord;
   keyLabel: string | null;
+  /** The label of the key a key failover replaced, looked up the same way. */
+  replacedKeyLabel?: string | null;
   /** The record's time in the export's time zone, e.g. 2026-11-23T09:15:02.123+01:00. */
   localTime: string;
 }
@@ -49,10 +51,17 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'latency_ms', value: r((x) => x.latencyMs) },
   { header: 'ttft_ms', value: r((x) => x.ttftMs) },
   { header: 'attempt', value: r((x) => x.attempt) },
+  // first, retry, key-failover or fallback; each links to what it follows in its own column.
+  { header: 'call_kind', value: r((x) => x.kind) },
+  { header: 'retry_of', value: r((x) => x.retryOf) },
   { header: 'fallback_of', value: r((x) => x.fallbackOf) },
+  { header: 'replaced_key_id', value: r((x) => x.replacedKeyId) },
+  { header: 'replaced_key_label', text: true, value: (row) => row.replacedKeyLabel ?? null },
   { header: 'reserved_tokens', value: r((x) => x.reservedTokens) },
   { header: 'reserved_usd', value: r((x) => (x.reservedUsd === null ? null : formatUsd(x.reservedUsd))) },
   { header: 'settled_at_utc', value: r((x) => (x.settledAt === null ? null : new Date(x.settledAt).toISOString())) },
+  { header: 'power_level', value: r((x) => x.powerLevel ?? null) },
+  { header: 'tool_step', value: r((x) => x.step ?? null) },
 ];
 
 export const CSV_HEADERS: readonly string[] = CSV_COLUMNS.map((c) => c.header);

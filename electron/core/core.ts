@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, type AnyEvent, type MethodName, type VaultStatus } from '../../shared/contract/index.js';
+import { createAgentArea } from './agents/agent-area.js';
 import { appHandlers } from './app/app-handlers.js';
 import type { CallContext } from './app/context.js';
 import { Dispatcher } from './app/dispatcher.js';
@@ -157,9 +158,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     await router.close();
   });
 
+  // --- agents, tools, MCP servers ------------------------------------------------------------
+  // chat.send lives here: an agent (instructions, model or power level, allowed tools) is applied,
+  // then the router runs the turn.
+  const agentArea = createAgentArea({
+    dataDir: options.dataDir,
+    logger,
+    version: options.version,
+    keys: keys.service,
+    vault: keys.vault,
+    models: catalog,
+    settings: () => routerSettings,
+    emit: (name, payload) => bus.emit(name, payload),
+    estimate: (target, messages, maxTokens) => router.estimate({ target, messages, ...(maxTokens !== undefined ? { params: { maxTokens } } : {}) }),
+    run: (request, agent) => router.send(request, agent),
+    estimateTurn: (req) => router.estimate(req),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  // Closers run last-in first: placed before the router's, MCP servers stop after the turns that use them.
+  closers.splice(closers.length - 1, 0, () => agentArea.close());
+
   const handlers: Partial<HandlerMap> = {
     ...routerHandlers(router, keys.service),
     ...teamHandlers(team),
+    ...agentArea.handlers,
     ...catalogHandlers(catalog, { keys: keys.service, logger, ...(options.now ? { now: options.now } : {}) }),
     ...metering.handlers,
     ...keys.handlers,

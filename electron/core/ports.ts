@@ -3,6 +3,7 @@
  * another service's class, so each can be built and tested alone.
  */
 import type {
+  CallKind,
   ChatMessage,
   KeyInfo,
   KeyOptions,
@@ -80,10 +81,20 @@ export interface AdmitRequest {
    * snapshot and settles at the tier the actual prompt falls in.
    */
   pricingTiers?: ModelInfo['pricingTiers'];
-  /** 1 for the first request of a chain entry, 2.. for retries. */
+  /** 1 for the first request of a chain entry, 2.. for its retries and other keys. */
   attempt: number;
-  /** Ledger id of the call this one falls back from. */
+  /** Why this request is made: first, retry, key failover or fallback. */
+  kind: CallKind;
+  /** A retry: ledger id of the call it retries. */
+  retryOf: string | null;
+  /** A fallback: ledger id of the last call of the entry it falls back from (null when that entry made none). */
   fallbackOf: string | null;
+  /** The power level that chose the model (recorded so usage can be stacked by level). */
+  powerLevel?: string | null;
+  /** Model call of a tool loop (1-based); each one is its own ledger row. */
+  step?: number | null;
+  /** A key failover: the key it replaced. */
+  replacedKeyId: string | null;
 }
 
 export interface SettleOutcome {

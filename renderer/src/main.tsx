@@ -12,6 +12,7 @@ import './styles/components.css';
 import './styles/pages.css';
 import './styles/chat.css';
 import './styles/usage.css';
+import './styles/agents.css';
 import './styles/team.css';
 
 const api = preloadApi();

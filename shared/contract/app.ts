@@ -32,6 +32,22 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** An http(s) address without credentials, query or fragment: what the URL tool may read under. */
+export const UrlPrefix = z
+  .string()
+  .max(2000)
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    } catch {
+      return false;
+    }
+  }, 'an http:// or https:// address without user, query or fragment');
+/** Seconds to wait for a model's first token: cloud providers answer fast; a local server may first load the model. */
+export const FIRST_TOKEN_TIMEOUT_DEFAULTS = { cloud: 30, local: 120 } as const;
+const FirstTokenSeconds = z.number().int().min(5).max(900);
+
 export const Settings = z.object({
   /** Fail over to the provider's next key on auth/quota errors. */
   keyFailover: z.boolean(),
@@ -39,6 +55,15 @@ export const Settings = z.object({
   fallbackToSystemDefault: z.boolean(),
   /** Credential changes allowed per provider per hour. */
   credentialChangesPerHour: z.number().int().min(1).max(1000),
+  /**
+   * Addresses the "read a URL" tool may fetch: an origin (`https://example.com`) allows the whole
+   * site, a longer prefix (`https://example.com/docs/`) only what is under it.
+   */
+  urlAllowList: z.array(UrlPrefix).max(200),
+  /** Seconds a cloud provider may take to send the first token before the turn moves on. */
+  firstTokenTimeoutSec: FirstTokenSeconds,
+  /** The same for local and OpenAI-compatible servers (they may load the model first). */
+  localFirstTokenTimeoutSec: FirstTokenSeconds,
 });
 export type Settings = z.infer<typeof Settings>;
 

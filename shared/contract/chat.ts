@@ -1,7 +1,16 @@
 import { z } from 'zod';
+import { PowerLevel } from './agents.js';
 import { ChatMessage, ChatParams, ChatTarget, Id, ProviderId, Usage } from './common.js';
+import { ToolCallInfo } from './tools.js';
+import { CallKind } from './usage.js';
 
-export const AttemptStatus = z.enum(['ok', 'error', 'cancelled', 'skipped']);
+/**
+ * ok, error, cancelled: a provider request was made (cancelled: stopped by the user, who may have
+ * skipped it, errorCode SKIPPED_BY_USER). skipped (a key cooling down, a deleted key) and refused
+ * (a limit, errorCode LIMIT_EXCEEDED): no request was made.
+ */
+export const AttemptStatus = z.enum(['ok', 'error', 'cancelled', 'skipped', 'refused']);
+export type AttemptStatus = z.infer<typeof AttemptStatus>;
 export const Attempt = z.object({
   provider: ProviderId,
   model: z.string(),
@@ -11,16 +20,21 @@ export const Attempt = z.object({
   errorMessage: z.string().optional(),
   /** Which chain entry this was: 0 the primary target, 1.. the fallbacks. */
   chainIndex: z.number().int().nonnegative(),
-  /** Retries of the same entry count up from 1. */
+  /** Requests of the same entry count up from 1 (retries and other keys of its provider). */
   attempt: z.number().int().positive(),
+  /** First call, retry, key failover or fallback (as the ledger records it). */
+  kind: CallKind,
   latencyMs: z.number().nonnegative().optional(),
+  /** Model call of a tool loop this attempt belongs to (1-based); absent for a turn without tools. */
+  step: z.number().int().positive().optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 
 export const ChatSendRequest = z
   .object({
     sessionId: Id,
-    target: ChatTarget,
+    /** The model; may be left out when `agentId` is given (the agent's model or power level then decides). */
+    target: ChatTarget.optional(),
     messages: z.array(ChatMessage).min(1).max(10_000),
     params: ChatParams.optional(),
     fallbacks: z.array(ChatTarget).max(10).optional(),
@@ -30,9 +44,23 @@ export const ChatSendRequest = z
     streamId: Id.optional(),
     /** Agent or purpose name, recorded in the ledger. */
     agent: z.string().max(200).optional(),
+    /** A saved agent: its instructions, model or power level, parameters and allowed tools apply; the request's own fields win. */
+    agentId: Id.optional(),
+    /** Overrides the agent's power level for this turn (when neither the request nor the agent names a model). */
+    powerLevel: PowerLevel.optional(),
+    /** "ask": every tool call waits for chat.approveTool (unless approved for the session); "session": the agent's tools run without asking. */
+    toolApproval: z.enum(['ask', 'session']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.target !== undefined || r.agentId !== undefined, { message: 'give a target, or an agentId whose model decides', path: ['target'] });
 export type ChatSendRequest = z.infer<typeof ChatSendRequest>;
+
+/** Where a turn's text and tool calls fall, in order, so a conversation can show the cards between the words. */
+export const AnswerPart = z.union([
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('tool'), callId: z.string() }),
+]);
+export type AnswerPart = z.infer<typeof AnswerPart>;
 
 export const ChatSendResponse = z.object({
   text: z.string(),
@@ -51,6 +79,15 @@ export const ChatSendResponse = z.object({
   servedModel: z.string().optional(),
   latencyMs: z.number().nonnegative(),
   ttftMs: z.number().nonnegative().nullable(),
+  /** Every tool call of the turn, in the order the model made them. */
+  toolCalls: z.array(ToolCallInfo).optional(),
+  /** Text and tool calls in order (absent when the turn used no tools: then `text` is all of it). */
+  parts: z.array(AnswerPart).optional(),
+  /** Model calls the turn made (more than one when it used tools). */
+  steps: z.number().int().positive().optional(),
+  agentId: z.string().optional(),
+  /** The power level that chose the model, when one did. */
+  powerLevel: PowerLevel.optional(),
 });
 export type ChatSendResponse = z.infer<typeof ChatSendResponse>;
 
@@ -63,9 +100,22 @@ export const ChatCancelRequest = z
   });
 export const ChatCancelResponse = z.object({ cancelled: z.number().int().nonnegative() });
 
+/** Gives up waiting for the current model of a running turn and goes on with the next entry of its chain. */
+export const ChatSkipRequest = z.object({ streamId: Id }).strict();
+/** skipped false: the turn is not waiting for a first token any more, or nothing comes after this entry. */
+export const ChatSkipResponse = z.object({ skipped: z.boolean() });
+
 export const ChatEstimateRequest = z
-  .object({ target: ChatTarget, messages: z.array(ChatMessage).min(1).max(10_000), params: ChatParams.optional() })
-  .strict();
+  .object({
+    target: ChatTarget.optional(),
+    messages: z.array(ChatMessage).min(1).max(10_000),
+    params: ChatParams.optional(),
+    /** Estimates as chat.send with this agent would run: its instructions, parameters, and its model unless `target` names one. */
+    agentId: Id.optional(),
+    powerLevel: PowerLevel.optional(),
+  })
+  .strict()
+  .refine((r) => r.target !== undefined || r.agentId !== undefined, { message: 'give a target, or an agentId whose model decides', path: ['target'] });
 export const ChatEstimateResponse = z.object({
   provider: ProviderId.nullable(),
   model: z.string().nullable(),

@@ -53,13 +53,42 @@ export const Pricing = z.object({
 });
 export type Pricing = z.infer<typeof Pricing>;
 
-export const ChatRole = z.enum(['system', 'user', 'assistant']);
+export const ChatRole = z.enum(['system', 'user', 'assistant', 'tool']);
 export type ChatRole = z.infer<typeof ChatRole>;
 
-export const ChatMessage = z.object({
-  role: ChatRole,
-  content: z.string().max(2_000_000),
+/** A tool call the model made: `name` is the name the model was offered, `arguments` its JSON text. */
+export const ChatToolCall = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().min(1).max(200),
+  arguments: z.string().max(1_000_000),
+  /** Opaque provider data that must travel back with the call (Gemini's thought signature). */
+  signature: z.string().max(200_000).optional(),
 });
+export type ChatToolCall = z.infer<typeof ChatToolCall>;
+
+/**
+ * One message in the router's own shape, which each adapter translates to its wire format. An
+ * assistant message may carry the tool calls it made (`toolCalls`); a `tool` message answers one of
+ * them (`toolCallId`, the tool's `name`, its result in `content`, `isError` when it failed).
+ */
+export const ChatMessage = z
+  .object({
+    role: ChatRole,
+    content: z.string().max(2_000_000),
+    toolCalls: z.array(ChatToolCall).max(128).optional(),
+    toolCallId: z.string().min(1).max(200).optional(),
+    name: z.string().min(1).max(200).optional(),
+    isError: z.boolean().optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.role === 'tool') {
+      if (m.toolCallId === undefined) ctx.addIssue({ code: 'custom', path: ['toolCallId'], message: 'a tool message needs the id of the call it answers' });
+      if (m.name === undefined) ctx.addIssue({ code: 'custom', path: ['name'], message: 'a tool message needs the name of the tool' });
+    } else if (m.toolCallId !== undefined || m.isError !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['toolCallId'], message: 'only tool messages answer a tool call' });
+    }
+    if (m.toolCalls !== undefined && m.role !== 'assistant') ctx.addIssue({ code: 'custom', path: ['toolCalls'], message: 'only assistant messages make tool calls' });
+  });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 export const ModelId = z.string().min(1).max(300);

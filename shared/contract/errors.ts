@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'STREAM_INTERRUPTED',
   'LIMIT_EXCEEDED',
   'CANCELLED',
+  /** The user gave up waiting for a model and skipped to the next entry of the chain. */
+  'SKIPPED_BY_USER',
   'SESSION_ENDED',
   'VAULT_LOCKED',
   'SYSTEM_DEFAULT_UNAVAILABLE',
@@ -79,6 +81,7 @@ const STATUS: Record<ErrorCode, number> = {
   STREAM_INTERRUPTED: 502,
   LIMIT_EXCEEDED: 403,
   CANCELLED: 409,
+  SKIPPED_BY_USER: 409,
   SESSION_ENDED: 409,
   VAULT_LOCKED: 423,
   SYSTEM_DEFAULT_UNAVAILABLE: 409,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Attempt, ChatSendResponse } from './chat.js';
-import { ProviderId } from './common.js';
+import { ChatTarget, ProviderId } from './common.js';
 import { LimitState } from './limits.js';
-import { UsageRecord } from './usage.js';
+import { ToolCallInfo } from './tools.js';
+import { CallKind, UsageRecord } from './usage.js';
 
 const ErrorShape = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
 
@@ -10,8 +11,28 @@ const ErrorShape = z.object({ code: z.string(), message: z.string(), details: z.
 export const events = {
   'chat.delta': z.object({ streamId: z.string(), sessionId: z.string(), text: z.string() }),
   'chat.attempt': z.object({ streamId: z.string(), sessionId: z.string(), attempt: Attempt }),
+  /** A provider request of a streamed turn was sent; no text yet. */
+  'chat.waiting': z.object({
+    streamId: z.string(),
+    sessionId: z.string(),
+    provider: ProviderId,
+    model: z.string(),
+    keyId: z.string().optional(),
+    chainIndex: z.number().int().nonnegative(),
+    attempt: z.number().int().positive(),
+    kind: CallKind,
+    /** How long Switchboard waits for the first token before it moves on (null: no such limit). */
+    firstTokenTimeoutMs: z.number().nonnegative().nullable(),
+    /** What chat.skip would try next; null when nothing comes after this entry. */
+    skipTo: ChatTarget.nullable(),
+  }),
   'chat.done': z.object({ streamId: z.string(), sessionId: z.string(), result: ChatSendResponse }),
   'chat.error': z.object({ streamId: z.string(), sessionId: z.string(), error: ErrorShape, partialText: z.string() }),
+  /** A tool call of a running turn started, needs the user's approval ("awaiting-approval"), or ended. */
+  'chat.tool': z.object({ streamId: z.string(), sessionId: z.string(), call: ToolCallInfo }),
+  /** An MCP server connected, failed or stopped, or its tools changed. */
+  'mcp.changed': z.object({ serverId: z.string().optional(), message: z.string().optional() }),
+  'agents.changed': z.object({}),
   'session.ended': z.object({ sessionId: z.string(), reason: z.string(), keyId: z.string().optional() }),
   'keys.changed': z.object({ provider: ProviderId.optional(), keyId: z.string().optional() }),
   'vault.changed': z.object({}),

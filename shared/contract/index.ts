@@ -1,3 +1,4 @@
+export * from './agents.js';
 export * from './app.js';
 export * from './bridge.js';
 export * from './chat.js';
@@ -9,5 +10,6 @@ export * from './limits.js';
 export * from './methods.js';
 export * from './models.js';
 export * from './team.js';
+export * from './tools.js';
 export * from './usage.js';
 export * from './validation.js';

@@ -1,4 +1,20 @@
 import { z } from 'zod';
+import {
+  AgentsDeleteRequest,
+  AgentsDeleteResponse,
+  AgentsDuplicateRequest,
+  AgentsDuplicateResponse,
+  AgentsExportRequest,
+  AgentsExportResponse,
+  AgentsImportRequest,
+  AgentsImportResponse,
+  AgentsListRequest,
+  AgentsListResponse,
+  AgentsPowerLevelsRequest,
+  AgentsPowerLevelsResponse,
+  AgentsSaveRequest,
+  AgentsSaveResponse,
+} from './agents.js';
 import { AppInfo, Settings, SettingsPatch, VaultStatus } from './app.js';
 import {
   ChatCancelRequest,
@@ -7,6 +23,8 @@ import {
   ChatEstimateResponse,
   ChatSendRequest,
   ChatSendResponse,
+  ChatSkipRequest,
+  ChatSkipResponse,
   ChatSystemDefaultRequest,
   ChatSystemDefaultResponse,
   SessionsCloseRequest,
@@ -56,6 +74,20 @@ import {
   TeamSyncRequest,
   TeamSyncResponse,
 } from './team.js';
+import {
+  ChatApproveToolRequest,
+  ChatApproveToolResponse,
+  McpAddRequest,
+  McpAddResponse,
+  McpListRequest,
+  McpListResponse,
+  McpRefreshRequest,
+  McpRefreshResponse,
+  McpRemoveRequest,
+  McpRemoveResponse,
+  ToolsListRequest,
+  ToolsListResponse,
+} from './tools.js';
 import {
   UsageExportCsvRequest,
   UsageExportCsvResponse,
@@ -115,8 +147,25 @@ export const contract = {
 
   'chat.send': m(ChatSendRequest, ChatSendResponse),
   'chat.cancel': m(ChatCancelRequest, ChatCancelResponse),
+  'chat.skip': m(ChatSkipRequest, ChatSkipResponse),
   'chat.estimate': m(ChatEstimateRequest, ChatEstimateResponse),
   'chat.systemDefault': m(ChatSystemDefaultRequest, ChatSystemDefaultResponse),
+  'chat.approveTool': m(ChatApproveToolRequest, ChatApproveToolResponse),
+
+  'agents.list': m(AgentsListRequest, AgentsListResponse),
+  'agents.save': m(AgentsSaveRequest, AgentsSaveResponse),
+  'agents.delete': m(AgentsDeleteRequest, AgentsDeleteResponse),
+  'agents.duplicate': m(AgentsDuplicateRequest, AgentsDuplicateResponse),
+  'agents.export': m(AgentsExportRequest, AgentsExportResponse),
+  'agents.import': m(AgentsImportRequest, AgentsImportResponse),
+  'agents.powerLevels': m(AgentsPowerLevelsRequest, AgentsPowerLevelsResponse),
+
+  'tools.list': m(ToolsListRequest, ToolsListResponse),
+  // Environment values and header values of MCP servers may be secrets: never logged with their input.
+  'mcp.add': m(McpAddRequest, McpAddResponse, { sensitive: true }),
+  'mcp.list': m(McpListRequest, McpListResponse),
+  'mcp.remove': m(McpRemoveRequest, McpRemoveResponse),
+  'mcp.refresh': m(McpRefreshRequest, McpRefreshResponse),
 
   'usage.query': m(UsageQueryRequest, UsageQueryResponse),
   'usage.records': m(UsageRecordsRequest, UsageRecordsResponse),

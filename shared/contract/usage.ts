@@ -4,6 +4,14 @@ import { Id, KeySource, ProviderId, TimeInput, Usage } from './common.js';
 export const CallStatus = z.enum(['reserved', 'ok', 'error', 'cancelled', 'interrupted']);
 export type CallStatus = z.infer<typeof CallStatus>;
 
+/**
+ * Why a provider request was made: the first request of a turn, a retry of the same key after a
+ * failure, the same model with the provider's next key (key failover), or the next entry of the
+ * fallback chain.
+ */
+export const CallKind = z.enum(['first', 'retry', 'key-failover', 'fallback']);
+export type CallKind = z.infer<typeof CallKind>;
+
 export const UsageRecord = z.object({
   id: z.string(),
   /** When the call was admitted, ms since the epoch. */
@@ -25,8 +33,18 @@ export const UsageRecord = z.object({
   latencyMs: z.number().nullable(),
   ttftMs: z.number().nullable(),
   attempt: z.number().int().positive(),
-  /** Id of the record this call fell back from. */
+  /** Records written before calls were told apart read as first calls. */
+  kind: CallKind.default('first'),
+  /** A retry: id of the record of the call it retries. */
+  retryOf: z.string().nullable().default(null),
+  /** A fallback only: id of the record of the last call of the chain entry it falls back from (null when that entry made none). */
   fallbackOf: z.string().nullable(),
+  /** The power level that chose the model (null when a model was named). */
+  powerLevel: z.string().nullable().optional(),
+  /** Model call of a turn's tool loop (1-based); null for a turn without tools. */
+  step: z.number().int().positive().nullable().optional(),
+  /** A key failover: id of the key it replaced. */
+  replacedKeyId: z.string().nullable().default(null),
   /** Worst-case cost reserved at admission. */
   reservedUsd: z.number().nullable(),
   reservedTokens: z.number().int().nullable(),
@@ -47,7 +65,7 @@ export const UsageRecordsRequest = z
   .strict();
 export const UsageRecordsResponse = z.object({ records: z.array(UsageRecord), nextCursor: z.string().nullable() });
 
-export const GroupBy = z.enum(['day', 'week', 'month', 'provider', 'model', 'key', 'agent', 'session', 'source', 'status']);
+export const GroupBy = z.enum(['day', 'week', 'month', 'provider', 'model', 'key', 'agent', 'level', 'session', 'source', 'status']);
 export type GroupBy = z.infer<typeof GroupBy>;
 
 export const UsageQueryRequest = z

@@ -52,6 +52,7 @@ function parse(body: unknown, route: RouteInfo): Parsed {
   let promptChars = 0;
   let userText = '';
   let toolResult: string | null = null;
+  let toolRounds = 0;
   let openToolUses: string[] = [];
   for (const [i, m] of body.messages.entries()) {
     if (!isRecord(m)) return invalid(`messages.${i}: Input should be a valid dictionary`);
@@ -75,7 +76,11 @@ function parse(body: unknown, route: RouteInfo): Parsed {
     promptChars += blocks.map(blockText).join('').length;
     if (m.role === 'user') {
       const words = blocks.filter((b) => isRecord(b) && b.type === 'text').map(blockText).join('\n');
-      if (words !== '' || results.length === 0) userText = words;
+      if (words !== '' || results.length === 0) {
+        userText = words;
+        toolRounds = 0;
+      }
+      if (results.length > 0) toolRounds++;
       toolResult = results.length > 0 ? results.map(blockText).join('\n') : null;
     } else {
       toolResult = null;
@@ -100,6 +105,7 @@ function parse(body: unknown, route: RouteInfo): Parsed {
     tools,
     toolChoice: parseToolChoice(body.tool_choice),
     toolResult,
+    toolRounds,
     maxTokens: body.max_tokens,
     includeUsage: false,
     thinking,
@@ -199,7 +205,7 @@ function contentBlocks({ turn, reply, seq }: Answer): Record<string, unknown>[] 
   const blocks: Record<string, unknown>[] = [];
   if (turn.thinking) blocks.push({ type: 'thinking', thinking: THINKING_TEXT, signature: signatureFor(seq) });
   if (reply.text !== '') blocks.push({ type: 'text', text: reply.text });
-  if (reply.toolCall) blocks.push({ type: 'tool_use', id: reply.toolCall.id, name: reply.toolCall.name, input: reply.toolCall.args });
+  for (const call of reply.toolCalls) blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.args });
   return blocks;
 }
 
@@ -258,7 +264,7 @@ export function anthropicWire(): GenerationWire {
         } else {
           push(startPhase, { type: 'content_block_start', index, content_block: { ...block, input: {} } });
           if (index === 0) push('head', { type: 'ping' });
-          const parts = ['', ...splitArgs(JSON.stringify(reply.toolCall?.args ?? {}))];
+          const parts = ['', ...splitArgs(JSON.stringify(block.input ?? {}))];
           for (const part of parts) push('content', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } });
         }
         push('content', { type: 'content_block_stop', index });

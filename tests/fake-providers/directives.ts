@@ -30,8 +30,10 @@ export interface Directives {
   usage: UsageDirective | null;
   delayMs: number;
   reply: string | null;
-  /** `[[tool]]` (name null: the first tool offered) or `[[tool:<name>]]`. */
-  tool: { name: string | null } | null;
+  /** `[[tool]]` (names empty: the first tool offered), `[[tool:<name>]]`, or `[[tool:<a>,<b>]]` for parallel calls. */
+  tool: { names: string[] } | null;
+  /** `[[toolrounds:N]]`: keep calling tools until N rounds of results have come back (default 1). */
+  toolRounds: number;
 }
 
 // `reply:` may contain single brackets, so every body runs to the first `]]`.
@@ -97,7 +99,7 @@ function parseUsage(body: string): UsageDirective {
 
 /** Reads every `[[...]]` directive in the text; unknown or malformed ones are ignored, never fatal. */
 export function parseDirectives(text: string): Directives {
-  const out: Directives = { faults: [], usage: null, delayMs: 0, reply: null, tool: null };
+  const out: Directives = { faults: [], usage: null, delayMs: 0, reply: null, tool: null, toolRounds: 1 };
   for (const m of text.matchAll(DIRECTIVE)) {
     const name = (m[1] ?? '').toLowerCase();
     const body = m[2];
@@ -112,8 +114,10 @@ export function parseDirectives(text: string): Directives {
     } else if (name === 'reply' && body !== undefined) {
       out.reply = body;
     } else if (name === 'tool') {
-      const toolName = body?.trim();
-      out.tool = { name: toolName ? toolName : null };
+      out.tool = { names: (body ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '') };
+    } else if (name === 'toolrounds' && body !== undefined) {
+      const n = Number(body.trim());
+      if (Number.isInteger(n) && n >= 1) out.toolRounds = Math.min(n, 100);
     }
   }
   return out;

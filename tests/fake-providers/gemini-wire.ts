@@ -1,6 +1,6 @@
 import { splitDeltas, toolSpec } from './reply.js';
 import { encodeFrame } from './sse.js';
-import type { Frame, TokenCounts, ToolChoice, ToolSpec, WireError, WireResponse } from './types.js';
+import type { Frame, Reply, TokenCounts, ToolChoice, ToolSpec, WireError, WireResponse } from './types.js';
 import { partial } from './usage.js';
 import { isRecord, requestId, spaced, type GenerationWire, type Parsed, type RouteInfo } from './wire.js';
 
@@ -49,6 +49,7 @@ function parse(body: unknown, route: RouteInfo): Parsed {
   let promptChars = 0;
   let userText = '';
   let toolResult: string | null = null;
+  let toolRounds = 0;
   let previousCalledTools = false;
   for (const content of contents) {
     const role = isRecord(content) && content.role !== undefined ? content.role : 'user';
@@ -62,7 +63,11 @@ function parse(body: unknown, route: RouteInfo): Parsed {
     promptChars += parts.map(partText).join('').length;
     if (role === 'user') {
       const words = parts.filter((p) => isRecord(p) && typeof p.text === 'string' && p.thought !== true).map(partText).join('\n');
-      if (words !== '' || responses.length === 0) userText = words;
+      if (words !== '' || responses.length === 0) {
+        userText = words;
+        toolRounds = 0;
+      }
+      if (responses.length > 0) toolRounds++;
       toolResult = responses.length > 0 ? responses.map(partText).join('\n') : null;
     } else {
       toolResult = null;
@@ -82,6 +87,7 @@ function parse(body: unknown, route: RouteInfo): Parsed {
     tools,
     toolChoice: parseToolChoice(body.toolConfig),
     toolResult,
+    toolRounds,
     maxTokens: typeof limit === 'number' && limit > 0 ? limit : null,
     includeUsage: false,
     thinking: false,
@@ -208,6 +214,17 @@ export function geminiError(err: WireError): WireResponse {
   return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: spaced(body) };
 }
 
+/**
+ * Gemini's function calls carry no id; thinking models sign the first call of a turn with a
+ * thoughtSignature the client must send back with it.
+ */
+function functionCallParts(reply: Reply, seq: number): unknown[] {
+  return reply.toolCalls.map((call, i) => ({
+    functionCall: { name: call.name, args: call.args },
+    ...(i === 0 ? { thoughtSignature: Buffer.from(`fake-thought-${seq}`).toString('base64') } : {}),
+  }));
+}
+
 /** Gemini generateContent / streamGenerateContent?alt=sse: no event names, CRLF framing, no terminator. */
 export function geminiWire(): GenerationWire {
   return {
@@ -216,7 +233,7 @@ export function geminiWire(): GenerationWire {
     error: geminiError,
 
     json({ turn, reply, tokens, seq }) {
-      const parts = reply.toolCall ? [{ functionCall: { name: reply.toolCall.name, args: reply.toolCall.args } }] : [{ text: reply.text }];
+      const parts = reply.toolCalls.length > 0 ? functionCallParts(reply, seq) : [{ text: reply.text }];
       const body = {
         candidates: [{ content: { parts, role: 'model' }, finishReason: FINISH[reply.finish], index: 0 }],
         usageMetadata: geminiUsage(tokens),
@@ -236,7 +253,8 @@ export function geminiWire(): GenerationWire {
           modelVersion: turn.model,
           responseId,
         });
-      const pieces: unknown[][] = reply.toolCall ? [[{ functionCall: { name: reply.toolCall.name, args: reply.toolCall.args } }]] : splitDeltas(reply.text).map((text) => [{ text }]);
+      // Parallel calls arrive together in one chunk, as Gemini sends them.
+      const pieces: unknown[][] = reply.toolCalls.length > 0 ? [functionCallParts(reply, seq)] : splitDeltas(reply.text).map((text) => [{ text }]);
       // Each chunk carries the running totals; only the last chunk's usage is final.
       const frames: Frame[] = pieces.map((parts, i) => ({ phase: 'content', data: chunk(parts, geminiUsage(tokens, partial(candidates, i + 1, pieces.length + 1))) }));
       frames.push({ phase: 'tail', data: chunk([{ text: '' }], geminiUsage(tokens), FINISH[reply.finish]) });

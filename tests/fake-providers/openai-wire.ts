@@ -57,6 +57,7 @@ function parse(flavor: 'openai' | 'azure', body: unknown, route: RouteInfo): Par
   let promptChars = 0;
   let userText = '';
   let trailingResults: string[] = [];
+  let toolRounds = 0;
   let pending = new Set<string>();
   const unanswered = () =>
     invalid(`An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${[...pending].join(', ')}`);
@@ -73,11 +74,15 @@ function parse(flavor: 'openai' | 'azure', body: unknown, route: RouteInfo): Par
       const id = typeof m.tool_call_id === 'string' ? m.tool_call_id : '';
       if (!pending.has(id)) return invalid("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.");
       pending.delete(id);
+      if (pending.size === 0) toolRounds++;
       trailingResults.push(text);
       continue;
     }
     trailingResults = [];
-    if (role === 'user') userText = text;
+    if (role === 'user') {
+      userText = text;
+      toolRounds = 0;
+    }
     if (role === 'assistant' && Array.isArray(m.tool_calls)) {
       pending = new Set();
       for (const call of m.tool_calls) {
@@ -110,6 +115,7 @@ function parse(flavor: 'openai' | 'azure', body: unknown, route: RouteInfo): Par
     tools,
     toolChoice: parseToolChoice(body.tool_choice),
     toolResult: trailingResults.length > 0 ? trailingResults.join('\n') : null,
+    toolRounds,
     maxTokens: typeof limit === 'number' && limit > 0 ? limit : null,
     includeUsage: stream && isRecord(body.stream_options) && body.stream_options.include_usage === true,
     thinking: false,
@@ -293,10 +299,11 @@ export function openaiWire(flavor: 'openai' | 'azure'): GenerationWire {
     error: (err) => openaiError(flavor, err, ++errorSeq),
 
     json({ turn, reply, tokens, seq, created }) {
-      const call = reply.toolCall;
-      const message = call
-        ? { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }], refusal: null, annotations: [] }
-        : { role: 'assistant', content: reply.text, refusal: null, annotations: [] };
+      const calls = reply.toolCalls;
+      const message =
+        calls.length > 0
+          ? { role: 'assistant', content: null, tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } })), refusal: null, annotations: [] }
+          : { role: 'assistant', content: reply.text, refusal: null, annotations: [] };
       const choice = { index: 0, message, logprobs: null, finish_reason: FINISH[reply.finish], ...(azure ? { content_filter_results: SAFE_FILTER } : {}) };
       const body = {
         id: requestId('chatcmpl-', seq),
@@ -322,10 +329,13 @@ export function openaiWire(flavor: 'openai' | 'azure'): GenerationWire {
       const frames: Frame[] = [];
       // Azure opens every stream with a chunk that has no choices, only the prompt's filter results.
       if (azure) frames.push({ phase: 'head', data: compact({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: SAFE_FILTER }] }) });
-      const call = reply.toolCall;
-      if (call) {
-        frames.push({ phase: 'head', data: chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }], refusal: null }) });
-        for (const part of splitArgs(JSON.stringify(call.args))) frames.push({ phase: 'content', data: chunk({ tool_calls: [{ index: 0, function: { arguments: part } }] }) });
+      if (reply.toolCalls.length > 0) {
+        // Parallel calls stream one after another, each opened by a delta with its index, id and name.
+        reply.toolCalls.forEach((call, index) => {
+          const open = { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] };
+          frames.push({ phase: index === 0 ? 'head' : 'content', data: chunk(index === 0 ? { role: 'assistant', content: null, ...open, refusal: null } : open) });
+          for (const part of splitArgs(JSON.stringify(call.args))) frames.push({ phase: 'content', data: chunk({ tool_calls: [{ index, function: { arguments: part } }] }) });
+        });
       } else {
         frames.push({ phase: 'head', data: chunk({ role: 'assistant', content: '', refusal: null }) });
         for (const part of splitDeltas(reply.text)) frames.push({ phase: 'content', data: chunk({ content: part }) });

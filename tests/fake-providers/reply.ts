@@ -8,23 +8,31 @@ function snippet(text: string, max = 60): string {
   return chars.length <= max ? clean : `${chars.slice(0, max).join('')}…`;
 }
 
-function pickTool(turn: Turn, directives: Directives): string | null {
-  if (turn.tools.length === 0 || turn.toolChoice.mode === 'none') return null;
+function pickTools(turn: Turn, directives: Directives): string[] {
+  if (turn.tools.length === 0 || turn.toolChoice.mode === 'none') return [];
   const first = turn.tools[0]?.name ?? null;
-  if (turn.toolChoice.mode === 'required') return turn.toolChoice.name ?? directives.tool?.name ?? first;
+  const asked = directives.tool?.names ?? [];
+  if (turn.toolChoice.mode === 'required') {
+    const name = turn.toolChoice.name ?? asked[0] ?? first;
+    return name === null ? [] : [name];
+  }
   // Without this guard an agent loop would call the tool forever: the directive stays in the last user message.
-  if (turn.toolResult !== null || !directives.tool) return null;
-  return directives.tool.name ?? first;
+  if (!directives.tool || turn.toolRounds >= directives.toolRounds) return [];
+  if (asked.length > 0) return asked;
+  return first === null ? [] : [first];
 }
 
 /** The reply to a turn: deterministic, long enough to stream in several deltas, echoing model and question. */
 export function buildReply(turn: Turn, directives: Directives, toolCallId: string): Reply {
-  const toolName = pickTool(turn, directives);
-  if (toolName !== null) {
-    const spec = turn.tools.find((t) => t.name === toolName);
+  const toolNames = pickTools(turn, directives);
+  if (toolNames.length > 0) {
     return {
-      text: directives.reply ?? `I'll use ${toolName} for this.`,
-      toolCall: { id: toolCallId, name: toolName, args: sampleArgs(spec?.schema ?? null) },
+      text: directives.reply ?? `I'll use ${toolNames.join(' and ')} for this.`,
+      toolCalls: toolNames.map((name, i) => {
+        const spec = turn.tools.find((t) => t.name === name);
+        // Parallel calls get distinct ids: the first keeps the request's id, the others add an index.
+        return { id: i === 0 ? toolCallId : `${toolCallId}_${i}`, name, args: sampleArgs(spec?.schema ?? null) };
+      }),
       finish: 'tool',
     };
   }
@@ -34,9 +42,9 @@ export function buildReply(turn: Turn, directives: Directives, toolCallId: strin
   else text = `Hello from ${turn.model}. You said: "${snippet(turn.userText)}". This is a deterministic reply from the fake provider.`;
   // Truncation only applies to estimated usage: a forced `out` is what the test wants reported.
   if (turn.maxTokens !== null && directives.usage?.out == null && estimateTokens(text.length) > turn.maxTokens) {
-    return { text: Array.from(text).slice(0, Math.max(1, turn.maxTokens * 4)).join(''), toolCall: null, finish: 'length' };
+    return { text: Array.from(text).slice(0, Math.max(1, turn.maxTokens * 4)).join(''), toolCalls: [], finish: 'length' };
   }
-  return { text, toolCall: null, finish: 'stop' };
+  return { text, toolCalls: [], finish: 'stop' };
 }
 
 /** Splits reply text into stream deltas of two words each, whitespace kept with the word before it. */
@@ -62,6 +70,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function sampleValue(schema: unknown, depth: number): unknown {
   if (!isRecord(schema) || depth > 5) return 'example';
+  // A schema's own default or first example is what a model most often sends.
+  if ('default' in schema) return schema.default;
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if ('const' in schema) return schema.const;
   const variants = schema.anyOf ?? schema.oneOf;

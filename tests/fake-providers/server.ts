@@ -74,9 +74,9 @@ function keyProblem(key: Key): WireError | null {
 }
 
 function outputChars(reply: Reply, flavor: Flavor): number {
-  if (!reply.toolCall) return reply.text.length;
-  const call = reply.toolCall.name.length + JSON.stringify(reply.toolCall.args).length;
-  return flavor === 'anthropic' ? call + reply.text.length : call;
+  if (reply.toolCalls.length === 0) return reply.text.length;
+  const calls = reply.toolCalls.reduce((n, c) => n + c.name.length + JSON.stringify(c.args).length, 0);
+  return flavor === 'anthropic' ? calls + reply.text.length : calls;
 }
 
 function json(body: unknown, headers: Record<string, string> = {}): WireResponse {

@@ -33,6 +33,8 @@ export interface Turn {
   toolChoice: ToolChoice;
   /** Set when the conversation ends with tool results rather than the user's words: the text of those results. */
   toolResult: string | null;
+  /** Rounds of tool results since the user last wrote (0 when the conversation ends with the user's words). */
+  toolRounds: number;
   maxTokens: number | null;
   /** OpenAI only: stream_options.include_usage. */
   includeUsage: boolean;
@@ -49,7 +51,8 @@ export interface ToolCall {
 export interface Reply {
   /** For tool calls: the short preamble Anthropic models write before a tool_use block. */
   text: string;
-  toolCall: ToolCall | null;
+  /** Empty when the reply is words; several when the model calls tools in parallel. */
+  toolCalls: ToolCall[];
   finish: 'stop' | 'length' | 'tool';
 }
 

@@ -1,10 +1,13 @@
 import Conf from 'conf';
-import { Settings, type Settings as SettingsValue } from '../../../shared/contract/index.js';
+import { FIRST_TOKEN_TIMEOUT_DEFAULTS, Settings, type Settings as SettingsValue } from '../../../shared/contract/index.js';
 
 export const DEFAULT_SETTINGS: SettingsValue = {
   keyFailover: true,
   fallbackToSystemDefault: false,
   credentialChangesPerHour: 10,
+  urlAllowList: [],
+  firstTokenTimeoutSec: FIRST_TOKEN_TIMEOUT_DEFAULTS.cloud,
+  localFirstTokenTimeoutSec: FIRST_TOKEN_TIMEOUT_DEFAULTS.local,
 };
 
 /** App settings in `<dataDir>/settings.json`: atomic writes (temp, fsync, rename), mode 0600. */
@@ -30,7 +33,7 @@ export class SettingsStore {
       const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...this.conf.get('settings') });
       this.cached = parsed.success ? parsed.data : DEFAULT_SETTINGS;
     }
-    return { ...this.cached };
+    return { ...this.cached, urlAllowList: [...this.cached.urlAllowList] };
   }
 
   set(patch: Partial<SettingsValue>): SettingsValue {
@@ -39,8 +42,8 @@ export class SettingsStore {
     this.cached = null;
     this.conf.set('settings', next);
     this.cached = next;
-    for (const l of this.listeners) l({ ...next });
-    return { ...next };
+    for (const l of this.listeners) l({ ...next, urlAllowList: [...next.urlAllowList] });
+    return { ...next, urlAllowList: [...next.urlAllowList] };
   }
 
   onChange(listener: (s: SettingsValue) => void): () => void {

@@ -196,7 +196,12 @@ export class MeteringAdmission implements CallAdmission {
         pricing: request.pricing,
         tiers,
         attempt: request.attempt,
+        kind: request.kind,
+        retryOf: request.retryOf,
         fallbackOf: request.fallbackOf,
+        powerLevel: request.powerLevel ?? null,
+        step: request.step ?? null,
+        replacedKeyId: request.replacedKeyId,
       });
     } catch (err) {
       // No ledger row, no provider request: an unmetered call would escape every limit.

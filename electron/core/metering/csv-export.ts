@@ -100,7 +100,12 @@ export function exportCsv(ledger: Ledger, filter: RecordsFilter, options: CsvExp
       const page = ledger.exportPage(filter, after, maxSeq, pageSize);
       if (page.last === null) return;
       const cells = page.records.map((record) =>
-        csvCells({ record, keyLabel: record.keyId ? (labels.get(record.keyId) ?? null) : null, localTime: localIso(zone, record.time) }),
+        csvCells({
+          record,
+          keyLabel: record.keyId ? (labels.get(record.keyId) ?? null) : null,
+          replacedKeyLabel: record.replacedKeyId ? (labels.get(record.replacedKeyId) ?? null) : null,
+          localTime: localIso(zone, record.time),
+        }),
       );
       yield writer.rows(cells);
       after = page.last;

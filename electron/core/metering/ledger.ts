@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
+import type { CallKind, CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
 import { costNanoUsd, nanoToUsd, pricingForPrompt, promptTokensOf, type PricingTier } from '../../../shared/cost.js';
 import { openDb, prepared, type Db } from './db.js';
 import { migrate, SUM_NAMES, type Migration } from './migrations.js';
@@ -30,7 +30,14 @@ export interface NewReservation {
   /** Long-prompt tiers of that snapshot. */
   tiers: PricingTier[] | null;
   attempt: number;
+  kind: CallKind;
+  retryOf: string | null;
   fallbackOf: string | null;
+  /** The power level that chose the model, when one did. */
+  powerLevel?: string | null;
+  /** Model call of a tool loop (1-based), when the turn used tools. */
+  step?: number | null;
+  replacedKeyId: string | null;
 }
 
 export interface Settlement {
@@ -86,6 +93,11 @@ export interface CallRow {
   attempt: number;
   fallback_of: string | null;
   settled_at: number | null;
+  power_level: string | null;
+  step: number | null;
+  kind: CallKind;
+  retry_of: string | null;
+  replaced_key_id: string | null;
 }
 
 /** Every column of a calls row, in the order rows are read in (raw arrays are mapped back by position). */
@@ -94,7 +106,7 @@ const CALL_COLUMNS = [
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write', 'price_tiers',
   'prompt_estimate', 'max_output_tokens', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt',
-  'fallback_of', 'settled_at',
+  'fallback_of', 'settled_at', 'power_level', 'step', 'kind', 'retry_of', 'replaced_key_id',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_CALLS = `SELECT ${CALL_COLUMNS.join(', ')} FROM calls`;
 
@@ -119,6 +131,8 @@ const EXPORT_JSON = [
   'seq', 'id', 'time', 'session_id', 'agent', 'provider', 'model', 'key_id', 'source', 'status', 'error_code',
   'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'estimated',
   'cost_nusd', 'priced', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt', 'fallback_of', 'settled_at',
+  'power_level', 'step',
+  'kind', 'retry_of', 'replaced_key_id',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_EXPORT = `SELECT json_array(${EXPORT_JSON.join(', ')}), price_input, price_output, price_cache_read, price_cache_write FROM calls`;
 
@@ -128,6 +142,8 @@ type ExportJson = [
   input: number, cacheRead: number, cacheWrite: number, output: number, reasoning: number, estimated: number,
   costNano: number | null, priced: number, reservedTokens: number, reservedNano: number | null,
   latency: number | null, ttft: number | null, attempt: number, fallbackOf: string | null, settledAt: number | null,
+  powerLevel: string | null, step: number | null,
+  kind: CallKind, retryOf: string | null, replacedKeyId: string | null,
 ];
 
 /** toRecord of an export row, without the CallRow in between (the same record: tests compare them). */
@@ -149,11 +165,20 @@ function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
     latencyMs: v[21],
     ttftMs: v[22],
     attempt: v[23],
+    kind: v[28],
+    retryOf: v[29],
     fallbackOf: v[24],
+    replacedKeyId: v[30],
     reservedUsd: v[20] === null ? null : nanoToUsd(v[20]),
     reservedTokens: v[19],
     settledAt: v[25],
+    ...loopFields(v[26], v[27]),
   };
+}
+
+/** Power level and loop step appear on a record only when the call had them, so older records read as before. */
+function loopFields(powerLevel: string | null, step: number | null): Pick<UsageRecord, 'powerLevel' | 'step'> {
+  return { ...(powerLevel !== null ? { powerLevel } : {}), ...(step !== null ? { step } : {}) };
 }
 
 export interface ExportPage {
@@ -206,8 +231,8 @@ export class Ledger {
     this.stmts = {
       insert: db.prepare(`INSERT INTO calls (id, time, session_id, agent, provider, model, key_id, source, status,
           priced, price_input, price_output, price_cache_read, price_cache_write, price_tiers,
-          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of, power_level, step, kind, retry_of, replaced_key_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       byId: db.prepare(`${SELECT_CALLS} WHERE id = ?`).raw(true),
       settle: db.prepare(`UPDATE calls SET status = ?, error_code = ?, input_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
           output_tokens = ?, reasoning_tokens = ?, estimated = ?, cost_nusd = ?, priced = ?, price_input = ?, price_output = ?,
@@ -279,6 +304,11 @@ export class Ledger {
       r.reservedNano,
       r.attempt,
       r.fallbackOf,
+      r.powerLevel ?? null,
+      r.step ?? null,
+      r.kind,
+      r.retryOf,
+      r.replacedKeyId,
     );
     this.pending.set(r.id, { ...r, seq: Number(lastInsertRowid) });
   }
@@ -339,6 +369,11 @@ export class Ledger {
       attempt: r.attempt,
       fallback_of: r.fallbackOf,
       settled_at: s.settledAt,
+      power_level: r.powerLevel ?? null,
+      step: r.step ?? null,
+      kind: r.kind,
+      retry_of: r.retryOf,
+      replaced_key_id: r.replacedKeyId,
     };
     return { record: toRecord(row), tokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens, capNano };
   }
@@ -414,7 +449,12 @@ export class Ledger {
       pricing: snapshotOf(row),
       tiers: row.price_tiers ? (JSON.parse(row.price_tiers) as PricingTier[]) : null,
       attempt: row.attempt,
+      kind: row.kind,
+      retryOf: row.retry_of,
       fallbackOf: row.fallback_of,
+      powerLevel: row.power_level,
+      step: row.step,
+      replacedKeyId: row.replaced_key_id,
     };
   }
 
@@ -629,9 +669,13 @@ export function toRecord(row: CallRow): UsageRecord {
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     attempt: row.attempt,
+    kind: row.kind,
+    retryOf: row.retry_of,
     fallbackOf: row.fallback_of,
+    replacedKeyId: row.replaced_key_id,
     reservedUsd: row.reserved_nusd === null ? null : nanoToUsd(row.reserved_nusd),
     reservedTokens: row.reserved_tokens,
     settledAt: row.settled_at,
+    ...loopFields(row.power_level ?? null, row.step ?? null),
   };
 }

@@ -222,6 +222,38 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'power level and tool-loop step of each call',
+    // Not rollup inputs: grouping by level reads the calls table, and the triggers stay as they are.
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE calls ADD COLUMN power_level TEXT;
+        ALTER TABLE calls ADD COLUMN step INTEGER;
+      `),
+  },
+  {
+    version: 5,
+    name: 'retry, key failover and fallback told apart',
+    up: (db) => {
+      // Until now every call after a turn's first pointed at the call before it in fallback_of. A
+      // new chain entry starts again at attempt 1, so: attempt 1 was a fallback; a later attempt with
+      // the same key a retry, with another key a key failover. None of these columns feeds a rollup.
+      db.exec(`
+        ALTER TABLE calls ADD COLUMN kind TEXT NOT NULL DEFAULT 'first';
+        ALTER TABLE calls ADD COLUMN retry_of TEXT;
+        ALTER TABLE calls ADD COLUMN replaced_key_id TEXT;
+        UPDATE calls SET kind = CASE
+            WHEN attempt = 1 THEN 'fallback'
+            WHEN key_id IS (SELECT p.key_id FROM calls AS p WHERE p.id = calls.fallback_of) THEN 'retry'
+            ELSE 'key-failover' END
+          WHERE fallback_of IS NOT NULL;
+        UPDATE calls SET retry_of = fallback_of, fallback_of = NULL WHERE kind = 'retry';
+        UPDATE calls SET replaced_key_id = (SELECT p.key_id FROM calls AS p WHERE p.id = calls.fallback_of), fallback_of = NULL
+          WHERE kind = 'key-failover';
+      `);
+    },
+  },
 ];
 
 /**

@@ -40,6 +40,7 @@ const COLUMN: Record<Dim, string> = {
   model: 'model',
   key: 'key_id',
   agent: 'agent',
+  level: 'power_level',
   session: 'session_id',
   source: 'source',
   status: 'status',
@@ -75,7 +76,8 @@ const TABLES: Record<UsageTable, Table> = {
   agent_day: { name: 'agent_day', sql: 'rollup_agent_day', dims: new Set<Dim>(['agent']), agg: NARROW_AGG, col: 'day', unit: DAY_MS, localDays: true, emptyIsNull: true },
   session_day: { name: 'session_day', sql: 'rollup_session_day', dims: new Set<Dim>(['session']), agg: NARROW_AGG, col: 'day', unit: DAY_MS, emptyIsNull: true },
   quarter: { name: 'quarter', sql: 'rollup_q', dims: new Set<Dim>([...FULL, 'agent']), agg: ROLLUP_AGG, col: 'bucket', unit: QUARTER_MS, emptyIsNull: true },
-  calls: { name: 'calls', sql: 'calls', dims: new Set<Dim>([...FULL, 'agent', 'session']), agg: CALLS_AGG, col: 'time', unit: 1, emptyIsNull: false },
+  // Power level lives on calls only (no rollup carries it): grouping by it reads single calls.
+  calls: { name: 'calls', sql: 'calls', dims: new Set<Dim>([...FULL, 'agent', 'level', 'session']), agg: CALLS_AGG, col: 'time', unit: 1, emptyIsNull: false },
 };
 /** Day tables, preferred in this order (smallest first) when several hold every dimension asked for. */
 const COARSE: UsageTable[] = ['agent_day', 'day', 'session_day'];

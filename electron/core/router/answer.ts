@@ -28,10 +28,16 @@ export function answerOf(rt: RouterRuntime, state: TurnState, entry: Entry, reso
   };
 }
 
+/** "The daily token limit … reached." → "the daily token limit … reached", to follow "because". Names stay capitalised. */
+function asClause(message: string): string {
+  const m = message.replace(/\.$/, '');
+  return /^(The|This|You|A|An) /.test(m) ? m[0]!.toLowerCase() + m.slice(1) : m;
+}
+
 /** Says why something other than the first choice answered, or null when the first choice did. */
 function fallbackNote(state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey): string | null {
   const why = state.failures[0];
-  const because = why ? ` because ${why.failure.message.replace(/\.$/, '')}` : '';
+  const because = why ? ` because ${asClause(why.failure.message)}` : '';
   const served = `${providerSpec(resolved.provider).name} ${resolved.model}`;
   if (entry.systemFallback) return `Answered by the system default (${served})${because}.`;
   if (entry.chainIndex > 0) {

@@ -4,9 +4,9 @@ import { maxTemperature } from '../../../shared/providers/registry.js';
 import type { Reservation, ResolvedKey } from '../ports.js';
 import type { AdapterRequest } from '../providers/adapters/types.js';
 import { maxTokensFor } from './output-allowance.js';
-import { internalError, pushAttempt, type RouterRuntime } from './runtime.js';
+import { firstTokenLimitMs, internalError, pushAttempt, type RouterRuntime } from './runtime.js';
 import { streamAttempt, type StreamResult } from './stream-attempt.js';
-import { type AttemptOutcome, type Entry, type ResolvedEntry, type TurnState, TurnEnd } from './turn.js';
+import { type AttemptOutcome, type CallLink, type Entry, type ResolvedEntry, type TurnState, TurnEnd } from './turn.js';
 import { promptTokensFor, tokenizedUsage } from './usage-estimate.js';
 
 /** The request one attempt sends, and the prompt estimate it was admitted with. */
@@ -15,17 +15,24 @@ interface AttemptPlan {
   promptTokens: number;
 }
 
-/** One provider request: plan, admit, stream, settle exactly once, report. */
-export async function attemptOnce(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, attemptNo: number): Promise<AttemptOutcome> {
+/** One provider request: plan, admit, stream, settle exactly once, report. A limit's refusal is reported as a refused attempt. */
+export async function attemptOnce(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, link: CallLink): Promise<AttemptOutcome> {
   const plan = await planAttempt(rt, state, entry, resolved);
-  const reservation = await admitAttempt(rt, state, resolved, key, plan, attemptNo);
-  const streamed = await streamAttempt(rt, state, key, plan.areq);
+  const reservation = await admitAttempt(rt, state, resolved, key, plan, link);
+  if (reservation instanceof AppError) return refusedAttempt(rt, state, entry, resolved, key, link, reservation);
+  const firstTokenMs = firstTokenLimitMs(rt, resolved.provider);
+  announceAttempt(rt, state, entry, resolved, key, link, firstTokenMs);
+  const streamed = await streamAttempt(rt, state, key, plan.areq, firstTokenMs);
   const metered = await meterAttempt(rt, resolved, plan, reservation, streamed);
-  reportAttempt(rt, state, entry, resolved, key, attemptNo, streamed);
+  reportAttempt(rt, state, entry, resolved, key, link, streamed);
   const ok = streamed.failure === null;
+  // The tool loop (tool-loop.ts) reads the calls of the attempt that answered its step.
+  if (ok && state.loop) state.loop.toolCalls = streamed.toolCalls;
   return {
     ok,
     failure: streamed.failure,
+    refusal: null,
+    callId: reservation.id,
     text: streamed.text,
     usage: metered.usage,
     record: metered.record,
@@ -44,16 +51,20 @@ async function planAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, re
   const areq: AdapterRequest = {
     provider,
     model,
-    messages: req.messages,
+    messages: state.loop?.messages ?? req.messages,
     maxTokens,
     stream: state.stream,
+    ...(state.loop && state.loop.tools.length > 0 ? { tools: state.loop.tools } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
   };
   return { areq, promptTokens };
 }
 
-/** Reserves the attempt's worst case against every limit; a refusal ends the turn before any provider request. */
-async function admitAttempt(rt: RouterRuntime, state: TurnState, resolved: ResolvedEntry, key: ResolvedKey, plan: AttemptPlan, attemptNo: number): Promise<Reservation> {
+/**
+ * Reserves the attempt's worst case against every limit. A limit's refusal (no provider request) is
+ * returned for the chain to decide on; any other failure to admit ends the turn.
+ */
+async function admitAttempt(rt: RouterRuntime, state: TurnState, resolved: ResolvedEntry, key: ResolvedKey, plan: AttemptPlan, link: CallLink): Promise<Reservation | AppError> {
   const { req } = state;
   let reservation: Reservation;
   try {
@@ -68,11 +79,13 @@ async function admitAttempt(rt: RouterRuntime, state: TurnState, resolved: Resol
       maxOutputTokens: plan.areq.maxTokens,
       pricing: resolved.info?.pricing ?? null,
       pricingTiers: resolved.info?.pricingTiers,
-      attempt: attemptNo,
-      fallbackOf: state.prevRecordId,
+      ...link,
+      powerLevel: state.powerLevel ?? null,
+      step: state.loop?.step ?? null,
     });
   } catch (err) {
     const error = err instanceof AppError ? err : internalError(rt, err);
+    if (error.code === 'LIMIT_EXCEEDED') return error;
     throw new TurnEnd(new AppError(error.code, error.message, { ...error.details, attempts: state.attempts, partialText: '' }));
   }
   state.prevRecordId = reservation.id;
@@ -110,8 +123,53 @@ async function meterAttempt(
   return { usage, record };
 }
 
+/** A limit refused the request before it was sent: no ledger row, no health record, one refused attempt with the limit's words. */
+function refusedAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, link: CallLink, refusal: AppError): AttemptOutcome {
+  pushAttempt(rt, state, {
+    provider: resolved.provider,
+    model: resolved.model,
+    keyId: key.id,
+    status: 'refused',
+    errorCode: refusal.code,
+    errorMessage: refusal.message,
+    chainIndex: entry.chainIndex,
+    attempt: link.attempt,
+    kind: link.kind,
+  });
+  const hint = typeof refusal.details?.hint === 'string' ? { hint: refusal.details.hint } : {};
+  return {
+    ok: false,
+    failure: { code: refusal.code, message: refusal.message, status: null, retryable: false, retryAfterMs: null, ...hint },
+    refusal,
+    callId: null,
+    text: '',
+    usage: ZERO_USAGE,
+    record: null,
+    pricing: null,
+    finishReason: null,
+    servedModel: null,
+  };
+}
+
+/** A streamed turn tells the renderer who it waits for, for how long at most, and what a skip would try. */
+function announceAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, link: CallLink, firstTokenMs: number): void {
+  if (!state.stream) return;
+  rt.deps.emit('chat.waiting', {
+    streamId: state.turn.streamId,
+    sessionId: state.req.sessionId,
+    provider: resolved.provider,
+    model: resolved.model,
+    keyId: key.id,
+    chainIndex: entry.chainIndex,
+    attempt: link.attempt,
+    kind: link.kind,
+    firstTokenTimeoutMs: firstTokenMs,
+    skipTo: state.turn.skipTo,
+  });
+}
+
 /** Health, the key's "last used", and the attempt line the user sees. */
-function reportAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, attemptNo: number, streamed: StreamResult): void {
+function reportAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, link: CallLink, streamed: StreamResult): void {
   const { failure, latencyMs, ttftMs } = streamed;
   const ok = failure === null;
   rt.health.record({ provider: resolved.provider, keyId: key.id, ok, ...(ok ? {} : { errorCode: failure.code }), latencyMs, ttftMs });
@@ -127,12 +185,14 @@ function reportAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resolv
     status: ok ? 'ok' : isCancel(streamed) ? 'cancelled' : 'error',
     ...(ok ? {} : { errorCode: failure.code, errorMessage: failure.message }),
     chainIndex: entry.chainIndex,
-    attempt: attemptNo,
+    attempt: link.attempt,
+    kind: link.kind,
     latencyMs,
   });
 }
 
+/** Stopped by the user (a cancel, a skip) or by the session's end: metered as cancelled. */
 function isCancel(streamed: StreamResult): boolean {
   const code = streamed.failure?.code;
-  return code === 'CANCELLED' || code === 'SESSION_ENDED';
+  return code === 'CANCELLED' || code === 'SESSION_ENDED' || code === 'SKIPPED_BY_USER';
 }

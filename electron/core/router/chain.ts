@@ -5,7 +5,7 @@ import { validateForModel } from './output-allowance.js';
 import { resolveTarget } from './resolve-entry.js';
 import { internalError, pushAttempt, type RouterRuntime } from './runtime.js';
 import { exhaustedError, throwIfAborted, withHint } from './turn-errors.js';
-import type { Entry, ResolvedEntry, TurnState } from './turn.js';
+import { entryKind, type Entry, type ResolvedEntry, type TurnState } from './turn.js';
 
 /**
  * The fallback chain of one turn: the caller's target, its fallbacks and (by setting) the system
@@ -43,7 +43,9 @@ export async function runChain(rt: RouterRuntime, state: TurnState): Promise<Cha
       continue;
     }
 
-    const done = await runEntry(rt, state, entry, resolved);
+    // What chat.skip would move on to: the entry after this one, in the order they are tried.
+    const next = i + 1 < queue.length ? queue[i + 1] : deferred[i + 1 - queue.length];
+    const done = await runEntry(rt, state, entry, resolved, next?.target ?? null);
     if (done) return answerOf(rt, state, entry, resolved, done.key, done.outcome);
   }
   throw exhaustedError(state, firstResolveError);
@@ -68,6 +70,7 @@ function reportUnresolved(rt: RouterRuntime, state: TurnState, entry: Entry, err
     errorMessage: error.message,
     chainIndex: entry.chainIndex,
     attempt: 1,
+    kind: entryKind(entry),
   });
 }
 
@@ -82,5 +85,6 @@ function reportCoolingDown(rt: RouterRuntime, state: TurnState, entry: Entry, re
     errorMessage: `This key failed several times in a row and is paused until ${new Date(rt.health.coolingDownUntil(chosen.id) ?? Date.now()).toISOString()}.`,
     chainIndex: entry.chainIndex,
     attempt: 1,
+    kind: entryKind(entry),
   });
 }

@@ -5,14 +5,14 @@ import type { KeyResolver } from '../ports.js';
 import type { ChatRouter } from './router.js';
 import { describeSystemDefault } from './system-default.js';
 
-type RouterMethods = 'chat.send' | 'chat.cancel' | 'chat.estimate' | 'chat.systemDefault' | 'sessions.open' | 'sessions.close' | 'sessions.list' | 'providers.list';
+/** chat.send and chat.estimate are served by the agents area (electron/core/agents), which applies an agent before the router runs the turn. */
+type RouterMethods = 'chat.cancel' | 'chat.skip' | 'chat.systemDefault' | 'sessions.open' | 'sessions.close' | 'sessions.list' | 'providers.list';
 
 /** The contract methods the router serves. */
 export function routerHandlers(router: ChatRouter, keys: Pick<KeyResolver, 'list' | 'environmentKey'>): PartialHandlers<RouterMethods> {
   return {
-    'chat.send': (req) => router.send(req),
     'chat.cancel': (req) => ({ cancelled: router.cancel(req) }),
-    'chat.estimate': (req) => router.estimate(req),
+    'chat.skip': (req) => ({ skipped: router.skip(req.streamId) }),
     'chat.systemDefault': () => describeSystemDefault(router.systemDefault),
     'sessions.open': (req) => ({ session: router.sessions.open(req) }),
     'sessions.close': (req) => ({ closed: router.sessions.close(req.sessionId) }),

@@ -20,7 +20,7 @@ export const DEFAULT_HEALTH: HealthOptions = {
 
 // Failures that say nothing about the provider or the key (the request itself was the problem, or
 // the user stopped it) must not cool a healthy key down.
-const NOT_HEALTH: ReadonlySet<string> = new Set<ErrorCode>(['CANCELLED', 'VALIDATION', 'CONTEXT_TOO_LONG', 'CONTENT_FILTERED', 'LIMIT_EXCEEDED']);
+const NOT_HEALTH: ReadonlySet<string> = new Set<ErrorCode>(['CANCELLED', 'SKIPPED_BY_USER', 'VALIDATION', 'CONTEXT_TOO_LONG', 'CONTENT_FILTERED', 'LIMIT_EXCEEDED']);
 
 export function countsForHealth(code: string): boolean {
   return !NOT_HEALTH.has(code);

@@ -1,3 +1,4 @@
+import type { AppError } from '../../../shared/contract/index.js';
 import type { ProviderFailure } from '../providers/adapters/types.js';
 
 /*
@@ -39,7 +40,7 @@ export type RetryDecision =
   /** The key itself is refused (auth, out of credit): try the provider's next key, else fail over. */
   | { kind: 'next-key' }
   /** Give up on this chain entry; the next one may serve. */
-  | { kind: 'fallover'; why: 'exhausted' | 'retry-after-too-long' | 'not-retryable' | 'context-too-long' }
+  | { kind: 'fallover'; why: 'exhausted' | 'retry-after-too-long' | 'not-retryable' | 'context-too-long' | 'skipped-by-user' | 'limit' }
   /** End the turn with this failure: nothing else would help (cancelled, content policy, output already streamed). */
   | { kind: 'stop' };
 
@@ -63,9 +64,12 @@ export function decideRetry(failure: ProviderFailure, state: RetryState, options
   switch (failure.code) {
     case 'CANCELLED':
     case 'CONTENT_FILTERED':
-    // A limit refusal is ours, not the provider's: the turn ends before any provider request.
-    case 'LIMIT_EXCEEDED':
       return { kind: 'stop' };
+    // A limit of a provider (a team server's budget) covers that entry only.
+    case 'LIMIT_EXCEEDED':
+      return { kind: 'fallover', why: 'limit' };
+    case 'SKIPPED_BY_USER':
+      return { kind: 'fallover', why: 'skipped-by-user' };
     case 'KEY_INVALID':
     case 'QUOTA_EXHAUSTED':
     // Another key of the same provider may belong to a project with access.
@@ -90,6 +94,21 @@ export function decideRetry(failure: ProviderFailure, state: RetryState, options
   }
   if (state.waitedMs + delayMs > options.maxTotalWaitMs) return { kind: 'fallover', why: 'exhausted' };
   return { kind: 'retry', delayMs, basis };
+}
+
+/**
+ * A limit of ours refused a request before it was sent (LIMIT_EXCEEDED from admission, see the
+ * `scope` of its details). A limit that covers every entry (the monthly total, the conversation's
+ * budget) ends the turn; one on a provider or a key lets the next entry of the chain try. A key's
+ * limit does not move on to the provider's other keys: the user chose that key for this model, and
+ * its limit is what they set for it. A cap refusing a model because its price is unknown is about
+ * that model alone.
+ */
+export function decideRefusal(refusal: AppError): RetryDecision {
+  const scope = refusal.details?.scope;
+  if (refusal.details?.reason === 'price-unknown') return { kind: 'fallover', why: 'limit' };
+  if (scope === 'monthlyUsd.total' || scope === 'sessionUsd') return { kind: 'stop' };
+  return { kind: 'fallover', why: 'limit' };
 }
 
 /** Sleeps unless the signal aborts first (then rejects with the signal's reason). */

@@ -4,7 +4,6 @@ import {
   ZERO_USAGE,
   type ChatMessage,
   type ChatParams,
-  type ChatSendRequest,
   type ChatSendResponse,
   type ChatTarget,
   type ProviderId,
@@ -20,9 +19,12 @@ import { abortableSleep, DEFAULT_RETRY_POLICY } from './retry-policy.js';
 import { DEFAULT_TIMEOUTS, internalError, type RouterDeps, type RouterRuntime } from './runtime.js';
 import { SessionRegistry, type RunningTurn } from './sessions.js';
 import { environmentSystemDefault, type SystemDefaultSource } from './system-default.js';
-import { Turn, TurnEnd, type TurnState } from './turn.js';
+import { runAgentTurn, type AgentTurnOptions } from './tool-loop.js';
+import { Turn, TurnEnd, type RoutedRequest, type TurnState } from './turn.js';
 
-export { DEFAULT_TIMEOUTS, type RouterDeps, type RouterTimeouts } from './runtime.js';
+export { DEFAULT_TIMEOUTS, type RouterDeps, type RouterSettings, type RouterTimeouts } from './runtime.js';
+export type { RoutedRequest } from './turn.js';
+export type { AgentTurnOptions } from './tool-loop.js';
 export { defaultOutputAllowance, validateForModel, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_TURN_OUTPUT_TOKENS, DEFAULT_TURN_OUTPUT_TOKENS_REASONING } from './output-allowance.js';
 
 /**
@@ -58,9 +60,12 @@ export class ChatRouter implements SessionEnder {
     };
   }
 
-  /** chat.send: resolves with the answer or rejects with an AppError (partial text in details). */
-  send(req: ChatSendRequest): Promise<ChatSendResponse> {
-    const p = this.sendTurn(req);
+  /**
+   * chat.send: resolves with the answer or rejects with an AppError (partial text in details).
+   * With an agent's options, the turn runs as a tool loop (tool-loop.ts).
+   */
+  send(req: RoutedRequest, agent?: AgentTurnOptions): Promise<ChatSendResponse> {
+    const p = this.sendTurn(req, agent);
     const settled = p.then(
       () => undefined,
       () => undefined,
@@ -70,7 +75,7 @@ export class ChatRouter implements SessionEnder {
     return p;
   }
 
-  private async sendTurn(req: ChatSendRequest): Promise<ChatSendResponse> {
+  private async sendTurn(req: RoutedRequest, agent: AgentTurnOptions | undefined): Promise<ChatSendResponse> {
     const streamId = req.streamId ?? randomUUID();
     if (this.turns.has(streamId)) throw new AppError('CONFLICT', `streamId "${streamId}" is already in use by a running turn.`, { field: 'streamId' });
     this.sessions.prepareTurn({ sessionId: req.sessionId, target: req.target, ...(req.fallbacks ? { fallbacks: req.fallbacks } : {}), ...(req.agent ? { agent: req.agent } : {}) });
@@ -89,7 +94,7 @@ export class ChatRouter implements SessionEnder {
       failures: [],
     };
     try {
-      const result = await runChain(this.rt, state);
+      const result = agent ? await runAgentTurn(this.rt, state, agent) : await runChain(this.rt, state);
       if (state.stream) this.deps.emit('chat.done', { streamId, sessionId: req.sessionId, result });
       return result;
     } catch (err) {
@@ -124,6 +129,11 @@ export class ChatRouter implements SessionEnder {
     if (by.sessionId !== undefined) for (const t of this.sessions.runningTurns(by.sessionId)) targets.add(t);
     for (const t of targets) t.abort(new AppError('CANCELLED', 'The turn was cancelled.'));
     return targets.size;
+  }
+
+  /** chat.skip: gives up waiting for the current model of a turn and goes on with the next entry of its chain. */
+  skip(streamId: string): boolean {
+    return this.turns.get(streamId)?.skip() ?? false;
   }
 
   /** chat.estimate: the prompt's tokens and the cost range of the next turn (prompt only → every output token used). */

@@ -1,4 +1,4 @@
-import { AppError, type Attempt, type EventName, type EventPayload, type Settings } from '../../../shared/contract/index.js';
+import { AppError, FIRST_TOKEN_TIMEOUT_DEFAULTS, type Attempt, type EventName, type EventPayload, type ProviderId, type Settings } from '../../../shared/contract/index.js';
 import type { Logger } from '../app/logger.js';
 import type { CallAdmission, KeyResolver, ModelLookup } from '../ports.js';
 import type { AdapterFactory } from '../providers/adapters/index.js';
@@ -8,19 +8,21 @@ import type { SessionRegistry } from './sessions.js';
 import type { SystemDefaultSource } from './system-default.js';
 import type { TurnState } from './turn.js';
 
+/**
+ * Stall limits besides the first-token limit, which is a setting (firstTokenLimitMs): a streamed
+ * request must send its first token within that, whatever else it sends (pings, keep-alives).
+ */
 export interface RouterTimeouts {
-  /** Streamed request: no response (headers) within this → TIMEOUT. */
-  firstByteMs: number;
-  /** Streamed request: accepted, but no chunk for this long before the first token. Longer than
-   * idleMs because reasoning models think in silence before they write. */
-  firstTokenMs: number;
   /** Streamed request: no chunk for this long once the answer is flowing → TIMEOUT. */
   idleMs: number;
   /** Non-streamed request: the whole answer within this. */
   requestMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: RouterTimeouts = { firstByteMs: 60_000, firstTokenMs: 120_000, idleMs: 60_000, requestMs: 300_000 };
+export const DEFAULT_TIMEOUTS: RouterTimeouts = { idleMs: 60_000, requestMs: 300_000 };
+
+/** What the router reads from the settings; the first-token limits default when a host does not set them. */
+export type RouterSettings = Pick<Settings, 'keyFailover' | 'fallbackToSystemDefault'> & Partial<Pick<Settings, 'firstTokenTimeoutSec' | 'localFirstTokenTimeoutSec'>>;
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -28,7 +30,7 @@ export interface RouterDeps {
   keys: KeyResolver;
   admission: CallAdmission;
   models: ModelLookup;
-  settings: () => Pick<Settings, 'keyFailover' | 'fallbackToSystemDefault'>;
+  settings: () => RouterSettings;
   emit: Emit;
   logger: Logger;
   adapters: AdapterFactory;
@@ -58,8 +60,20 @@ export interface RouterRuntime {
   readonly clock: () => number;
 }
 
+/**
+ * How long a streamed request may take to its first token: the user's setting for cloud providers,
+ * a longer one for local and OpenAI-compatible servers (they may load the model first).
+ */
+export function firstTokenLimitMs(rt: RouterRuntime, provider: ProviderId): number {
+  const s = rt.deps.settings();
+  const seconds = provider === 'openai-compatible' ? (s.localFirstTokenTimeoutSec ?? FIRST_TOKEN_TIMEOUT_DEFAULTS.local) : (s.firstTokenTimeoutSec ?? FIRST_TOKEN_TIMEOUT_DEFAULTS.cloud);
+  return Math.round(seconds * 1000);
+}
+
 /** Adds an attempt to the turn's list and, for a streamed turn, tells the renderer at once. */
-export function pushAttempt(rt: RouterRuntime, state: TurnState, attempt: Attempt): void {
+export function pushAttempt(rt: RouterRuntime, state: TurnState, stepless: Attempt): void {
+  // Within a tool loop every attempt (answered, failed, refused or skipped) names its model call.
+  const attempt = state.loop ? { ...stepless, step: state.loop.step } : stepless;
   state.attempts.push(attempt);
   if (state.stream) rt.deps.emit('chat.attempt', { streamId: state.turn.streamId, sessionId: state.req.sessionId, attempt });
 }

@@ -1,10 +1,10 @@
 import { AppError, type Usage } from '../../../shared/contract/index.js';
 import { providerSpec } from '../../../shared/providers/registry.js';
 import type { ResolvedKey } from '../ports.js';
-import type { AdapterRequest, FinishReason, ProviderFailure } from '../providers/adapters/types.js';
+import type { AdapterRequest, FinishReason, ProviderFailure, ToolCall } from '../providers/adapters/types.js';
 import type { RouterRuntime } from './runtime.js';
-import { stallFailure } from './turn-errors.js';
-import type { TurnState } from './turn.js';
+import { skippedFailure, stallFailure } from './turn-errors.js';
+import { SKIP, type TurnState } from './turn.js';
 
 /** The abort reason of our own stall watchdog, told apart from a user's cancel. */
 const STALL = Symbol('stall');
@@ -16,6 +16,8 @@ export interface StreamResult {
   usage: Usage | null;
   /** The provider accepted the request (it may bill for it). */
   opened: boolean;
+  /** Tool calls the model made, in its order. */
+  toolCalls: ToolCall[];
   finishReason: FinishReason | null;
   servedModel: string | null;
   /** null when the answer finished. */
@@ -25,8 +27,8 @@ export interface StreamResult {
 }
 
 /**
- * Aborts a request that goes quiet. One timer, re-armed per chunk with refresh() (no allocation);
- * its length changes twice per request: response → first token → flowing.
+ * Aborts a request that goes quiet. Before the first token one deadline holds, whatever else
+ * arrives; then one timer re-armed per chunk with refresh() (no allocation).
  */
 class StallWatchdog {
   private timer: NodeJS.Timeout;
@@ -68,17 +70,23 @@ class StallWatchdog {
 }
 
 /**
- * Runs one adapter request under the turn's abort signal and a stall watchdog, forwarding text
+ * Runs one adapter request under the turn's abort signal, the entry's skip signal (until output
+ * flows) and a stall watchdog: `firstTokenMs` to the first token of a streamed request, then the
+ * idle limit between chunks; the whole answer within requestMs when not streamed. Forwards text
  * deltas of a streamed turn as they come. Never throws.
  */
-export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: ResolvedKey, areq: AdapterRequest): Promise<StreamResult> {
+export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: ResolvedKey, areq: AdapterRequest, firstTokenMs: number): Promise<StreamResult> {
   const { turn, req } = state;
   const ctl = new AbortController();
   const onTurnAbort = () => ctl.abort(turn.signal.reason);
   if (turn.signal.aborted) ctl.abort(turn.signal.reason);
   else turn.signal.addEventListener('abort', onTurnAbort, { once: true });
+  const skip = turn.skipSignal;
+  const onSkip = () => ctl.abort(SKIP);
+  if (skip?.aborted) ctl.abort(SKIP);
+  else skip?.addEventListener('abort', onSkip, { once: true });
   const wireStream = areq.stream;
-  const watchdog = new StallWatchdog(ctl, wireStream ? rt.timeouts.firstByteMs : rt.timeouts.requestMs);
+  const watchdog = new StallWatchdog(ctl, wireStream ? firstTokenMs : rt.timeouts.requestMs);
 
   const started = rt.clock();
   let text = '';
@@ -88,10 +96,17 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
   let finishReason: FinishReason | null = null;
   let servedModel: string | null = null;
   let failure: ProviderFailure | null = null;
+  const toolCalls: ToolCall[] = [];
+  /** Output (text or a tool call) reached the caller: the first-token wait is over and no skip may drop it. */
+  let writing = false;
   try {
     const adapter = rt.deps.adapters(key);
     for await (const ev of adapter.stream(areq, ctl.signal)) {
-      if (wireStream) watchdog.rearm(firstTokenAt === null && ev.type !== 'text' && ev.type !== 'tool_call' ? rt.timeouts.firstTokenMs : rt.timeouts.idleMs);
+      if (!writing && (ev.type === 'text' || ev.type === 'tool_call')) {
+        writing = true;
+        turn.noteWriting();
+      }
+      if (wireStream && writing) watchdog.rearm(rt.timeouts.idleMs);
       switch (ev.type) {
         case 'open':
           opened = true;
@@ -103,6 +118,9 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
           }
           text += ev.text;
           if (state.stream) rt.deps.emit('chat.delta', { streamId: turn.streamId, sessionId: req.sessionId, text: ev.text });
+          break;
+        case 'tool_call':
+          toolCalls.push({ id: ev.id, name: ev.name, arguments: ev.arguments, ...(ev.signature ? { signature: ev.signature } : {}) });
           break;
         case 'usage':
           usage = ev.usage;
@@ -123,6 +141,7 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
   } finally {
     watchdog.stop();
     turn.signal.removeEventListener('abort', onTurnAbort);
+    skip?.removeEventListener('abort', onSkip);
   }
   const latencyMs = Math.round(rt.clock() - started);
   const ttftMs = firstTokenAt === null ? null : Math.round(firstTokenAt - started);
@@ -130,9 +149,11 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
   const finished = failure === null && finishReason !== null;
   if (!finished) {
     if (watchdog.fired) {
-      failure = stallFailure(areq.provider, watchdog.stalledAfterMs, opened, text.length > 0);
+      failure = stallFailure(areq.provider, watchdog.stalledAfterMs, opened, writing);
     } else if (turn.signal.aborted) {
       failure = abortFailure(turn.signal.reason);
+    } else if (ctl.signal.aborted && ctl.signal.reason === SKIP) {
+      failure = skippedFailure(areq.model, latencyMs);
     } else {
       failure ??= {
         code: 'PROVIDER_ERROR',
@@ -143,7 +164,7 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
       };
     }
   }
-  return { text, usage, opened, finishReason, servedModel, failure: finished ? null : failure, latencyMs, ttftMs };
+  return { text, usage, opened, toolCalls, finishReason, servedModel, failure: finished ? null : failure, latencyMs, ttftMs };
 }
 
 /** Adapters never throw; this is a bug or a client that could not be built (bad base URL). */

@@ -1,3 +1,4 @@
+import { describeAttemptCounts } from '../../../shared/attempt-counts.js';
 import { AppError, type ProviderId } from '../../../shared/contract/index.js';
 import { providerSpec } from '../../../shared/providers/registry.js';
 import type { ResolvedKey } from '../ports.js';
@@ -38,12 +39,22 @@ export function endError(state: TurnState, resolved: ResolvedEntry, key: Resolve
   });
 }
 
-/** Every entry of the chain failed: the last failure, with how many requests were made. */
+/** A limit that covers every entry of the chain refused the request: the turn ends with the limit's own error. */
+export function refusalError(state: TurnState, refusal: AppError): AppError {
+  return new AppError(refusal.code, refusal.message, { ...refusal.details, attempts: state.attempts, partialText: '' });
+}
+
+/**
+ * Every entry of the chain failed: the failure that ended the turn (the last one), with what the
+ * attempts came to, counted as the attempts list counts them (shared/attempt-counts.ts).
+ */
 export function exhaustedError(state: TurnState, firstResolveError: AppError | null): AppError {
   const last = state.failures[state.failures.length - 1];
   if (!last) return firstResolveError ?? new AppError('PROVIDER_UNAVAILABLE', 'No model in the chain could be reached.', { attempts: state.attempts });
-  const tried = state.failures.length > 1 || state.attempts.length > 1 ? ` after ${state.attempts.filter((a) => a.status !== 'skipped').length} attempts` : '';
-  return new AppError(last.failure.code, `${last.failure.message}${tried ? ` (gave up${tried})` : ''}`, {
+  const tried = state.attempts.length > 1 ? ` (gave up after ${describeAttemptCounts(state.attempts)})` : '';
+  return new AppError(last.failure.code, `${last.failure.message}${tried}`, {
+    // A limit's own details (which limit, when it resets) come first; the turn's facts win.
+    ...last.refusal?.details,
     provider: last.provider,
     model: last.model,
     keyId: last.keyId,
@@ -59,22 +70,38 @@ export function throwIfAborted(state: TurnState): void {
   if (state.turn.signal.aborted) throw new TurnEnd(cancelledError(state, ''));
 }
 
-/** What a stall looked like to the user: no response, accepted but silent, or silent mid-answer. */
+/**
+ * What a stall looked like to the user: no response, accepted but no answer, or silent mid-answer.
+ * A stall before the first token is one failure for the chain (not retryable): the user has waited
+ * the whole first-token limit already, so the next entry is tried rather than the same one again.
+ */
 export function stallFailure(provider: ProviderId, ms: number, opened: boolean, writing: boolean): ProviderFailure {
   const name = providerSpec(provider).name;
   const s = Math.max(1, Math.round(ms / 1000));
+  if (writing) {
+    return {
+      code: 'TIMEOUT',
+      message: `${name} stopped sending for ${s} s.`,
+      status: null,
+      retryable: true,
+      retryAfterMs: null,
+      hint: 'The provider may be overloaded, or a proxy is holding the connection. Try again or pick another model.',
+    };
+  }
   return {
     code: 'TIMEOUT',
-    message: writing
-      ? `${name} stopped sending for ${s} s.`
-      : opened
-        ? `${name} accepted the request but sent nothing for ${s} s.`
-        : `${name} did not respond within ${s} s.`,
+    message: opened ? `${name} accepted the request but sent no answer within ${s} s.` : `${name} did not respond within ${s} s.`,
     status: null,
-    retryable: true,
+    retryable: false,
     retryAfterMs: null,
-    hint: 'The provider may be overloaded, or a proxy is holding the connection. Try again or pick another model.',
+    hint: 'The provider may be overloaded, or a proxy is holding the connection. How long to wait for the first token is set in Settings → Providers & Keys.',
   };
+}
+
+/** The user gave up waiting (chat.skip) for a request, after `waitedMs`, or between requests (null): the chain goes on with its next entry. */
+export function skippedFailure(model: string, waitedMs: number | null): ProviderFailure {
+  const after = waitedMs === null ? '' : ` after ${Math.max(1, Math.round(waitedMs / 1000))} s`;
+  return { code: 'SKIPPED_BY_USER', message: `You skipped ${model}${after}.`, status: null, retryable: false, retryAfterMs: null };
 }
 
 export function withHint(error: AppError): AppError {

@@ -1,17 +1,34 @@
-import { ZERO_USAGE, type ProviderId, type Usage } from '../../../shared/contract/index.js';
+import { ZERO_USAGE, type ChatMessage, type ProviderId, type Usage } from '../../../shared/contract/index.js';
+import type { ToolSpec } from '../providers/adapters/types.js';
 import { estimateOutputTokens } from '../providers/adapters/usage.js';
 import type { RouterRuntime } from './runtime.js';
 import type { TurnState } from './turn.js';
 
-/** The turn's prompt tokens for a provider/model, counted once per turn (retries and fallbacks reuse it). */
+/**
+ * The turn's prompt tokens for a provider/model, counted once per turn (retries and fallbacks reuse
+ * it; a tool loop clears the cache at each step). A loop step counts its tool calls, results and
+ * tool definitions too: they are billed as prompt.
+ */
 export async function promptTokensFor(rt: RouterRuntime, state: TurnState, provider: ProviderId, model: string): Promise<number> {
   const k = `${provider}\u0000${model}`;
   let n = state.promptCache.get(k);
   if (n === undefined) {
-    n = (await rt.deps.admission.estimatePromptTokens(state.req.messages, provider, model)).tokens;
+    const messages = state.loop ? countableMessages(state.loop.messages, state.loop.tools) : state.req.messages;
+    n = (await rt.deps.admission.estimatePromptTokens(messages, provider, model)).tokens;
     state.promptCache.set(k, n);
   }
   return n;
+}
+
+/** Messages as plain text for counting: tool calls and definitions written out as the JSON the provider is sent. */
+export function countableMessages(messages: readonly ChatMessage[], tools: readonly ToolSpec[]): ChatMessage[] {
+  const out: ChatMessage[] = messages.map((m) => {
+    if (m.role === 'tool') return { role: 'user', content: `${m.name ?? ''} ${m.toolCallId ?? ''} ${m.content}` };
+    if (m.toolCalls && m.toolCalls.length > 0) return { role: m.role, content: `${m.content}${JSON.stringify(m.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })))}` };
+    return m;
+  });
+  if (tools.length > 0) out.push({ role: 'system', content: JSON.stringify(tools) });
+  return out;
 }
 
 /**

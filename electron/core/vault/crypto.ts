@@ -24,6 +24,11 @@ export function secretAad(vaultId: string, keyId: string, provider: string): Buf
   return Buffer.from(['switchboard/key/v1', vaultId, keyId, provider].join('\u0000'), 'utf8');
 }
 
+/** AAD of a secret that is not a provider key (an MCP server's header value), bound to its vault and scope. */
+export function scopedSecretAad(vaultId: string, scope: string): Buffer {
+  return Buffer.from(['switchboard/secret/v1', vaultId, scope].join('\u0000'), 'utf8');
+}
+
 /** AES-256-GCM with a fresh random 12-byte IV per call. */
 export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): SealedBlob {
   assertKey(key);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError, type KeyStatus, type ProviderId, type VaultStatus } from '../../../shared/contract/index.js';
 import { last4 } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
-import { newDataKey, open as openBlob, seal, secretAad, type SealedBlob } from './crypto.js';
+import { newDataKey, open as openBlob, scopedSecretAad, seal, secretAad, type SealedBlob } from './crypto.js';
 import type { KeyWrapper, WrappedKey } from './key-wrapper.js';
 import { PassphraseKeyWrapper, type ScryptParams } from './passphrase-wrapper.js';
 import { VaultFile, type StoredKey, type VaultFileData } from './vault-file.js';
@@ -419,6 +419,41 @@ export class Vault {
     }
     this.records.delete(id);
     return true;
+  }
+
+  /**
+   * Seals a secret that is not a provider key (an MCP server's header or environment value) under
+   * this vault's data key, bound to `scope`, for its owner to keep in its own file. Saved vaults
+   * give a blob that opens after a restart; otherwise it lives as long as this process (layer
+   * "session"). The plaintext is registered for redaction at once.
+   */
+  sealSecret(scope: string, secret: string): { sealed: SealedBlob; vaultId: string; layer: Layer } {
+    this.assertOpen();
+    this.opts.logger.redact(secret);
+    const layer = this.newKeyLayer();
+    const vaultId = layer === 'session' ? this.session.vaultId : this.disk!.vaultId;
+    return { sealed: seal(this.keyFor(layer), Buffer.from(secret, 'utf8'), scopedSecretAad(vaultId, scope)), vaultId, layer };
+  }
+
+  /**
+   * Opens a blob from sealSecret. Throws VAULT_LOCKED while the saved vault is locked, and
+   * KEY_NEEDS_REENTRY when the blob belongs to another vault (reset, or a session that ended) or
+   * was altered.
+   */
+  openSecret(scope: string, sealed: SealedBlob, vaultId: string): string {
+    this.assertOpen();
+    let key: Buffer;
+    if (vaultId === this.session.vaultId) key = this.session.dataKey;
+    else if (this.disk && vaultId === this.disk.vaultId) key = this.disk.dataKey;
+    else if (this.locked?.data?.vaultId === vaultId) throw new AppError('VAULT_LOCKED', this.lockProblem());
+    else throw new AppError('KEY_NEEDS_REENTRY', 'This secret was saved in a vault that is gone (reset, or kept for an earlier session only); enter it again.');
+    try {
+      const plain = openBlob(key, sealed, scopedSecretAad(vaultId, scope)).toString('utf8');
+      this.opts.logger.redact(plain);
+      return plain;
+    } catch {
+      throw new AppError('KEY_NEEDS_REENTRY', 'A saved secret could not be decrypted (it was altered or damaged); enter it again.');
+    }
   }
 
   private sealFor(layer: Layer, id: string, provider: string, secret: string) {

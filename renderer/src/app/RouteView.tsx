@@ -11,6 +11,7 @@ import { useDocumentTitle } from './useDocumentTitle.js';
 
 // The dashboard carries the chart library; loading it on first visit keeps the first paint small.
 const UsagePage = lazy(() => import('../features/usage/UsagePage.js').then((m) => ({ default: m.UsagePage })));
+const AgentsPage = lazy(() => import('../features/agents/AgentsPage.js').then((m) => ({ default: m.AgentsPage })));
 const ModelsPage = lazy(() => import('../features/catalog/ModelsPage.js').then((m) => ({ default: m.ModelsPage })));
 
 /** Maps the current route to its page. New top-level pages (model catalog, …) are added here and in routes.ts. */
@@ -32,6 +33,9 @@ export function RouteView() {
       break;
     case 'models':
       page = <ModelsPage />;
+      break;
+    case 'agents':
+      page = <AgentsPage />;
       break;
     case 'about':
       page = <AboutPage />;

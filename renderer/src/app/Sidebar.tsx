@@ -24,6 +24,7 @@ export function Sidebar() {
   const newOpen = useNewConversation((s) => s.open);
   const showNew = useNewConversation((s) => s.show);
   const hideNew = useNewConversation((s) => s.hide);
+  const newAgent = useNewConversation((s) => s.agentId);
   // Re-render each minute so "5 min ago" stays true.
   const now = useNow(60_000);
   // The sidebar lives as long as the connection: it keeps session-ended notices for every conversation.
@@ -36,11 +37,11 @@ export function Sidebar() {
         <span className="brand-name">Switchboard</span>
       </div>
       <div className="sidebar-actions">
-        <Button variant="primary" icon="plus" onClick={showNew} className="btn-block" aria-haspopup="dialog">
+        <Button variant="primary" icon="plus" onClick={() => showNew()} className="btn-block" aria-haspopup="dialog">
           New conversation
         </Button>
       </div>
-      {newOpen ? <NewConversationDialog onClose={hideNew} /> : null}
+      {newOpen ? <NewConversationDialog onClose={hideNew} agentId={newAgent} /> : null}
       <h2 className="sidebar-heading" id="conversations-heading">
         Conversations
       </h2>
@@ -56,6 +57,7 @@ export function Sidebar() {
         )}
       </div>
       <ul className="sidebar-nav">
+        <NavItem to={paths.agents()} icon="chat" label="Agents" active={route.name === 'agents'} />
         <NavItem to={paths.models()} icon="spark" label="Models" active={route.name === 'models'} />
         <NavItem to={paths.usage()} icon="chart" label="Usage" active={route.name === 'usage'} />
         <NavItem to={paths.settings()} icon="settings" label="Settings" active={route.name === 'settings'} />

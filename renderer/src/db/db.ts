@@ -19,6 +19,22 @@ export class SwitchboardDb extends Dexie {
       messages: 'id, conversationId, [conversationId+createdAt], status',
       drafts: 'conversationId',
     });
+    // 2: messages carry structured parts (text, tool calls, tool results). Every message keeps its
+    // text and gets it as one text part, so every existing conversation reads as before.
+    this.version(2)
+      .stores({
+        conversations: 'id, updatedAt, createdAt',
+        messages: 'id, conversationId, [conversationId+createdAt], status',
+        drafts: 'conversationId',
+      })
+      .upgrade((tx) =>
+        tx
+          .table<Message, string>('messages')
+          .toCollection()
+          .modify((m) => {
+            if (m.parts === undefined) m.parts = m.content === '' ? [] : [{ type: 'text', text: m.content }];
+          }),
+      );
   }
 }
 

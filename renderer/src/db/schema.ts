@@ -1,4 +1,4 @@
-import type { Attempt, KeySource, ProviderId, Usage } from '../../../shared/contract/index.js';
+import type { Attempt, KeySource, PowerLevel, ProviderId, ToolCallStatus, Usage } from '../../../shared/contract/index.js';
 
 /**
  * The model a conversation talks to, stored as a snapshot with its display labels so history still
@@ -6,6 +6,8 @@ import type { Attempt, KeySource, ProviderId, Usage } from '../../../shared/cont
  */
 export type ConversationTarget =
   | { kind: 'system'; label?: string }
+  /** Whatever the conversation's agent picks (its model, or its power level's model with the user's keys). */
+  | { kind: 'agent'; label?: string }
   | {
       kind: 'key';
       keyId: string;
@@ -34,6 +36,10 @@ export interface Conversation {
   title: string;
   /** Agent or purpose name; recorded in the usage ledger with every call. */
   agent: string;
+  /** The saved agent the conversation started with (its instructions, model and tools apply to every turn). */
+  agentId?: string;
+  /** Snapshot of the agent's power level when it started, for display. */
+  powerLevel?: PowerLevel;
   target: ConversationTarget;
   /** Tried in order when the target fails before answering. */
   fallbacks?: ConversationTarget[];
@@ -57,11 +63,22 @@ export interface MessageError {
   timeZone?: string;
 }
 
+/**
+ * Structured content of an answer, in order: the model's words, the tool calls it made and their
+ * results. `content` stays the plain text (the words joined) for copying and older readers.
+ */
+export type MessagePart =
+  | { type: 'text'; text: string }
+  | { type: 'tool_call'; id: string; toolId: string; name: string; arguments: string; step: number }
+  | { type: 'tool_result'; callId: string; status: ToolCallStatus; content: string; durationMs: number };
+
 export interface Message {
   id: string;
   conversationId: string;
   role: MessageRole;
   content: string;
+  /** Since schema version 2; older messages get one text part by the upgrade. */
+  parts?: MessagePart[];
   createdAt: number;
   status: MessageStatus;
   /** Assistant messages: a snapshot of who answered and what it cost. */

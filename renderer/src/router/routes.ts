@@ -4,6 +4,7 @@ export type Route =
   | { name: 'conversation'; id: string }
   | { name: 'settings'; section: string }
   | { name: 'usage' }
+  | { name: 'agents' }
   | { name: 'models' }
   | { name: 'about' }
   | { name: 'not-found'; path: string };
@@ -41,6 +42,8 @@ export function parseRoute(pathname: string): Route {
       return second === undefined ? { name: 'usage' } : { name: 'not-found', path: pathname };
     case 'models':
       return second === undefined ? { name: 'models' } : { name: 'not-found', path: pathname };
+    case 'agents':
+      return second === undefined ? { name: 'agents' } : { name: 'not-found', path: pathname };
     case 'about':
       return second === undefined ? { name: 'about' } : { name: 'not-found', path: pathname };
     default:
@@ -60,6 +63,8 @@ export function routePath(route: Route): string {
       return '/usage';
     case 'models':
       return '/models';
+    case 'agents':
+      return '/agents';
     case 'about':
       return '/about';
     case 'not-found':
@@ -73,6 +78,7 @@ export const paths = {
   settings: (section: string = DEFAULT_SETTINGS_SECTION) => routePath({ name: 'settings', section }),
   usage: () => '/usage',
   models: () => '/models',
+  agents: () => '/agents',
   about: () => '/about',
 };
 

@@ -37,7 +37,7 @@ describe('directives', () => {
     expect(d.usage).toEqual({ in: 10, out: 5, cached: 2, write: 1, reasoning: 3 });
     expect(d.delayMs).toBe(25);
     expect(d.reply).toBe('a [b] c');
-    expect(d.tool).toEqual({ name: 'search' });
+    expect(d.tool).toEqual({ names: ['search'] });
     expect(parseDirectives('[[tool]] [[fault:418]] [[fault:nonsense]] [[fault:cutx1]]').faults.map((f) => f.fault)).toEqual([
       { type: 'error', kind: 'status', status: 418 },
       { type: 'body', name: 'cut' },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
-import { filesUnder } from '../../helpers/assert.js';
+import { filesUnder, waitFor } from '../../helpers/assert.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { randomBytes } from 'node:crypto';
@@ -55,7 +55,7 @@ describe('secrets never leave the vault (through the contract)', () => {
     const add = (await call('keys.add', { provider: 'openai', label: 'main', secret: secrets.openai, baseUrl: fake.baseUrls.openai })) as { id: string };
     expect(add.id).toBeTruthy();
     expect(await call('keys.add', { provider: 'openai', secret: secrets.openaiInvalid, baseUrl: fake.baseUrls.openai })).toMatchObject({ code: 'KEY_INVALID' });
-    await call('keys.add', { provider: 'anthropic', secret: secrets.anthropic, baseUrl: fake.baseUrls.anthropic });
+    const claude = (await call('keys.add', { provider: 'anthropic', secret: secrets.anthropic, baseUrl: fake.baseUrls.anthropic })) as { id: string };
     await call('keys.add', { provider: 'gemini', secret: secrets.gemini, baseUrl: fake.baseUrls.gemini });
     await call('keys.add', { provider: 'azure', secret: secrets.azure, baseUrl: fake.baseUrls.azure, options: { deployment: 'gpt-4o-mini' } });
     await call('keys.add', { provider: 'anthropic', secret: ` ${secrets.anthropic}` });
@@ -63,6 +63,20 @@ describe('secrets never leave the vault (through the contract)', () => {
     await call('keys.testDraft', { provider: 'openai', secret: secrets.draft, baseUrl: fake.baseUrls.openai });
     await call('keys.test', { id: add.id });
     await call('keys.test', { id: 'env:anthropic' });
+    // A chat whose first model stalls until the user skips it: its waiting and attempt events, the skip and the answer.
+    const turn = call('chat.send', {
+      sessionId: 'leak-chat',
+      target: { keyId: add.id, model: 'gpt-4o-mini' },
+      fallbacks: [{ keyId: claude.id, model: 'claude-haiku-4-5' }],
+      messages: [{ role: 'user', content: 'Hello [[fault:stall@openai]]' }],
+      stream: true,
+      streamId: 'leak-stream',
+    });
+    await waitFor(() => t.events.some((e) => e.name === 'chat.waiting'));
+    expect(await call('chat.skip', { streamId: 'leak-stream' })).toEqual({ skipped: true });
+    expect(await turn).toMatchObject({ provider: 'anthropic' });
+    await call('usage.records', { sessionId: 'leak-chat' });
+    answers.push(...t.events.map((e) => JSON.stringify(e)));
     expect(await call('keys.update', { id: add.id, secret: secrets.openaiBadRotation })).toMatchObject({ code: 'KEY_INVALID' });
     await call('keys.update', { id: add.id, secret: secrets.openaiRotated, label: 'rotated' });
     await call('keys.list', {});

@@ -40,23 +40,26 @@ describe('chat through the core', () => {
     expect(recs.records[0]!.status).toBe('ok');
   });
 
-  it('retries and fallbacks each get a ledger row, chained by fallbackOf', async () => {
-    const r = await call<{ provider: string; attempts: Array<{ status: string }> }>('chat.send', {
+  it('retries and fallbacks each get a ledger row: retries point at the call they retry, the fallback at the call it falls back from', async () => {
+    const r = await call<{ provider: string; attempts: Array<{ status: string; kind: string }> }>('chat.send', {
       sessionId: 'c2',
       target: { keyId: ids.openai, model: 'gpt-4o-mini' },
       messages: [{ role: 'user', content: 'x [[fault:500@openai]]' }],
       fallbacks: [{ keyId: ids.gemini, model: 'gemini-2.5-flash' }],
     });
     expect(r.provider).toBe('gemini');
-    const recs = (await call<{ records: Array<{ id: string; status: string; attempt: number; fallbackOf: string | null; provider: string }> }>('usage.records', { sessionId: 'c2' })).records.reverse();
-    expect(recs.map((x) => [x.provider, x.status, x.attempt])).toEqual([
-      ['openai', 'error', 1],
-      ['openai', 'error', 2],
-      ['openai', 'error', 3],
-      ['openai', 'error', 4],
-      ['gemini', 'ok', 1],
+    type Rec = { id: string; status: string; attempt: number; kind: string; retryOf: string | null; fallbackOf: string | null; provider: string };
+    const recs = (await call<{ records: Rec[] }>('usage.records', { sessionId: 'c2' })).records.reverse();
+    expect(recs.map((x) => [x.provider, x.status, x.attempt, x.kind])).toEqual([
+      ['openai', 'error', 1, 'first'],
+      ['openai', 'error', 2, 'retry'],
+      ['openai', 'error', 3, 'retry'],
+      ['openai', 'error', 4, 'retry'],
+      ['gemini', 'ok', 1, 'fallback'],
     ]);
-    for (let i = 1; i < recs.length; i++) expect(recs[i]!.fallbackOf).toBe(recs[i - 1]!.id);
+    for (let i = 1; i < 4; i++) expect(recs[i]).toMatchObject({ retryOf: recs[i - 1]!.id, fallbackOf: null });
+    expect(recs[4]).toMatchObject({ fallbackOf: recs[3]!.id, retryOf: null });
+    expect(r.attempts.map((a) => a.kind)).toEqual(recs.map((x) => x.kind));
   });
 
   it('streams chat.delta / chat.attempt / chat.done tagged with the stream id', async () => {

@@ -20,7 +20,10 @@ const reservation = (await metering.admission.admit({
   maxOutputTokens: 2000,
   pricing: model.pricing,
   attempt: 1,
+  kind: 'first',
+  retryOf: null,
   fallbackOf: null,
+  replacedKeyId: null,
 }));
 process.stdout.write(`ADMITTED ${reservation.id} ${estimate.tokens}\n`);
 setInterval(() => {}, 1000);

@@ -70,6 +70,30 @@ describe('usage CSV export', () => {
     expect(rows.some((x) => x.agent === agent)).toBe(true);
   });
 
+  it('says which call was a retry, a key failover or a fallback: fallback_of only for the fallback', async () => {
+    const r = rig();
+    rigs.push(r);
+    const settle = async (over: Parameters<typeof admitRequest>[0]) => {
+      const res = await r.metering.admission.admit(admitRequest(over));
+      await res.settle(ok({ inputTokens: 1, outputTokens: 1 }));
+      return res.id;
+    };
+    const first = await settle({ keyId: 'k1' });
+    const retry = await settle({ keyId: 'k1', attempt: 2, kind: 'retry', retryOf: first });
+    const failover = await settle({ keyId: 'k2', attempt: 3, kind: 'key-failover', replacedKeyId: 'k1' });
+    await settle({ keyId: 'k3', provider: 'anthropic', kind: 'fallback', fallbackOf: failover });
+    const labels = () => new Map([['k1', 'Work'], ['k2', 'Backup'], ['k3', 'Claude']]);
+    const rows = parse(await text(exportCsv(r.metering.ledger, {}, { zone: zone('UTC'), now: r.clock.now, keyLabels: labels }).chunks));
+    const cols = rows.map((x) => [x.call_kind, x.retry_of, x.fallback_of, x.replaced_key_id, x.replaced_key_label]);
+    expect(cols).toEqual([
+      ['first', '', '', '', ''],
+      ['retry', first, '', '', ''],
+      ['key-failover', '', '', 'k1', 'Work'],
+      ['fallback', '', failover, '', ''],
+    ]);
+    expect(retry).toBe(rows[1]!.id);
+  });
+
   it('guards text cells against spreadsheet formulas and leaves numbers alone', async () => {
     const r = rig();
     rigs.push(r);

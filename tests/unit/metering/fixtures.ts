@@ -65,7 +65,10 @@ export function admitRequest(over: Partial<AdmitRequest> = {}): AdmitRequest {
     maxOutputTokens: 100,
     pricing: PRICE,
     attempt: 1,
+    kind: 'first',
+    retryOf: null,
     fallbackOf: null,
+    replacedKeyId: null,
     ...over,
   };
 }

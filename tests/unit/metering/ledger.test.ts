@@ -110,7 +110,7 @@ describe('migration 3: hourly, agent and conversation rollups', () => {
     cleanups.push(t.cleanup);
     const path = join(t.path, 'usage.db');
     const db = v2Ledger(path, 'America/New_York');
-    expect(migrate(db)).toEqual({ from: 2, to: 3 });
+    expect(migrate(db)).toEqual({ from: 2, to: MIGRATIONS[MIGRATIONS.length - 1]!.version });
     // Checked before any Ledger opens it: the migration alone filled them.
     expect(asLists(rollupContents(db))).toEqual(asLists(expectedRollups(db, 'America/New_York')));
     db.close();
@@ -152,9 +152,65 @@ describe('migration 3: hourly, agent and conversation rollups', () => {
     expect(currentVersion(db)).toBe(2);
     expect({ schema: schema(), data: dump() }).toEqual(before);
     // The real step applies afterwards.
-    expect(migrate(db)).toEqual({ from: 2, to: 3 });
+    expect(migrate(db)).toEqual({ from: 2, to: MIGRATIONS[MIGRATIONS.length - 1]!.version });
     expect(asLists(rollupContents(db))).toEqual(asLists(expectedRollups(db, 'America/New_York')));
     db.close();
+  });
+});
+
+describe('migration 4: retry, key failover and fallback told apart', () => {
+  it('reads the old chain of fallback_of links: attempt 1 a fallback, the same key a retry, another key a key failover', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = openDb(join(t.path, 'usage.db'));
+    migrate(db, MIGRATIONS.slice(0, 1));
+    const insert = db.prepare(`INSERT INTO calls (id, time, session_id, provider, model, key_id, source, status, input_tokens, output_tokens, cost_nusd,
+      prompt_estimate, max_output_tokens, reserved_tokens, attempt, fallback_of) VALUES (?, ?, 's', ?, ?, ?, 'user', ?, 10, 5, 700, 10, 5, 15, ?, ?)`);
+    // One turn as version 3 recorded it: a 500, a retry, the provider's other key, then a fallback that was retried.
+    const rows: Array<[string, string, string, string | null, string, number, string | null]> = [
+      ['c1', 'openai', 'gpt-4o-mini', 'k1', 'error', 1, null],
+      ['c2', 'openai', 'gpt-4o-mini', 'k1', 'error', 2, 'c1'],
+      ['c3', 'openai', 'gpt-4o-mini', 'k2', 'error', 3, 'c2'],
+      ['c4', 'anthropic', 'claude-haiku-4-5', 'k3', 'error', 1, 'c3'],
+      ['c5', 'anthropic', 'claude-haiku-4-5', 'k3', 'ok', 2, 'c4'],
+      ['c6', 'openai', 'gpt-4o-mini', null, 'ok', 1, null],
+    ];
+    rows.forEach(([id, provider, model, key, status, attempt, prev], i) => insert.run(id, 900_000 + i, provider, model, key, status, attempt, prev));
+    migrate(db, MIGRATIONS.slice(0, 3));
+    const rollups = () => db.prepare('SELECT * FROM rollup_q ORDER BY 1, 2, 3, 4, 5, 6, 7').raw(true).all();
+    const before = rollups();
+    migrate(db);
+    const after = db.prepare('SELECT id, kind, retry_of, fallback_of, replaced_key_id FROM calls ORDER BY id').raw(true).all();
+    expect(after).toEqual([
+      ['c1', 'first', null, null, null],
+      ['c2', 'retry', 'c1', null, null],
+      ['c3', 'key-failover', null, null, 'k1'],
+      ['c4', 'fallback', null, 'c3', null],
+      ['c5', 'retry', 'c4', null, null],
+      ['c6', 'first', null, null, null],
+    ]);
+    // The relabelling touches no rollup.
+    expect(rollups()).toEqual(before);
+    db.close();
+  });
+
+  it('a new call keeps its kind and links through settle, records and the export pages', async () => {
+    const r = track(rig());
+    const res = await r.metering.admission.admit(admitRequest({ attempt: 2, kind: 'key-failover', replacedKeyId: 'k0' }));
+    const rec = await res.settle(ok({ inputTokens: 10, outputTokens: 10 }));
+    expect(rec).toMatchObject({ kind: 'key-failover', replacedKeyId: 'k0', retryOf: null, fallbackOf: null });
+    const retry = await r.metering.admission.admit(admitRequest({ attempt: 3, kind: 'retry', retryOf: res.id }));
+    await retry.settle(ok({ inputTokens: 1, outputTokens: 1 }));
+    const listed = r.metering.ledger.records({}, 10, null).rows.map((x) => [x.kind, x.retry_of, x.replaced_key_id]);
+    expect(listed).toEqual([
+      ['retry', res.id, null],
+      ['key-failover', null, 'k0'],
+    ]);
+    const page = r.metering.ledger.exportPage({}, null, r.metering.ledger.maxSeq(), 10).records;
+    expect(page.map((x) => [x.kind, x.retryOf, x.replacedKeyId])).toEqual([
+      ['key-failover', null, 'k0'],
+      ['retry', res.id, null],
+    ]);
   });
 });
 

@@ -12,7 +12,7 @@ import {
   sumUsage,
 } from '../../../renderer/src/features/chat/stream-state.js';
 
-const attempt = (over: Partial<Attempt> = {}): Attempt => ({ provider: 'openai', model: 'gpt-4o-mini', keyId: 'k1', status: 'ok', chainIndex: 0, attempt: 1, ...over });
+const attempt = (over: Partial<Attempt> = {}): Attempt => ({ provider: 'openai', model: 'gpt-4o-mini', keyId: 'k1', status: 'ok', chainIndex: 0, attempt: 1, kind: 'first', ...over });
 const usage = { inputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0, estimated: false };
 
 describe('stream event reduction', () => {

@@ -59,7 +59,7 @@ function result(text: string, over: Partial<ChatSendResponse> = {}): ChatSendRes
     model: 'gpt-4o-mini',
     keyId: 'k1',
     source: 'user',
-    attempts: [{ provider: 'openai', model: 'gpt-4o-mini', keyId: 'k1', status: 'ok', chainIndex: 0, attempt: 1 }],
+    attempts: [{ provider: 'openai', model: 'gpt-4o-mini', keyId: 'k1', status: 'ok', chainIndex: 0, attempt: 1, kind: 'first' }],
     latencyMs: 50,
     ttftMs: 10,
     ...over,

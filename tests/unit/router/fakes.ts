@@ -17,10 +17,14 @@ export class FakeAdmission implements CallAdmission {
   readonly rows: Array<{ request: AdmitRequest; record: UsageRecord | null; settles: number }> = [];
   /** Refuse when reserved + settled tokens would pass this. */
   tokenLimit: number | null = null;
+  /** Refuses a request the way a limit would (LIMIT_EXCEEDED with its scope), when it answers an error. */
+  refuse: ((request: AdmitRequest) => AppError | null) | null = null;
   private next = 1;
 
   async admit(request: AdmitRequest): Promise<Reservation> {
     const reservedTokens = request.promptTokens + request.maxOutputTokens;
+    const refusal = this.refuse?.(request);
+    if (refusal) throw refusal;
     if (this.tokenLimit !== null) {
       const used = this.rows.reduce((sum, r) => sum + (r.record ? r.record.usage.inputTokens + r.record.usage.outputTokens : r.request.promptTokens + r.request.maxOutputTokens), 0);
       if (used + reservedTokens > this.tokenLimit) {
@@ -57,7 +61,10 @@ export class FakeAdmission implements CallAdmission {
           latencyMs: o.latencyMs,
           ttftMs: o.ttftMs,
           attempt: request.attempt,
+          kind: request.kind,
+          retryOf: request.retryOf,
           fallbackOf: request.fallbackOf,
+          replacedKeyId: request.replacedKeyId,
           reservedUsd: null,
           reservedTokens,
           settledAt: Date.now(),
@@ -201,6 +208,11 @@ export async function* cutAfter(text: string): AsyncGenerator<AdapterEvent> {
   yield { type: 'open' };
   yield { type: 'text', text };
   yield { type: 'error', failure: { code: 'NETWORK', message: 'closed early', status: null, retryable: true, retryAfterMs: null } };
+}
+
+/** A limit refusal as admission gives it: LIMIT_EXCEEDED naming the limit's scope. */
+export function limitRefusal(scope: string, message = `The ${scope} limit is reached.`, extra: Record<string, unknown> = {}): AppError {
+  return new AppError('LIMIT_EXCEEDED', message, { scope, subject: null, unit: 'tokens', ...extra });
 }
 
 /** Sends `text`, then waits until aborted (a stall), then reports the abort the way adapters do. */

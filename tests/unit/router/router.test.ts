@@ -15,12 +15,12 @@ interface Setup {
   adapters: ScriptedAdapters;
   events: AnyEvent[];
   slept: number[];
-  settings: { keyFailover: boolean; fallbackToSystemDefault: boolean };
+  settings: { keyFailover: boolean; fallbackToSystemDefault: boolean; firstTokenTimeoutSec: number };
 }
 
 let current: Setup | null = null;
 
-function setup(opts: { timeouts?: { firstByteMs?: number; firstTokenMs?: number; idleMs?: number; requestMs?: number }; now?: () => number } = {}): Setup {
+function setup(opts: { firstTokenMs?: number; timeouts?: { idleMs?: number; requestMs?: number }; now?: () => number } = {}): Setup {
   const keys = new FakeKeys().add(
     fakeKey('oa1', 'openai'),
     fakeKey('oa2', 'openai'),
@@ -35,7 +35,7 @@ function setup(opts: { timeouts?: { firstByteMs?: number; firstTokenMs?: number;
   const adapters = new ScriptedAdapters();
   const events: AnyEvent[] = [];
   const slept: number[] = [];
-  const settings = { keyFailover: true, fallbackToSystemDefault: false };
+  const settings = { keyFailover: true, fallbackToSystemDefault: false, firstTokenTimeoutSec: (opts.firstTokenMs ?? 1000) / 1000 };
   const router = new ChatRouter({
     keys,
     admission,
@@ -48,7 +48,7 @@ function setup(opts: { timeouts?: { firstByteMs?: number; firstTokenMs?: number;
       slept.push(ms);
     },
     retry: { random: () => 0.5 },
-    timeouts: { firstByteMs: 1000, firstTokenMs: 1000, idleMs: 1000, requestMs: 1000, ...opts.timeouts },
+    timeouts: { idleMs: 1000, requestMs: 1000, ...opts.timeouts },
     ...(opts.now ? { health: new HealthTracker({ now: opts.now }) } : {}),
   });
   current = { router, keys, models, admission, adapters, events, slept, settings };
@@ -97,7 +97,7 @@ describe('chat turn', () => {
     s.adapters.on('oa1', () => reply('abcdefgh'));
     const r = await send(s, { stream: true, streamId: 'st-1' });
     const names = s.events.map((e) => e.name);
-    expect(names).toEqual(['chat.delta', 'chat.delta', 'chat.attempt', 'chat.done']);
+    expect(names).toEqual(['chat.waiting', 'chat.delta', 'chat.delta', 'chat.attempt', 'chat.done']);
     expect(s.events.filter((e) => e.name === 'chat.delta').map((e) => (e.payload as { text: string }).text).join('')).toBe('abcdefgh');
     expect(s.events.every((e) => (e.payload as { streamId: string }).streamId === 'st-1')).toBe(true);
     expect(r.streamId).toBe('st-1');
@@ -113,7 +113,7 @@ describe('chat turn', () => {
 });
 
 describe('retries', () => {
-  it('two 429s then success: retry-after honoured, 3 requests, 3 ledger rows chained', async () => {
+  it('two 429s then success: retry-after honoured, 3 requests, 3 ledger rows, each retry pointing at the call it retries', async () => {
     const s = setup();
     s.adapters.on('oa1', (_r, _s, n) => (n < 2 ? fail('RATE_LIMITED', { status: 429, retryAfterMs: 1200 }) : reply('fine')));
     const r = await send(s);
@@ -127,7 +127,8 @@ describe('retries', () => {
     ]);
     const rows = s.admission.rows;
     expect(rows.map((x) => x.record!.status)).toEqual(['error', 'error', 'ok']);
-    expect(rows.map((x) => x.request.fallbackOf)).toEqual([null, rows[0]!.record!.id, rows[1]!.record!.id]);
+    expect(rows.map((x) => x.request.retryOf)).toEqual([null, rows[0]!.record!.id, rows[1]!.record!.id]);
+    expect(rows.map((x) => x.request.fallbackOf)).toEqual([null, null, null]);
     // A provider that refused the request billed nothing.
     expect(rows[0]!.record!.usage).toMatchObject({ inputTokens: 0, outputTokens: 0, estimated: false });
   });
@@ -242,8 +243,8 @@ describe('fallbacks', () => {
 });
 
 describe('timeouts and cancellation', () => {
-  it('a stall before the first token is a retryable TIMEOUT and then falls over', async () => {
-    const s = setup({ timeouts: { firstByteMs: 40, firstTokenMs: 40, idleMs: 40 } });
+  it('a stall before the first token is one TIMEOUT for the chain: it falls over without retrying', async () => {
+    const s = setup({ firstTokenMs: 40, timeouts: { idleMs: 40 } });
     const signals: AbortSignal[] = [];
     s.adapters.on('oa1', (_r, signal) => {
       signals.push(signal);
@@ -252,13 +253,13 @@ describe('timeouts and cancellation', () => {
     s.adapters.on('an1', () => reply('rescued'));
     const r = await send(s, { stream: true, fallbacks: [{ keyId: 'an1', model: 'claude-sonnet-4-6' }] });
     expect(r.provider).toBe('anthropic');
-    expect(r.attempts.filter((a) => a.errorCode === 'TIMEOUT')).toHaveLength(4);
-    // Our watchdog aborted each stalled HTTP request.
+    expect(r.attempts.filter((a) => a.errorCode === 'TIMEOUT')).toHaveLength(1);
+    // Our watchdog aborted the stalled HTTP request.
     expect(signals.every((sig) => sig.aborted)).toBe(true);
   });
 
-  it('a model that thinks in silence before writing gets firstTokenMs, not idleMs', async () => {
-    const s = setup({ timeouts: { firstByteMs: 1000, firstTokenMs: 500, idleMs: 30 } });
+  it('a model that thinks in silence before writing gets the first-token limit, not idleMs', async () => {
+    const s = setup({ firstTokenMs: 500, timeouts: { idleMs: 30 } });
     s.adapters.on('oa1', async function* () {
       yield { type: 'open' };
       await new Promise((r) => setTimeout(r, 80));
@@ -269,7 +270,7 @@ describe('timeouts and cancellation', () => {
   });
 
   it('no response at all is a TIMEOUT that says so', async () => {
-    const s = setup({ timeouts: { firstByteMs: 30 } });
+    const s = setup({ firstTokenMs: 30 });
     s.adapters.on('oa1', async function* (_r, signal) {
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       yield { type: 'error', failure: { code: 'CANCELLED', message: 'aborted', status: null, retryable: false, retryAfterMs: null } };
@@ -277,11 +278,11 @@ describe('timeouts and cancellation', () => {
     const err = await rejection(send(s, { stream: true }));
     expect(err.code).toBe('TIMEOUT');
     expect(err.message).toMatch(/did not respond/);
-    expect(s.adapters.count('oa1')).toBe(4);
+    expect(s.adapters.count('oa1')).toBe(1);
   });
 
   it('a stall mid-stream ends the turn with the partial text', async () => {
-    const s = setup({ timeouts: { firstByteMs: 1000, idleMs: 40 } });
+    const s = setup({ timeouts: { idleMs: 40 } });
     s.adapters.on('oa1', (_r, signal) => stallAfter('partial ', signal));
     const err = await rejection(send(s, { stream: true }));
     expect(err.code).toBe('STREAM_INTERRUPTED');
@@ -346,7 +347,7 @@ describe('timeouts and cancellation', () => {
 });
 
 describe('admission and validation', () => {
-  it('LIMIT_EXCEEDED from admit ends the turn before any provider request', async () => {
+  it('a limit refusing every entry ends the turn with LIMIT_EXCEEDED before any provider request', async () => {
     const s = setup();
     s.admission.tokenLimit = 100;
     s.adapters.on('oa1', () => reply('never'));

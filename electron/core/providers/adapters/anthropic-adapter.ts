@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ProviderId } from '../../../../shared/contract/index.js';
 import { adapterFailure, blockedFailure, cancelledFailure, streamCutFailure } from './failure.js';
-import { toAnthropicMessages } from './messages.js';
+import { historyFor, toAnthropicMessages } from './messages.js';
 import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type Classify, type FinishReason, type ProviderAdapter } from './types.js';
 import { mergeAnthropicUsage, normaliseAnthropicUsage, type AnthropicUsageLike } from './usage.js';
 
@@ -40,7 +40,7 @@ export function anthropicFinish(reason: string | null | undefined): FinishReason
 }
 
 export function anthropicBody(req: AdapterRequest): Record<string, unknown> {
-  const { system, messages } = toAnthropicMessages(req.messages);
+  const { system, messages } = toAnthropicMessages(historyFor(req.messages, (req.tools?.length ?? 0) > 0));
   const body: Record<string, unknown> = { model: req.model, max_tokens: req.maxTokens, messages };
   if (system !== undefined) body.system = system;
   if (req.temperature !== undefined) body.temperature = req.temperature;

@@ -19,7 +19,7 @@ export async function complete(adapter: ProviderAdapter, req: AdapterRequest, si
         text += ev.text;
         break;
       case 'tool_call':
-        toolCalls.push({ id: ev.id, name: ev.name, arguments: ev.arguments });
+        toolCalls.push({ id: ev.id, name: ev.name, arguments: ev.arguments, ...(ev.signature ? { signature: ev.signature } : {}) });
         break;
       case 'usage':
         usage = ev.usage;

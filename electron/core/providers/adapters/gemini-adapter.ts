@@ -1,7 +1,7 @@
 import type { GoogleGenAI } from '@google/genai';
 import type { ProviderId } from '../../../../shared/contract/index.js';
 import { adapterFailure, blockedFailure, cancelledFailure, streamCutFailure } from './failure.js';
-import { toGeminiContents } from './messages.js';
+import { historyFor, toGeminiContents } from './messages.js';
 import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type Classify, type FinishReason, type ProviderAdapter } from './types.js';
 import { normaliseGeminiUsage, type GeminiUsageLike } from './usage.js';
 
@@ -9,12 +9,22 @@ import { normaliseGeminiUsage, type GeminiUsageLike } from './usage.js';
 interface ResponseLike {
   modelVersion?: string;
   candidates?: Array<{
-    content?: { parts?: Array<{ text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: unknown } }> };
+    content?: { parts?: Array<{ text?: string; thought?: boolean; thoughtSignature?: string; functionCall?: { id?: string; name?: string; args?: unknown } }> };
     finishReason?: string;
   }>;
   promptFeedback?: { blockReason?: string };
   usageMetadata?: GeminiUsageLike;
 }
+
+interface StreamState {
+  finish: string | undefined;
+  /** Tool calls seen so far. */
+  tools: number;
+  text: boolean;
+  model: string | null;
+}
+
+const newState = (): StreamState => ({ finish: undefined, tools: 0, text: false, model: null });
 
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
 
@@ -27,7 +37,7 @@ export function geminiFinish(reason: string | undefined, hadToolCall: boolean): 
 }
 
 export function geminiParams(req: AdapterRequest, signal: AbortSignal): { model: string; contents: unknown; config: Record<string, unknown> } {
-  const { systemInstruction, contents } = toGeminiContents(req.messages);
+  const { systemInstruction, contents } = toGeminiContents(historyFor(req.messages, (req.tools?.length ?? 0) > 0));
   const config: Record<string, unknown> = { maxOutputTokens: req.maxTokens, abortSignal: signal };
   if (systemInstruction !== undefined) config.systemInstruction = systemInstruction;
   if (req.temperature !== undefined) config.temperature = req.temperature;
@@ -61,14 +71,14 @@ export class GeminiAdapter implements ProviderAdapter {
       if (!req.stream) {
         const res = (await this.client.models.generateContent(params)) as ResponseLike;
         yield { type: 'open' };
-        const state = { finish: undefined as string | undefined, tool: false, text: false, model: null as string | null };
+        const state = newState();
         yield* this.fromResponse(res, state);
         yield* this.finish(state, signal, true);
         return;
       }
       const stream = (await this.client.models.generateContentStream(params)) as AsyncIterable<ResponseLike>;
       yield { type: 'open' };
-      const state = { finish: undefined as string | undefined, tool: false, text: false, model: null as string | null };
+      const state = newState();
       for await (const chunk of stream) yield* this.fromResponse(chunk, state);
       yield* this.finish(state, signal, false);
     } catch (err) {
@@ -78,22 +88,24 @@ export class GeminiAdapter implements ProviderAdapter {
 
   private *fromResponse(
     res: ResponseLike,
-    state: { finish: string | undefined; tool: boolean; text: boolean; model: string | null },
+    state: StreamState,
   ): Generator<AdapterEvent> {
     if (res.modelVersion) state.model = res.modelVersion;
     const candidate = res.candidates?.[0];
     const parts = candidate?.content?.parts;
     if (parts) {
-      for (const [i, part] of parts.entries()) {
+      for (const part of parts) {
         // Thought summaries are not part of the answer.
         if (part.thought) continue;
         if (typeof part.text === 'string' && part.text.length > 0) {
           state.text = true;
           yield { type: 'text', text: part.text };
         } else if (part.functionCall) {
-          state.tool = true;
           const fc = part.functionCall;
-          yield { type: 'tool_call', id: fc.id ?? `call_${i}`, name: fc.name ?? '', arguments: JSON.stringify(fc.args ?? {}) };
+          // Calls without an id (older models) are numbered across the whole answer, so parallel calls stay apart.
+          const id = fc.id ?? `call_${state.tools}`;
+          state.tools++;
+          yield { type: 'tool_call', id, name: fc.name ?? '', arguments: JSON.stringify(fc.args ?? {}), ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) };
         }
       }
     }
@@ -105,7 +117,7 @@ export class GeminiAdapter implements ProviderAdapter {
   }
 
   private *finish(
-    state: { finish: string | undefined; tool: boolean; text: boolean; model: string | null },
+    state: StreamState,
     signal: AbortSignal,
     whole: boolean,
   ): Generator<AdapterEvent> {
@@ -117,7 +129,7 @@ export class GeminiAdapter implements ProviderAdapter {
       yield { type: 'error', failure: streamCutFailure(this.provider) };
       return;
     }
-    const reason = geminiFinish(state.finish, state.tool);
+    const reason = geminiFinish(state.finish, state.tools > 0);
     if (reason === 'content_filter' && !state.text) {
       yield { type: 'error', failure: blockedFailure(this.provider, state.finish ?? 'blocked') };
       return;

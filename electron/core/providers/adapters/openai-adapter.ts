@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { ProviderId } from '../../../../shared/contract/index.js';
 import { adapterFailure, cancelledFailure, streamCutFailure } from './failure.js';
-import { isOpenAIReasoningModel, openAIMaxTokensField, toOpenAIMessages } from './messages.js';
+import { historyFor, isOpenAIReasoningModel, openAIMaxTokensField, toOpenAIMessages } from './messages.js';
 import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type Classify, type FinishReason, type ProviderAdapter } from './types.js';
 import { normaliseOpenAIUsage, type OpenAIUsageLike } from './usage.js';
 
@@ -52,7 +52,7 @@ export function openAIFinish(reason: string | null | undefined): FinishReason {
 export function openAIBody(provider: ProviderId, req: AdapterRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: req.model,
-    messages: toOpenAIMessages(req.messages),
+    messages: toOpenAIMessages(historyFor(req.messages, (req.tools?.length ?? 0) > 0)),
     [openAIMaxTokensField(provider, req.model)]: req.maxTokens,
   };
   // o-series and gpt-5 accept only their default temperature and answer 400 to any other.

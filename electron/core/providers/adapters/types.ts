@@ -49,7 +49,8 @@ export type Classify = (err: unknown) => ProviderFailure;
 export type AdapterEvent =
   | { type: 'open' }
   | { type: 'text'; text: string }
-  | { type: 'tool_call'; id: string; name: string; arguments: string }
+  /** One whole tool call (streamed fragments are gathered first); `signature` is opaque data the provider wants back with it. */
+  | { type: 'tool_call'; id: string; name: string; arguments: string; signature?: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'done'; finishReason: FinishReason; model: string | null }
   | { type: 'error'; failure: ProviderFailure }
@@ -74,6 +75,7 @@ export interface ToolCall {
   id: string;
   name: string;
   arguments: string;
+  signature?: string;
 }
 
 export interface CompleteResult {

@@ -18,7 +18,7 @@ import { buildHistory } from './history.js';
 import type { MessageActions } from './MessageItem.js';
 import { MessageList, type MessageListHandle } from './MessageList.js';
 import { isRunning } from './stream-state.js';
-import { rerunAnswer, sendUserMessage, settleOrphans, stopTurn } from './turn-runner.js';
+import { rerunAnswer, sendUserMessage, settleOrphans, skipModel, stopTurn } from './turn-runner.js';
 import { useLiveTurn } from './turn-store.js';
 
 const KEY_EVENTS = ['keys.changed', 'vault.changed'] as const;
@@ -65,6 +65,7 @@ export function ChatPanel({ conversation }: { conversation: Conversation }) {
         const field = paramField(error.field);
         useModelSettingsRequest.getState().open(convRef.current.id, field ? { [field]: fieldMessage(error.message, error.field) } : undefined);
       },
+      skip: () => void skipModel(bridge, convRef.current.id),
     }),
     [bridge],
   );

@@ -90,7 +90,9 @@ export function Composer({ conversation, history, running, stopping, blocked, on
         .call(
           'chat.estimate',
           {
-            target: JSON.parse(target) as ReturnType<typeof toChatTarget>,
+            ...(target !== 'null' ? { target: JSON.parse(target) as NonNullable<ReturnType<typeof toChatTarget>> } : {}),
+            ...(conversation.agentId ? { agentId: conversation.agentId } : {}),
+            ...(conversation.agentId && target === 'null' && conversation.powerLevel ? { powerLevel: conversation.powerLevel } : {}),
             messages: [...historyRef.current, { role: 'user', content: text }],
             ...(p.temperature !== undefined || p.maxTokens !== undefined ? { params: p } : {}),
           },
@@ -107,7 +109,7 @@ export function Composer({ conversation, history, running, stopping, blocked, on
       clearTimeout(t);
       controller.abort();
     };
-  }, [text, target, params, historyKey, bridge]);
+  }, [text, target, params, historyKey, bridge, conversation.agentId, conversation.powerLevel]);
 
   const canSend = !running && !sending && blocked === null && text.trim() !== '';
   const send = async () => {

@@ -1,7 +1,8 @@
 import { memo, useId, useState } from 'react';
+import { describeAttemptCounts } from '../../../../shared/attempt-counts.js';
 import { isTeamKeyId, type Attempt } from '../../../../shared/contract/index.js';
 import { providerSpec } from '../../../../shared/providers/registry.js';
-import type { Message, MessageError } from '../../db/schema.js';
+import type { Message, MessageError, MessagePart } from '../../db/schema.js';
 import { Link } from '../../router/Link.js';
 import { paths } from '../../router/routes.js';
 import { paramField } from '../conversations/params.js';
@@ -10,16 +11,22 @@ import { Button } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
 import { Spinner } from '../../ui/Spinner.js';
 import { formatLatency } from '../../ui/format.js';
+import { useNow } from '../../hooks/useNow.js';
+import { attemptKind, attemptOutcome, CALL_KIND_LABEL, targetName } from './call-kinds.js';
 import { CopyAction } from './CopyAction.js';
 import { formatCost, formatResetTime, formatTokenCount, usageParts } from './format.js';
 import { MarkdownText } from './Markdown.js';
-import { needsAnotherModel, type LiveTurn } from './stream-state.js';
+import { hasTools } from './parts.js';
+import { canSkip, needsAnotherModel, type LiveTurn, type Waiting } from './stream-state.js';
+import { ToolCallCard } from './ToolCallCard.js';
 
 export interface MessageActions {
   retry(messageId: string): void;
   regenerate(messageId: string): void;
   changeModel(): void;
   openSettings(error: MessageError): void;
+  /** Stop waiting for the current model and go on with the next one of the chain. */
+  skip(): void;
 }
 
 export interface MessageItemProps {
@@ -43,7 +50,10 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
     );
   }
   const streaming = message.status === 'streaming';
-  const text = live && live.messageId === message.id && streaming ? live.text : message.content;
+  const liveHere = live && live.messageId === message.id && streaming ? live : undefined;
+  const text = liveHere ? liveHere.text : message.content;
+  const parts = liveHere ? liveHere.parts : message.parts;
+  const structured = hasTools(parts);
   return (
     <article
       className={`message message-assistant is-${message.status}`}
@@ -51,8 +61,8 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
       aria-busy={streaming || undefined}
       data-status={message.status}
     >
-      {text ? <MarkdownText text={text} /> : null}
-      {streaming ? <StreamStatus live={live && live.messageId === message.id ? live : undefined} hasText={text !== ''} /> : null}
+      {structured ? <AnswerParts parts={parts!} streamId={liveHere?.streamId ?? message.streamId} /> : text ? <MarkdownText text={text} /> : null}
+      {streaming ? <StreamStatus live={live && live.messageId === message.id ? live : undefined} hasText={text !== ''} onSkip={actions.skip} /> : null}
       {message.status === 'cancelled' ? (
         <p className="message-stopped">
           <Badge tone="warning">stopped</Badge>
@@ -84,21 +94,72 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
   );
 });
 
-function StreamStatus({ live, hasText }: { live: LiveTurn | undefined; hasText: boolean }) {
+/** An answer that used tools: its words with a card for each tool call where the model made it. */
+function AnswerParts({ parts, streamId }: { parts: readonly MessagePart[]; streamId: string | undefined }) {
+  const results = new Map(parts.flatMap((p) => (p.type === 'tool_result' ? [[p.callId, p] as const] : [])));
+  return (
+    <div className="answer-parts">
+      {parts.map((p, i) => {
+        if (p.type === 'text') return p.text.trim() === '' ? null : <MarkdownText key={i} text={p.text} />;
+        if (p.type === 'tool_call') return <ToolCallCard key={p.id} call={p} result={results.get(p.id)} streamId={streamId} />;
+        return null;
+      })}
+    </div>
+  );
+}
+
+function StreamStatus({ live, hasText, onSkip }: { live: LiveTurn | undefined; hasText: boolean; onSkip(): void }) {
   const last = live?.attempts[live.attempts.length - 1];
+  const waiting = live?.waiting ?? null;
+  // The latest request is still out (no attempt has ended since it was sent).
+  const pending = waiting !== null && live !== undefined && live.attempts.length === waiting.attemptsBefore;
   let label: string;
+  const lastResult = [...(live?.parts ?? [])].reverse().find((p) => p.type === 'tool_result');
+  const toolState = lastResult?.type === 'tool_result' ? lastResult.status : null;
   if (live?.phase === 'stopping') label = 'Stopping…';
+  else if (live?.parts.some((p) => p.type === 'tool_result' && p.status === 'awaiting-approval')) label = 'Waiting for you to allow a tool…';
+  else if (toolState === 'running') label = 'Running a tool…';
   else if (hasText) label = 'Writing…';
+  else if (live?.skipping) label = 'Skipping to the next model…';
+  else if (pending) label = `Waiting for ${waiting.model}`;
   else if (last && last.status !== 'ok') {
     const name = providerSpec(last.provider).name;
-    label = last.status === 'skipped' ? `Skipped ${name} ${last.model}; trying the next model…` : `${name} ${last.model} failed (${last.errorCode ?? 'error'}); trying again…`;
+    label =
+      last.status === 'skipped' || last.status === 'refused' || last.errorCode === 'SKIPPED_BY_USER'
+        ? `${last.status === 'refused' ? 'A limit refused' : 'Skipped'} ${name} ${last.model}; trying the next model…`
+        : `${name} ${last.model} failed (${last.errorCode ?? 'error'}); trying again…`;
   } else label = 'Waiting for the model…';
+  const skippable = canSkip(live) && live?.phase !== 'stopping';
   return (
-    <p className="message-streaming" role="status">
-      <Spinner size={12} />
-      <span>{label}</span>
+    <div className="message-streaming">
+      <p className="message-streaming-line" role="status">
+        <Spinner size={12} />
+        <span>{label}</span>
+        {pending && !hasText && !live?.skipping && live?.phase !== 'stopping' ? <WaitClock waiting={waiting} /> : null}
+      </p>
+      {skippable ? (
+        <Button size="sm" variant="secondary" onClick={onSkip} title="Stop waiting for this model and ask the next one in the chain">
+          Skip to {targetName(waiting!.skipTo!)}
+        </Button>
+      ) : null}
       <span className="message-streaming-hint">Esc stops</span>
-    </p>
+    </div>
+  );
+}
+
+/** Seconds waited for the first token, ticking; the limit after which Switchboard moves on by itself. */
+function WaitClock({ waiting }: { waiting: Waiting }) {
+  const now = useNow(1000);
+  const seconds = Math.max(0, Math.floor((now - waiting.since) / 1000));
+  const limit = waiting.firstTokenTimeoutMs === null ? null : Math.round(waiting.firstTokenTimeoutMs / 1000);
+  return (
+    <>
+      {/* The count changes every second: shown, not announced (the status line above is). */}
+      <span className="message-wait-time" aria-hidden="true" data-testid="wait-seconds">
+        · {seconds} s
+      </span>
+      {limit !== null ? <span className="message-wait-limit">{waiting.skipTo ? `moves on after ${limit} s` : `gives up after ${limit} s`}</span> : null}
+    </>
   );
 }
 
@@ -180,6 +241,8 @@ function MessageMeta({ message, keyLabels }: { message: Message; keyLabels: Read
   const attempts = message.attempts ?? [];
   const keyLabel = message.keyLabel ?? (message.keyId ? keyLabels.get(message.keyId) : undefined);
   const showAttempts = attempts.length > 1 || message.fallbackNote !== undefined;
+  // Counted as the error message counts them (shared/attempt-counts.ts), so the two agree.
+  const counts = describeAttemptCounts(attempts);
   const done = message.status === 'done';
   // Stopped and failed turns show what they still used, when the ledger says they used something.
   const costShown = done || message.usage !== undefined;
@@ -223,7 +286,7 @@ function MessageMeta({ message, keyLabels }: { message: Message; keyLabels: Read
       {showAttempts ? (
         <>
           <button type="button" className="link-button attempts-toggle" aria-expanded={open} aria-controls={listId} onClick={() => setOpen((o) => !o)}>
-            {open ? 'Hide attempts' : `Show attempts (${attempts.length})`}
+            {open ? `Hide attempts (${counts})` : `Show attempts (${counts})`}
           </button>
           {open ? <AttemptList id={listId} attempts={attempts} keyLabels={keyLabels} /> : null}
         </>
@@ -235,22 +298,26 @@ function MessageMeta({ message, keyLabels }: { message: Message; keyLabels: Read
 function AttemptList({ id, attempts, keyLabels }: { id: string; attempts: Attempt[]; keyLabels: ReadonlyMap<string, string> }) {
   return (
     <ol id={id} className="attempt-list">
-      {attempts.map((a, i) => (
-        <li key={i} className={`attempt attempt-${a.status}`}>
-          <span className="attempt-what">
-            {a.chainIndex > 0 ? `Fallback ${a.chainIndex}: ` : ''}
-            {providerSpec(a.provider).name} <span className="mono">{a.model}</span>
-            {a.keyId ? ` · key ${keyLabels.get(a.keyId) ?? a.keyId}` : ''}
-            {a.attempt > 1 ? ` · try ${a.attempt}` : ''}
-          </span>
-          <span className="attempt-outcome">
-            <Badge tone={a.status === 'ok' ? 'success' : a.status === 'skipped' || a.status === 'cancelled' ? 'neutral' : 'danger'}>{a.status}</Badge>
-            {a.errorCode ? <span className="code-tag">{a.errorCode}</span> : null}
-            {a.latencyMs !== undefined ? <span className="muted"> {formatLatency(a.latencyMs)}</span> : null}
-          </span>
-          {a.errorMessage ? <span className="attempt-message">{a.errorMessage}</span> : null}
-        </li>
-      ))}
+      {attempts.map((a, i) => {
+        const kind = attemptKind(a);
+        const outcome = attemptOutcome(a);
+        return (
+          <li key={i} className={`attempt attempt-${a.status}`} data-kind={kind}>
+            <span className="attempt-what">
+              {a.chainIndex > 0 ? `Fallback ${a.chainIndex}: ` : ''}
+              {providerSpec(a.provider).name} <span className="mono">{a.model}</span>
+              {a.keyId ? ` · key ${keyLabels.get(a.keyId) ?? a.keyId}` : ''}
+              {kind === 'retry' || kind === 'key-failover' ? <span className="attempt-kind"> · {CALL_KIND_LABEL[kind]}, try {a.attempt}</span> : null}
+            </span>
+            <span className="attempt-outcome">
+              <Badge tone={outcome.tone}>{outcome.label}</Badge>
+              {a.errorCode ? <span className="code-tag">{a.errorCode}</span> : null}
+              {a.latencyMs !== undefined ? <span className="muted"> {formatLatency(a.latencyMs)}</span> : null}
+            </span>
+            {a.errorMessage ? <span className="attempt-message">{a.errorMessage}</span> : null}
+          </li>
+        );
+      })}
     </ol>
   );
 }

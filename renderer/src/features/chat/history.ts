@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../../../shared/contract/index.js';
 import type { Message } from '../../db/schema.js';
+import { hasTools, historyOfAnswer } from './parts.js';
 
 /** The contract's ceiling on messages per call. */
 export const MAX_HISTORY_MESSAGES = 10_000;
@@ -15,6 +16,11 @@ export function buildHistory(messages: readonly Message[], beforeId?: string): C
   for (const m of messages) {
     if (beforeId !== undefined && m.id === beforeId) break;
     if (m.status === 'streaming') continue;
+    // An answer that used tools carries its calls and results, so the model knows what it already did.
+    if (m.role === 'assistant' && hasTools(m.parts)) {
+      out.push(...historyOfAnswer(m));
+      continue;
+    }
     if (m.content.trim() === '') continue;
     out.push({ role: m.role, content: m.content });
   }

@@ -2,12 +2,13 @@ import type { ChatMessage, ChatSendRequest, ChatSendResponse } from '../../../..
 import { BridgeError, errorFromPayload, isBridgeError } from '../../bridge/errors.js';
 import type { Bridge } from '../../bridge/types.js';
 import { newId } from '../../db/ids.js';
-import type { Conversation, ConversationTarget, Message } from '../../db/schema.js';
+import type { Conversation, ConversationTarget, Message, MessagePart } from '../../db/schema.js';
 import { conversationStore, type MessagePatch } from '../conversations/store.js';
 import { toChatTarget } from '../conversations/targets.js';
 import { DEFAULT_TITLE, titleFromText } from '../conversations/titles.js';
 import { buildHistory, orphanedStreams } from './history.js';
-import { isRunning, patchFromError, patchFromResult, startTurn, sumUsage, type TurnEvent } from './stream-state.js';
+import { appendText, applyToolCall } from './parts.js';
+import { canSkip, isRunning, patchFromError, patchFromResult, startTurn, sumUsage, type TurnEvent } from './stream-state.js';
 import { liveTurn, useTurnStore } from './turn-store.js';
 
 /** How often streamed text is shown (ms): often enough to read as it comes, rarely enough to keep long answers cheap to render. */
@@ -30,10 +31,14 @@ function webLocks(): Locks | undefined {
 /** The chat.send request for a conversation and a history. */
 export function chatRequest(conversation: Conversation, messages: ChatMessage[], streamId: string): ChatSendRequest {
   const params = cleanParams(conversation.params);
-  const fallbacks = (conversation.fallbacks ?? []).map(toChatTarget);
+  const fallbacks = (conversation.fallbacks ?? []).flatMap((f) => toChatTarget(f) ?? []);
+  const target = toChatTarget(conversation.target);
   return {
     sessionId: conversation.id,
-    target: toChatTarget(conversation.target),
+    // Left out for "the agent's choice": the core applies the agent's model or power level.
+    ...(target ? { target } : {}),
+    ...(conversation.agentId ? { agentId: conversation.agentId } : {}),
+    ...(conversation.agentId && !target && conversation.powerLevel ? { powerLevel: conversation.powerLevel } : {}),
     messages,
     ...(params ? { params } : {}),
     ...(fallbacks.length > 0 ? { fallbacks } : {}),
@@ -52,7 +57,7 @@ function cleanParams(p: Conversation['params']): ChatSendRequest['params'] | und
 
 /** Who is expected to answer, shown on the message while it streams; the answer replaces it. */
 function expectedSnapshot(target: ConversationTarget): MessagePatch {
-  if (target.kind === 'system') return {};
+  if (target.kind !== 'key') return {};
   return { provider: target.provider, model: target.model, keyId: target.keyId, keyLabel: target.keyLabel };
 }
 
@@ -112,6 +117,7 @@ async function runTurn(bridge: Bridge, conversation: Conversation, messageId: st
   const turns = useTurnStore.getState();
   let settled = false;
   let streamed = '';
+  let streamedParts: MessagePart[] = [];
 
   // Shown in batches, saved in bigger ones; saves run one after another so none overtakes the final write.
   let uiPending: TurnEvent[] = [];
@@ -152,13 +158,25 @@ async function runTurn(bridge: Bridge, conversation: Conversation, messageId: st
     bridge.onEvent('chat.delta', (p) => {
       if (p.streamId !== streamId || settled) return;
       streamed += p.text;
+      streamedParts = appendText(streamedParts, p.text);
       pushUi({ type: 'delta', text: p.text });
       dbPending += p.text;
       dbTimer ??= setTimeout(flushDb, DB_FLUSH_MS);
     }),
+    bridge.onEvent('chat.tool', (p) => {
+      if (p.streamId !== streamId || settled) return;
+      streamedParts = applyToolCall(streamedParts, p.call);
+      // Shown at once: a call waiting for approval must not wait for the next batch.
+      pushUi({ type: 'tool', call: p.call });
+      flushUi();
+    }),
     bridge.onEvent('chat.attempt', (p) => {
       if (p.streamId !== streamId || settled) return;
       pushUi({ type: 'attempt', attempt: p.attempt });
+    }),
+    bridge.onEvent('chat.waiting', (p) => {
+      if (p.streamId !== streamId || settled) return;
+      pushUi({ type: 'waiting', event: p, at: Date.now() });
     }),
     // The answer and its events race; whichever arrives first settles the turn (they carry the same result).
     bridge.onEvent('chat.done', (p) => {
@@ -192,7 +210,7 @@ async function runTurn(bridge: Bridge, conversation: Conversation, messageId: st
     if (outcome.ok) {
       patch = patchFromResult(outcome.result, await keyLabelFor(bridge, conversation.target, outcome.result.keyId));
     } else {
-      patch = { ...patchFromError(outcome.error, streamed), ...(await usedSoFar(bridge, conversation.id, startedAt)) };
+      patch = { ...patchFromError(outcome.error, streamed, streamedParts), ...(await usedSoFar(bridge, conversation.id, startedAt)) };
       if (isBridgeError(outcome.error) && outcome.error.code === 'SESSION_ENDED') {
         const d = outcome.error.details;
         const reason = typeof d?.reason === 'string' && d.reason ? d.reason : outcome.error.message;
@@ -202,7 +220,7 @@ async function runTurn(bridge: Bridge, conversation: Conversation, messageId: st
       }
     }
     await store.updateMessage(messageId, patch).catch(() => false);
-    turns.apply(conversation.id, streamId, [{ type: 'settled', text: patch.content ?? streamed }]);
+    turns.apply(conversation.id, streamId, [{ type: 'settled', text: patch.content ?? streamed, ...(patch.parts ? { parts: patch.parts } : {}) }]);
   };
 
   // A lock other tabs can see: a message streaming in another tab is not an orphan.
@@ -231,6 +249,25 @@ async function keyLabelFor(bridge: Bridge, target: ConversationTarget, keyId: st
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Gives up waiting for the model the turn is waiting on: the core aborts that request only and goes
+ * on with the next model of the chain. Nothing happens when text already flows or nothing comes next.
+ */
+export async function skipModel(bridge: Bridge, conversationId: string): Promise<void> {
+  const turn = liveTurn(conversationId);
+  if (!turn || !canSkip(turn)) return;
+  const turns = useTurnStore.getState();
+  turns.apply(conversationId, turn.streamId, [{ type: 'skipping', on: true }]);
+  let skipped = false;
+  try {
+    skipped = (await bridge.call('chat.skip', { streamId: turn.streamId })).skipped;
+  } catch {
+    /* the turn goes on as it was */
+  }
+  // Refused (the answer started meanwhile): the button comes back while it still applies.
+  if (!skipped) turns.apply(conversationId, turn.streamId, [{ type: 'skipping', on: false }]);
 }
 
 /** Stops the conversation's running turn. The partial answer stays, marked stopped. */

@@ -1,5 +1,13 @@
 import { useRef, useState } from 'react';
+import type { Agent, ChatMessage, PowerLevel } from '../../../../shared/contract/index.js';
 import { useBridge } from '../../bridge/context.js';
+import { describeError } from '../../bridge/errors.js';
+import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
+import { describeChatTarget, LEVEL_LABEL } from '../agents/agent-format.js';
+import { PowerLevelPicker } from '../agents/PowerLevelPicker.js';
+import { formatCostRange } from '../chat/format.js';
+import { useModelInfo } from '../models/usePickerData.js';
+import { formatPricePerMillion } from '../usage/money.js';
 import type { Bridge } from '../../bridge/types.js';
 import type { Conversation, ConversationTarget } from '../../db/schema.js';
 import { Callout } from '../../ui/Callout.js';
@@ -12,15 +20,18 @@ import { ModelPicker, type PickerResult } from '../models/ModelPicker.js';
 import { usePickerData } from '../models/usePickerData.js';
 import { startConversation } from './actions.js';
 import { conversationStore, DEFAULT_AGENT } from './store.js';
-import { toChatTarget } from './targets.js';
+import { agentTarget, toChatTarget } from './targets.js';
 
 /** Tells the core which model the conversation uses, so deleting its key ends it with a reason. Best effort: chat.send opens it too. */
 export async function openSession(bridge: Bridge, conversation: Pick<Conversation, 'id' | 'target' | 'fallbacks' | 'agent'>): Promise<void> {
-  const fallbacks = (conversation.fallbacks ?? []).map(toChatTarget);
+  const fallbacks = (conversation.fallbacks ?? []).flatMap((f) => toChatTarget(f) ?? []);
+  const target = toChatTarget(conversation.target);
+  // An agent's choice of model is settled by the first turn, which registers the session itself.
+  if (!target) return;
   try {
     await bridge.call('sessions.open', {
       sessionId: conversation.id,
-      target: toChatTarget(conversation.target),
+      target,
       ...(fallbacks.length > 0 ? { fallbacks } : {}),
       ...(conversation.agent.trim() ? { agent: conversation.agent.trim().slice(0, 200) } : {}),
     });
@@ -29,26 +40,40 @@ export async function openSession(bridge: Bridge, conversation: Pick<Conversatio
   }
 }
 
-/** "New conversation": an agent or purpose name, the model (picker) and an optional fallback. */
-export function NewConversationDialog({ onClose }: { onClose(): void }) {
+/** "New conversation": an agent (its model and cost shown, power levels side by side) or a purpose name, and the model. */
+export function NewConversationDialog({ onClose, agentId: presetAgent }: { onClose(): void; agentId?: string | null }) {
   const bridge = useBridge();
   const data = usePickerData();
-  const [agent, setAgent] = useState('');
+  const agents = useBridgeQuery('agents.list', {}, { refreshOn: ['agents.changed'] });
+  const [agentId, setAgentId] = useState(presetAgent ?? '');
+  const [purpose, setPurpose] = useState('');
   const [picked, setPicked] = useState<PickerResult | null>(null);
   const [fallback, setFallback] = useState('');
+  const [ownModel, setOwnModel] = useState(false);
+  const [level, setLevel] = useState<PowerLevel | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, composerWhenDone] = useComposerFocusWhenDone();
+  const agent = agents.data?.agents.find((a) => a.id === agentId) ?? null;
+  const byLevel = agent !== null && !agent.target;
+  const useAgentModel = agent !== null && !ownModel;
+  const chosenLevel = level ?? agent?.powerLevel ?? 'balanced';
 
   const create = async () => {
-    if (!picked || 'problem' in picked) return;
+    if (!useAgentModel && (!picked || 'problem' in picked)) return;
     setBusy(true);
     setError(null);
-    const fb = fallbackTarget(fallback, data.groups?.configured ?? []);
+    const fb = useAgentModel ? null : fallbackTarget(fallback, data.groups?.configured ?? []);
     const fallbacks: ConversationTarget[] = fb ? [fb] : [];
-    const name = agent.trim() || DEFAULT_AGENT;
+    const target: ConversationTarget = useAgentModel ? agentTarget(byLevel ? `${agent!.name} · ${LEVEL_LABEL[chosenLevel]}` : agent!.name) : (picked as { target: ConversationTarget }).target;
     try {
-      const conversation = await startConversation({ agent: name, target: picked.target, fallbacks });
+      const conversation = await startConversation({
+        agent: agent ? agent.name : purpose.trim() || DEFAULT_AGENT,
+        ...(agent ? { agentId: agent.id } : {}),
+        ...(agent && byLevel && useAgentModel ? { powerLevel: chosenLevel } : {}),
+        target,
+        fallbacks,
+      });
       if (conversation) {
         await openSession(bridge, conversation);
         done.current = true;
@@ -60,8 +85,8 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
     }
   };
 
-  const ready = picked !== null && 'target' in picked;
-  const systemUnavailable = ready && picked.target.kind === 'system' && data.systemDefault?.available === false;
+  const ready = useAgentModel || (picked !== null && 'target' in picked);
+  const systemUnavailable = !useAgentModel && ready && picked !== null && 'target' in picked && picked.target.kind === 'system' && data.systemDefault?.available === false;
   return (
     <Dialog
       title="New conversation"
@@ -83,23 +108,92 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
       }
       footer={<DialogActions submitLabel="Start conversation" onCancel={onClose} busy={busy} disabled={!ready} />}
     >
-      <Field label="Agent or purpose" optional help="A name for what this conversation is for, e.g. “Code review”. Usage is grouped by it.">
+      <Field label="Agent" help="An agent brings its instructions, its model and the tools it may use.">
         {(props) => (
-          <input
-            {...props}
-            className="input"
-            value={agent}
-            maxLength={200}
-            placeholder={DEFAULT_AGENT}
-            onChange={(e) => setAgent(e.currentTarget.value)}
-            data-autofocus
-            autoComplete="off"
-          />
+          <select {...props} className="input" value={agentId} onChange={(e) => { setAgentId(e.currentTarget.value); setLevel(null); setOwnModel(false); }} data-autofocus>
+            <option value="">No agent: just chat</option>
+            {(agents.data?.agents ?? []).map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+                {a.builtin ? ' (built-in)' : ''}
+              </option>
+            ))}
+          </select>
         )}
       </Field>
-      <ModelPicker data={data} onChange={setPicked} onNavigate={onClose} />
-      <FallbackSelect data={data} value={fallback} onChange={setFallback} />
+      {agent ? (
+        <AgentSummary agent={agent} />
+      ) : (
+        <Field label="Agent or purpose" optional help="A name for what this conversation is for, e.g. “Code review”. Usage is grouped by it.">
+          {(props) => <input {...props} className="input" value={purpose} maxLength={200} placeholder={DEFAULT_AGENT} onChange={(e) => setPurpose(e.currentTarget.value)} autoComplete="off" />}
+        </Field>
+      )}
+      {agent && !ownModel ? (
+        byLevel ? (
+          <fieldset className="agent-fieldset">
+            <legend className="field-label">Power level</legend>
+            <PowerLevelPicker value={chosenLevel} onChange={setLevel} needsTools={agent.tools.length > 0} {...(agent.params.maxTokens ? { maxTokens: agent.params.maxTokens } : {})} onNavigate={onClose} />
+          </fieldset>
+        ) : (
+          <AgentModelCost agent={agent} />
+        )
+      ) : null}
+      {agent ? (
+        <label className="check-row">
+          <input type="checkbox" checked={ownModel} onChange={(e) => setOwnModel(e.currentTarget.checked)} />
+          Use another model for this conversation
+        </label>
+      ) : null}
+      {!agent || ownModel ? (
+        <>
+          <ModelPicker data={data} onChange={setPicked} onNavigate={onClose} />
+          <FallbackSelect data={data} value={fallback} onChange={setFallback} />
+        </>
+      ) : null}
     </Dialog>
+  );
+}
+
+const SAMPLE: ChatMessage[] = [{ role: 'user', content: 'Hello! Can you help me with a question?' }];
+
+/** The agent's description and tools. */
+function AgentSummary({ agent }: { agent: Agent }) {
+  const tools = useBridgeQuery('tools.list', {}, { enabled: agent.tools.length > 0 });
+  return (
+    <div className="agent-summary">
+      {agent.description ? <p>{agent.description}</p> : null}
+      {agent.tools.length > 0 ? (
+        <p className="muted">
+          Tools: {agent.tools.map((id) => tools.data?.tools.find((t) => t.id === id)?.title ?? id).join(', ')} (each call asks you first, unless you allow it for the conversation)
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** An agent with a named model: which one, its prices and what the first turn may cost. */
+function AgentModelCost({ agent }: { agent: Agent }) {
+  const keys = useBridgeQuery('keys.list', {}, { refreshOn: ['keys.changed'] });
+  const estimate = useBridgeQuery('chat.estimate', { agentId: agent.id, messages: SAMPLE }, { refreshOn: ['keys.changed'] });
+  const info = useModelInfo(estimate.data?.provider ?? null, estimate.data?.model ?? null);
+  const e = estimate.data;
+  return (
+    <div className="agent-model-cost" data-testid="agent-model-cost">
+      <p>
+        <span className="muted">Model: </span>
+        {agent.target ? describeChatTarget(agent.target, keys.data?.keys ?? []) : '…'}
+      </p>
+      {info?.pricing ? (
+        <p>
+          <span className="muted">Price: </span>
+          {formatPricePerMillion(info.pricing.input)} in · {formatPricePerMillion(info.pricing.output)} out per 1M tokens
+        </p>
+      ) : null}
+      <p>
+        <span className="muted">First turn: </span>
+        {e ? formatCostRange(e.minCostUsd, e.maxCostUsd) : estimate.error ? describeError(estimate.error).message : '…'}
+      </p>
+    </div>
   );
 }
 

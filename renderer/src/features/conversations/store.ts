@@ -7,6 +7,8 @@ import { DEFAULT_TITLE, normalizeTitle } from './titles.js';
 export interface NewConversation {
   title?: string;
   agent?: string;
+  agentId?: string;
+  powerLevel?: Conversation['powerLevel'];
   target?: ConversationTarget;
   fallbacks?: ConversationTarget[];
   params?: ConversationParams;
@@ -54,6 +56,8 @@ export function createConversationStore(db: SwitchboardDb, clock: () => number =
         id: newId(),
         title: normalizeTitle(input.title ?? '') ?? DEFAULT_TITLE,
         agent: input.agent ?? DEFAULT_AGENT,
+        ...(input.agentId ? { agentId: input.agentId } : {}),
+        ...(input.powerLevel ? { powerLevel: input.powerLevel } : {}),
         target: input.target ?? SYSTEM_TARGET,
         ...(input.fallbacks && input.fallbacks.length > 0 ? { fallbacks: input.fallbacks } : {}),
         params: input.params ?? {},

@@ -16,7 +16,7 @@ export function HomePage() {
   const keysReady = providers.data ? providers.data.providers.some((p) => p.configured || p.hasEnvironmentKey) : undefined;
   const hasConversations = conversations !== undefined && conversations.length > 0;
 
-  const create = openNewConversation;
+  const create = () => openNewConversation();
 
   if (conversations === undefined) return <div className="page" aria-busy="true" />;
 

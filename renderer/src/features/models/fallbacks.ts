@@ -5,6 +5,7 @@ import type { ProviderGroup } from './model-options.js';
 /** The fallback select's value for a stored target: "" (none), "system", or "<keyId>\u0000<model>". */
 export function fallbackValue(target: ConversationTarget | undefined): string {
   if (!target) return '';
+  if (target.kind === 'agent') return '';
   return target.kind === 'system' ? 'system' : `${target.keyId}\u0000${target.model}`;
 }
 

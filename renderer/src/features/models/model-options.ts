@@ -139,7 +139,8 @@ export function targetFromChoice(
 
 /** The picker state that shows an existing target (changing a conversation's model). */
 export function choiceFromTarget(target: ConversationTarget, groups: readonly ProviderGroup[]): { choice: PickerChoice; keyId?: string; customId?: string } {
-  if (target.kind === 'system') return { choice: { kind: 'system' } };
+  // "The agent's choice" is offered by the agent picker, not the model picker: the picker starts at the system default.
+  if (target.kind !== 'key') return { choice: { kind: 'system' } };
   if (isTeamKeyId(target.keyId)) return { choice: { kind: 'team', provider: target.provider, model: target.model } };
   const group = groups.find((g) => g.provider === target.provider);
   const inCatalog = group?.models.some((m) => m.id === target.model) ?? false;

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { UsageRecord } from '../../../../shared/contract/index.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { Badge, type BadgeTone } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
 import { formatLatency } from '../../ui/format.js';
+import { callKindText } from '../chat/call-kinds.js';
 import type { DateRange } from './date-range.js';
 import { providerName } from './limit-text.js';
 import { formatCostExact, formatTokens, totalTokens } from './money.js';
@@ -13,6 +14,7 @@ import { UsageTable } from './UsageTable.js';
 import { useConversationTitles } from './useConversationTitles.js';
 
 const PAGE_SIZE = 20;
+const KEY_EVENTS = ['keys.changed'] as const;
 const COLUMNS = [
   { label: 'Time' },
   { label: 'Conversation' },
@@ -46,6 +48,8 @@ export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: s
   const rows = records.data?.records ?? [];
   const next = records.data?.nextCursor ?? null;
   const titles = useConversationTitles(rows.map((r) => r.sessionId));
+  const keys = useBridgeQuery('keys.list', {}, { refreshOn: KEY_EVENTS });
+  const keyLabels = useMemo(() => new Map((keys.data?.keys ?? []).map((k) => [k.id, k.label] as const)), [keys.data]);
 
   const older = () => {
     if (next) setPaging({ rangeKey, cursors: [...cursors.slice(0, page), next], page: page + 1 });
@@ -63,7 +67,7 @@ export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: s
       {records.error && !records.data ? <ErrorNotice error={records.error} onRetry={records.reload} /> : null}
       <UsageTable columns={COLUMNS} empty={rows.length === 0} loading={records.loading} className="calls-table" describedBy="recent-calls">
         {rows.map((r) => (
-          <CallRow key={r.id} record={r} titles={titles} timeZone={timeZone} />
+          <CallRow key={r.id} record={r} titles={titles} timeZone={timeZone} keyLabels={keyLabels} />
         ))}
       </UsageTable>
       {page > 0 || next ? (
@@ -80,8 +84,19 @@ export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: s
   );
 }
 
-function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles: ReadonlyMap<string, string> | undefined; timeZone: string }) {
+function CallRow({
+  record: r,
+  titles,
+  timeZone,
+  keyLabels,
+}: {
+  record: UsageRecord;
+  titles: ReadonlyMap<string, string> | undefined;
+  timeZone: string;
+  keyLabels: ReadonlyMap<string, string>;
+}) {
   const u = r.usage;
+  const kind = callKindText(r.kind, r.attempt, r.replacedKeyId ? (keyLabels.get(r.replacedKeyId) ?? null) : null);
   const status = STATUS[r.status];
   const when = new Date(r.time);
   const tokensDetail = [
@@ -94,7 +109,7 @@ function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles:
     .filter(Boolean)
     .join(' · ');
   return (
-    <tr data-testid="usage-call" data-status={r.status}>
+    <tr data-testid="usage-call" data-status={r.status} data-kind={r.kind}>
       <td className="nowrap" title={when.toLocaleString(undefined, { timeZone, dateStyle: 'full', timeStyle: 'long' })}>
         <time dateTime={when.toISOString()}>
           {when.toLocaleString(undefined, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })}
@@ -109,9 +124,8 @@ function CallRow({ record: r, titles, timeZone }: { record: UsageRecord; titles:
         <span className="cell-sub">
           {providerName(r.provider)}
           {r.source !== 'user' ? ` · ${r.source === 'environment' ? 'environment key' : 'team'}` : ''}
-          {r.attempt > 1 ? ` · attempt ${r.attempt}` : ''}
-          {r.fallbackOf ? ' · fallback' : ''}
         </span>
+        {kind ? <span className="cell-sub call-kind">{kind}</span> : null}
       </td>
       <td>
         <Badge tone={status.tone}>{status.label}</Badge>

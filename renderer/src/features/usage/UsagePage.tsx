@@ -1,3 +1,5 @@
+import type { PowerLevel } from '../../../../shared/contract/index.js';
+import { LEVEL_LABEL } from '../agents/agent-format.js';
 import { useMemo, useState } from 'react';
 import { useDocumentTitle } from '../../app/useDocumentTitle.js';
 import { useBridge } from '../../bridge/context.js';
@@ -27,7 +29,15 @@ const DIMENSIONS: { id: Dimension; label: string }[] = [
   { id: 'provider', label: 'Provider' },
   { id: 'model', label: 'Model' },
   { id: 'agent', label: 'Agent' },
+  { id: 'level', label: 'Power level' },
 ];
+
+/** A series name people read: provider names, agent names, power levels. */
+function seriesLabel(dimension: Dimension, v: string | null): string {
+  if (dimension === 'provider') return providerName(v);
+  if (dimension === 'level') return v && v in LEVEL_LABEL ? LEVEL_LABEL[v as PowerLevel] : 'Named model';
+  return v ?? (dimension === 'agent' ? 'No agent' : 'Unknown');
+}
 const GRANULARITIES: { id: Granularity; label: string }[] = [
   { id: 'day', label: 'Day' },
   { id: 'week', label: 'Week' },
@@ -77,7 +87,7 @@ export function UsagePage() {
       dimension: view.dimension,
       metric: view.metric,
       buckets: bucketsInRange(range, view.granularity),
-      labelOf: (v) => (view.dimension === 'provider' ? providerName(v) : v ?? (view.dimension === 'agent' ? 'No agent' : 'Unknown')),
+      labelOf: (v) => seriesLabel(view.dimension, v),
     });
   }, [range, chartQuery.data, view.granularity, view.dimension, view.metric]);
 
@@ -226,7 +236,7 @@ function EmptyUsage() {
       <div className="empty-state">
         <h2>No calls yet — start a conversation</h2>
         <p>Every call to a provider shows up here with its tokens and exact cost, by day, provider and model.</p>
-        <Button variant="primary" icon="plus" onClick={openNewConversation} aria-haspopup="dialog">
+        <Button variant="primary" icon="plus" onClick={() => openNewConversation()} aria-haspopup="dialog">
           New conversation
         </Button>
       </div>

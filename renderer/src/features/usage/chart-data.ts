@@ -3,7 +3,7 @@ import type { Granularity } from './date-range.js';
 import { bucketLabel } from './date-range.js';
 import { totalTokens } from './money.js';
 
-export type Dimension = 'provider' | 'model' | 'agent';
+export type Dimension = 'provider' | 'model' | 'agent' | 'level';
 export type Metric = 'cost' | 'tokens';
 
 export interface ChartSeries {

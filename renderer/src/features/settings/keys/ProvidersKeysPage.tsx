@@ -13,6 +13,7 @@ import { AddKeyDialog } from './AddKeyDialog.js';
 import { AuditLog } from './AuditLog.js';
 import { EditKeyDialog } from './EditKeyDialog.js';
 import { FailoverPanel } from './FailoverPanel.js';
+import { FirstTokenPanel } from './FirstTokenPanel.js';
 import { keyDisplayName, maskedKey, providerEntries } from './key-form.js';
 import type { KeyAction } from './KeyRow.js';
 import { ProviderCard, ProviderTile } from './ProviderCard.js';
@@ -95,6 +96,7 @@ export function ProvidersKeysPage() {
       ) : null}
 
       <FailoverPanel />
+      <FirstTokenPanel />
       <AuditLog keys={keys.data?.keys} />
 
       {open?.kind === 'add' ? (
