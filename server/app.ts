@@ -114,6 +114,11 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     const contexts = new CallContexts();
     const admission = new PgCallAdmission(db, replicaId, contexts, tokens, logger);
     const deltas = new DeltaRouter();
+    // SDK clients are kept per key and hold its secret: any key change on any process drops them all.
+    const adapters = cachedAdapterFactory(options.router?.adapters ?? {});
+    feed.on((topic) => {
+      if (topic === 'keys' || topic === '*') adapters.forget();
+    });
     const router = new ChatRouter({
       keys,
       admission,
@@ -121,7 +126,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       settings: () => ({ keyFailover: true, fallbackToSystemDefault: false }),
       emit: deltas.emit,
       logger,
-      adapters: cachedAdapterFactory(options.router?.adapters ?? {}),
+      adapters,
       ...(options.router?.retry ? { retry: options.router.retry } : {}),
       ...(options.router?.timeouts ? { timeouts: options.router.timeouts } : {}),
     });

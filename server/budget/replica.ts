@@ -54,6 +54,10 @@ export class Replica {
     const r = await this.db.query<{ n: number }>('SELECT sb_expire($1::interval, $2::interval) AS n', [`${this.deadAfterMs} milliseconds`, `${this.maxCallMs} milliseconds`]);
     const n = r.rows[0]?.n ?? 0;
     if (n > 0) this.logger.warn('settled calls of a stopped server process as interrupted, counted at their reservation', { count: n });
+    // Processes gone for a day with nothing left open leave the table.
+    await this.db.query(
+      "DELETE FROM replicas r WHERE r.seen_at < clock_timestamp() - interval '1 day' AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.replica_id = r.id AND c.status = 'reserved')",
+    );
     return n;
   }
 

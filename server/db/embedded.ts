@@ -27,8 +27,17 @@ export interface EmbeddedCluster {
  * `<dataDir>/postgres-password` (mode 0600). A process finding the cluster already running (another
  * server process on this data folder, or one left by a killed process) connects to it instead.
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedCluster> {
+export interface EmbeddedOptions {
+  /**
+   * false: no fsync and no synchronous commit — for tests and benches, whose data is thrown away
+   * (a crash may lose the last transactions). Default true.
+   */
+  durable?: boolean;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger, options: EmbeddedOptions = {}): Promise<EmbeddedCluster> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const extra = options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
   const root = userInfo().uid === 0;
   const pgDir = join(dataDir, EMBEDDED_DIR);
   // As root, postgres runs as the `postgres` user (PostgreSQL refuses root), which must be able to
@@ -41,7 +50,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     if (running) return { url: urlFor(running.port, password), stop: async () => {} };
     if (!existsSync(join(pgDir, 'PG_VERSION'))) await initialise(EmbeddedPostgres, dataDir, pgDir, password, root, logger);
     const port = await freePort();
-    const pg = cluster(EmbeddedPostgres, pgDir, port, password, root, logger);
+    const pg = cluster(EmbeddedPostgres, pgDir, port, password, root, logger, extra);
     try {
       await pg.start();
     } catch (err) {
@@ -74,7 +83,7 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
   return mod.default;
 }
 
-function cluster(EmbeddedPostgres: typeof EmbeddedPostgresType, pgDir: string, port: number, password: string, root: boolean, logger: Logger): EmbeddedPostgresType {
+function cluster(EmbeddedPostgres: typeof EmbeddedPostgresType, pgDir: string, port: number, password: string, root: boolean, logger: Logger, extraFlags: string[] = []): EmbeddedPostgresType {
   const lines: string[] = [];
   return new EmbeddedPostgres({
     databaseDir: pgDir,
@@ -85,7 +94,7 @@ function cluster(EmbeddedPostgres: typeof EmbeddedPostgresType, pgDir: string, p
     persistent: true,
     createPostgresUser: root,
     // No Unix socket (nothing else on the machine needs one) and loopback TCP only.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...extraFlags],
     initdbFlags: ['--encoding=UTF8'],
     onLog: (m) => {
       lines.push(m);

@@ -49,7 +49,7 @@ export function toApiError(err: unknown): ApiError {
     const status = statusForCode(err.code);
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
     return new ApiError(status, err.code, err.message, {
-      ...(publicDetails(err.details) ? { details: publicDetails(err.details)! } : {}),
+      ...(publicDetails(err.code, err.details) ? { details: publicDetails(err.code, err.details)! } : {}),
       ...(field ? { param: field } : {}),
       ...(err.code === 'LIMIT_EXCEEDED' ? { headers: { 'x-should-retry': 'false' } } : {}),
     });
@@ -57,11 +57,16 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError(500, 'INTERNAL', 'Something went wrong inside the team server. The details are in its log.');
 }
 
-/** Details safe to answer with: never key ids of the team's keys, partial text or attempts (they name team keys). */
-function publicDetails(details: Record<string, unknown> | undefined): Record<string, unknown> | null {
+/**
+ * Details safe to answer with: never key ids of the team's keys, partial text or attempts (they name
+ * team keys). The core's hints speak to the app's user (Settings → Providers), so only the server's
+ * own (budget refusals) are passed on.
+ */
+function publicDetails(code: string, details: Record<string, unknown> | undefined): Record<string, unknown> | null {
   if (!details) return null;
   const out: Record<string, unknown> = {};
-  for (const k of ['field', 'issues', 'limit', 'scope', 'used', 'limitValue', 'resetsAt', 'unit', 'hint', 'max', 'provider', 'model']) {
+  const keys = ['field', 'issues', 'limit', 'scope', 'used', 'resetsAt', 'unit', 'max', 'provider', 'model', ...(code === 'LIMIT_EXCEEDED' ? ['hint'] : [])];
+  for (const k of keys) {
     if (details[k] !== undefined) out[k] = details[k];
   }
   return Object.keys(out).length > 0 ? out : null;

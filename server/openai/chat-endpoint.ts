@@ -67,7 +67,7 @@ export async function chatCompletions(deps: ChatEndpointDeps, ctx: RequestContex
     if (stream) stream.finish(answer, chat.includeUsage);
     else res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(JSON.stringify(completionJson(id, created, modelName, answer)));
   } catch (err) {
-    const error = err instanceof AppError && typeof err.details?.field === 'string' ? new AppError(err.code, err.message.replace(err.details.field, openAiField(err.details.field)), { ...err.details, field: openAiField(err.details.field) }) : err;
+    const error = forClients(err, ref);
     if (stream?.started) stream.fail(error);
     else throw error;
   } finally {
@@ -78,6 +78,17 @@ export async function chatCompletions(deps: ChatEndpointDeps, ctx: RequestContex
     deps.router.sessions.close(sessionId);
   }
   return undefined;
+}
+
+/** The router's errors in an OpenAI client's terms: its field names, and the team's key situation instead of the app's settings. */
+function forClients(err: unknown, ref: ModelRef): unknown {
+  if (!(err instanceof AppError)) return err;
+  if (err.code === 'KEY_NOT_FOUND') {
+    return new AppError('KEY_NOT_FOUND', `The team has no ${ref.provider} key for ${modelKey(ref)} right now; the team's owner adds one on the admin page.`);
+  }
+  const field = err.details?.field;
+  if (typeof field === 'string') return new AppError(err.code, err.message.replace(field, openAiField(field)), { ...err.details, field: openAiField(field) });
+  return err;
 }
 
 /** `default`, `<provider>/<model>` among the team's models, or a bare model id that names exactly one of them. */

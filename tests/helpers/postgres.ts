@@ -20,7 +20,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const dir = tempDir('sb-pg-test-');
   let cluster: EmbeddedCluster;
   try {
-    cluster = await startEmbeddedPostgres(dir.path, createLogger({ write: () => {} }));
+    cluster = await startEmbeddedPostgres(dir.path, createLogger({ write: () => {} }), { durable: false });
   } catch (err) {
     dir.cleanup();
     throw err;

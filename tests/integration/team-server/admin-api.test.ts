@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await team?.close();
   await pg?.stop();
-});
+}, 60_000);
 
 function record(id: string, tokens: { in: number; out: number }, extra: Record<string, unknown> = {}) {
   return {
@@ -228,5 +228,19 @@ describe('secrets stay out of every surface', () => {
     expect(audit.text).not.toContain(SECRET);
     const dump = await team.server.db.query("SELECT string_agg(t::text, '\n') AS all FROM (SELECT * FROM team_keys) t");
     expect(dump.rows[0].all).not.toContain(SECRET);
+  });
+});
+
+describe('deleting a team key', () => {
+  it('stops calls with it at once, without a provider request', async () => {
+    const m = await team.member('After the key');
+    const keys = (await team.api('GET', '/api/admin/keys', team.ownerToken)).body.keys as Array<{ id: string }>;
+    for (const k of keys) expect((await team.api('DELETE', `/api/admin/keys/${k.id}`, team.ownerToken)).status).toBe(204);
+    const before = Object.values(providers.fake.stats().requests).reduce((n, v) => n + v, 0);
+    const r = await team.api('POST', '/v1/chat/completions', m.token, { model: 'default', messages: [{ role: 'user', content: 'hi' }] });
+    expect(r.status).toBe(502);
+    expect(r.body.error).toMatchObject({ code: 'KEY_NOT_FOUND', message: expect.stringMatching(/team has no openai key/) });
+    expect(Object.values(providers.fake.stats().requests).reduce((n, v) => n + v, 0)).toBe(before);
+    expect((await team.api('DELETE', `/api/admin/keys/${keys[0]!.id}`, team.ownerToken)).status).toBe(404);
   });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await pgc?.stop();
-});
+}, 60_000);
 
 interface Team {
   db: Db;

@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await team?.close();
   await pg?.stop();
-});
+}, 60_000);
 
 interface Endpoint {
   method: 'POST' | 'PUT';

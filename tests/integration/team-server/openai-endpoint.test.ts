@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await team?.close();
   await pg?.stop();
-});
+}, 60_000);
 
 const providerCalls = () => Object.entries(providers.fake.stats().requests).filter(([k]) => k.startsWith('POST ')).reduce((n, [, v]) => n + v, 0);
 

@@ -23,7 +23,7 @@ afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   await pg?.stop();
   for (const d of dirs) d.cleanup();
-});
+}, 60_000);
 
 interface Proc {
   child: ChildProcess;
