@@ -28,7 +28,7 @@ await Promise.all(
       const m = members[i++ % members.length]!;
       const t0 = process.hrtime.bigint();
       try {
-        const r = await admission.admit({ sessionId: `s-${m}`, agent: null, provider: 'openai', model: 'gpt-4o-mini', keyId: null, source: 'team', promptTokens: 30, maxOutputTokens: 60, pricing, attempt: 1, fallbackOf: null });
+        const r = await admission.admit({ sessionId: `s-${m}`, agent: null, provider: 'openai', model: 'gpt-4o-mini', keyId: null, source: 'team', promptTokens: 30, maxOutputTokens: 60, pricing, attempt: 1, kind: 'first', retryOf: null, fallbackOf: null, replacedKeyId: null });
         admitUs.push(Number(process.hrtime.bigint() - t0) / 1000);
         await r.settle({ status: 'ok', usage, latencyMs: 1, ttftMs: 1 });
       } catch {

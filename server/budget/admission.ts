@@ -53,7 +53,10 @@ interface CallRow {
   latency_ms: number | null;
   ttft_ms: number | null;
   attempt: number;
+  kind: UsageRecord['kind'];
+  retry_of: string | null;
   fallback_of: string | null;
+  replaced_key_id: string | null;
   reserved_tokens: number;
   reserved_nano: number | null;
   settled_at: Date | null;
@@ -95,7 +98,7 @@ export class PgCallAdmission implements CallAdmission {
     try {
       const r = await this.db.query<Refusal & { admitted: boolean }>({
         name: 'sb_admit',
-        text: 'SELECT * FROM sb_admit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
+        text: 'SELECT * FROM sb_admit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)',
         values: [
           id,
           ctx.memberId,
@@ -112,6 +115,9 @@ export class PgCallAdmission implements CallAdmission {
           tiers ? JSON.stringify(tiers) : null,
           request.attempt,
           request.fallbackOf,
+          request.kind,
+          request.retryOf,
+          request.replacedKeyId,
         ],
       });
       row = r.rows[0]!;
@@ -200,7 +206,10 @@ export function callRecord(row: CallRow): UsageRecord {
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     attempt: row.attempt,
+    kind: row.kind,
+    retryOf: row.retry_of,
     fallbackOf: row.fallback_of,
+    replacedKeyId: row.replaced_key_id,
     reservedUsd: row.reserved_nano === null ? null : row.reserved_nano / 1e9,
     reservedTokens: row.reserved_tokens,
     settledAt: row.settled_at ? row.settled_at.getTime() : null,

@@ -2,6 +2,7 @@ import type { Db } from './pool.js';
 import * as m001 from './migrations/001-team.js';
 import * as m002 from './migrations/002-budgets.js';
 import * as m003 from './migrations/003-synced-usage.js';
+import * as m004 from './migrations/004-call-kinds.js';
 
 export interface Migration {
   version: number;
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'team', sql: m001.sql },
   { version: 2, name: 'budgets', sql: m002.sql },
   { version: 3, name: 'synced usage', sql: m003.sql },
+  { version: 4, name: 'call kinds', sql: m004.sql },
 ];
 
 /** Session-level advisory lock held while migrating and creating the team ("sbteam" in ASCII). */

@@ -36,7 +36,10 @@ interface Row {
   latency_ms: number | null;
   ttft_ms: number | null;
   attempt: number | null;
+  kind: UsageRecord['kind'] | null;
+  retry_of: string | null;
   fallback_of: string | null;
+  replaced_key_id: string | null;
   reserved_tokens: number | null;
   reserved_nano: number | null;
   settled_at: Date | null;
@@ -93,7 +96,10 @@ function toRecord(row: Row): UsageRecord {
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     attempt: row.attempt ?? 1,
+    kind: row.kind ?? 'first',
+    retryOf: row.retry_of,
     fallbackOf: row.fallback_of,
+    replacedKeyId: row.replaced_key_id,
     reservedUsd: row.reserved_nano === null ? null : row.reserved_nano / 1e9,
     reservedTokens: row.reserved_tokens,
     settledAt: row.settled_at ? row.settled_at.getTime() : null,
@@ -105,7 +111,8 @@ const PAGE_SQL = /* sql */ `
     SELECT 'server' AS origin, c.id::text AS id, c.member_id, m.name AS member_name, NULL::text AS device_id, c.time, c.session_id,
       c.provider, c.model, c.key_id::text AS key_id, 'team' AS source, c.status, c.error_code,
       c.input_tokens, c.cache_read_tokens, c.cache_write_tokens, c.output_tokens, c.reasoning_tokens, c.estimated, c.cost_nano,
-      c.pricing, c.latency_ms, c.ttft_ms, c.attempt, c.fallback_of::text AS fallback_of, c.reserved_tokens, c.reserved_nano, c.settled_at
+      c.pricing, c.latency_ms, c.ttft_ms, c.attempt, c.kind, c.retry_of::text AS retry_of, c.fallback_of::text AS fallback_of,
+      c.replaced_key_id::text AS replaced_key_id, c.reserved_tokens, c.reserved_nano, c.settled_at
     FROM calls c JOIN members m ON m.id = c.member_id
     WHERE c.status <> 'reserved' AND c.time >= $1 AND c.time < $2
       AND ($3::timestamptz IS NULL OR (c.time, c.id::text) > ($3, $4))
@@ -113,7 +120,7 @@ const PAGE_SQL = /* sql */ `
     SELECT 'synced', s.record_id, s.member_id, m.name, s.device_id, s.time, s.session_id,
       s.provider, s.model, NULL, s.source, s.status, s.error_code,
       s.input_tokens, s.cache_read_tokens, s.cache_write_tokens, s.output_tokens, s.reasoning_tokens, s.estimated, s.cost_nano,
-      NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.received_at
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.received_at
     FROM synced_usage s JOIN members m ON m.id = s.member_id
     WHERE s.time >= $1 AND s.time < $2
       AND ($3::timestamptz IS NULL OR (s.time, s.record_id) > ($3, $4))

@@ -40,7 +40,7 @@ export async function startTestTeam(pg: TestPostgres, fake: FakeProviders | null
     databaseUrl: await pg.newDatabase(),
     port: 0,
     logger,
-    router: { retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 50 }, timeouts: { firstByteMs: 5000, firstTokenMs: 5000, idleMs: 5000, requestMs: 10000 } },
+    router: { retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 50 }, timeouts: { idleMs: 5000, requestMs: 10000 } },
     ...extra,
   });
   const ownerToken = readFileSync(join(dir.path, 'owner-token'), 'utf8').trim();

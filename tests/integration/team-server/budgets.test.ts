@@ -87,7 +87,7 @@ async function member(t: Team, limits: { dailyTokens?: number | null; monthlyUsd
 }
 
 function request(session: string, prompt: number, maxOut: number, pricing: Pricing | null = PRICE): AdmitRequest {
-  return { sessionId: session, agent: null, provider: 'openai', model: 'gpt-4o-mini', keyId: null, source: 'team', promptTokens: prompt, maxOutputTokens: maxOut, pricing, attempt: 1, fallbackOf: null };
+  return { sessionId: session, agent: null, provider: 'openai', model: 'gpt-4o-mini', keyId: null, source: 'team', promptTokens: prompt, maxOutputTokens: maxOut, pricing, attempt: 1, kind: 'first', retryOf: null, fallbackOf: null, replacedKeyId: null };
 }
 
 async function counters(t: Team, memberId: string) {

@@ -1,0 +1,77 @@
+/**
+ * The router tells a retry, a key failover and a fallback apart (the app's ledger does too): each
+ * call row keeps why it was made and what it follows. sb_admit gains those three arguments.
+ */
+export const sql = /* sql */ `
+ALTER TABLE calls
+  ADD COLUMN kind text NOT NULL DEFAULT 'first' CHECK (kind IN ('first', 'retry', 'key-failover', 'fallback')),
+  ADD COLUMN retry_of uuid,
+  ADD COLUMN replaced_key_id uuid;
+
+DROP FUNCTION sb_admit(uuid, uuid, uuid, text, text, text, uuid, integer, integer, bigint, bigint, jsonb, jsonb, integer, uuid);
+
+CREATE FUNCTION sb_admit(
+  p_id uuid, p_member uuid, p_replica uuid, p_session text,
+  p_provider text, p_model text, p_key uuid,
+  p_prompt integer, p_max_output integer, p_tokens bigint, p_nano bigint,
+  p_pricing jsonb, p_tiers jsonb, p_attempt integer, p_fallback_of uuid,
+  p_kind text, p_retry_of uuid, p_replaced_key uuid
+) RETURNS TABLE (
+  admitted boolean, scope text, limit_value bigint, used bigint, reserved bigint,
+  resets_at timestamptz, call_time timestamptz, time_zone text
+)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+  v_now timestamptz := clock_timestamp();
+  v_tz text; v_team_cap bigint; v_daily bigint; v_monthly bigint;
+  v_local timestamp; v_day date; v_month date;
+  v_next_day timestamptz; v_next_month timestamptz;
+  tc budget_counters; md budget_counters; mm budget_counters;
+  v_member text := p_member::text;
+BEGIN
+  PERFORM 1 FROM budget_counters WHERE budget_counters.scope = 'team_month_usd' AND subject = '' FOR UPDATE;
+  SELECT t.time_zone, t.monthly_usd_nano INTO v_tz, v_team_cap FROM team t WHERE t.id = 1;
+  v_local := v_now AT TIME ZONE v_tz;
+  v_day := v_local::date;
+  v_month := date_trunc('month', v_local)::date;
+  v_next_day := (v_day + 1)::timestamp AT TIME ZONE v_tz;
+  v_next_month := (v_month + interval '1 month')::timestamp AT TIME ZONE v_tz;
+
+  SELECT m.daily_tokens, m.monthly_usd_nano INTO v_daily, v_monthly FROM members m WHERE m.id = p_member AND m.removed_at IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'member % is not on the team', p_member USING ERRCODE = 'P0002';
+  END IF;
+  PERFORM sb_lock_member(v_member, v_day, v_month);
+  tc := sb_roll('team_month_usd', '', v_month);
+  md := sb_roll('member_day_tokens', v_member, v_day);
+  mm := sb_roll('member_month_usd', v_member, v_month);
+
+  IF v_daily IS NOT NULL AND md.used + md.reserved + p_tokens > v_daily THEN
+    RETURN QUERY SELECT false, 'member_daily_tokens'::text, v_daily, md.used, md.reserved, v_next_day, v_now, v_tz;
+    RETURN;
+  END IF;
+  IF v_monthly IS NOT NULL AND (p_nano IS NULL OR mm.used + mm.reserved + p_nano > v_monthly) THEN
+    RETURN QUERY SELECT false, CASE WHEN p_nano IS NULL THEN 'member_monthly_usd_unpriced' ELSE 'member_monthly_usd' END,
+      v_monthly, mm.used, mm.reserved, v_next_month, v_now, v_tz;
+    RETURN;
+  END IF;
+  IF v_team_cap IS NOT NULL AND (p_nano IS NULL OR tc.used + tc.reserved + p_nano > v_team_cap) THEN
+    RETURN QUERY SELECT false, CASE WHEN p_nano IS NULL THEN 'team_monthly_usd_unpriced' ELSE 'team_monthly_usd' END,
+      v_team_cap, tc.used, tc.reserved, v_next_month, v_now, v_tz;
+    RETURN;
+  END IF;
+
+  UPDATE budget_counters SET reserved = budget_counters.reserved + coalesce(p_nano, 0)
+  WHERE (budget_counters.scope = 'team_month_usd' AND subject = '') OR (budget_counters.scope = 'member_month_usd' AND subject = v_member);
+  UPDATE budget_counters SET reserved = budget_counters.reserved + p_tokens
+  WHERE budget_counters.scope = 'member_day_tokens' AND subject = v_member;
+  INSERT INTO calls (id, member_id, replica_id, session_id, time, day, month, provider, model, key_id, status,
+    prompt_estimate, max_output, reserved_tokens, reserved_nano, pricing, pricing_tiers, attempt, fallback_of,
+    kind, retry_of, replaced_key_id)
+  VALUES (p_id, p_member, p_replica, p_session, v_now, v_day, v_month, p_provider, p_model, p_key, 'reserved',
+    p_prompt, p_max_output, p_tokens, p_nano, p_pricing, p_tiers, p_attempt, p_fallback_of,
+    p_kind, p_retry_of, p_replaced_key);
+  RETURN QUERY SELECT true, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, NULL::timestamptz, v_now, v_tz;
+END $$;
+`;
