@@ -11,8 +11,7 @@ import { createLogger, type Logger } from './app/logger.js';
 import { SettingsStore } from './app/settings-store.js';
 import { createKeysArea } from './keys/keys-area.js';
 import type { KeyWrapper } from './vault/key-wrapper.js';
-import { CatalogService } from './catalog/catalog-service.js';
-import { catalogHandlers } from './catalog/handlers.js';
+import { createCatalogArea } from './catalog/catalog-area.js';
 import { createMetering } from './metering/create-metering.js';
 import type { CallAdmission, ModelLookup } from './ports.js';
 import { cachedAdapterFactory, forgetOnKeyChange } from './providers/adapters/index.js';
@@ -37,6 +36,8 @@ export interface CoreOptions {
   version: string;
   logger?: Logger;
   now?: () => number;
+  /** The fetch for online price updates (tests); the global one otherwise. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export interface CsvDownload {
@@ -88,7 +89,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // --- catalog, metering, limits -------------------------------------------------------------
   // `modelLookup` (ModelLookup) and `callAdmission` (CallAdmission) are what the router is given:
   // estimatePromptTokens + admit before every provider request, reservation.settle() after it.
-  const catalog = new CatalogService({ dataDir: options.dataDir, logger, ...(options.now ? { now: options.now } : {}) });
+  // The catalog: models.dev prices (bundled, or updated online when the user allows it), providers'
+  // lists (OpenRouter's with its live prices, refreshed when a key is added and daily), user prices.
+  const catalogArea = createCatalogArea({
+    dataDir: options.dataDir,
+    logger,
+    keys: keys.service,
+    onlinePriceUpdates: () => settings.get().onlinePriceUpdates,
+    env: options.env ?? process.env,
+    changed: () => bus.emit('models.changed', {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const catalog = catalogArea.catalog;
+  closers.push(() => catalogArea.close());
+  let onlinePrices = settings.get().onlinePriceUpdates;
+  settings.onChange((next) => {
+    if (next.onlinePriceUpdates === onlinePrices) return;
+    onlinePrices = next.onlinePriceUpdates;
+    catalogArea.settingChanged();
+  });
+  bus.on((event) => {
+    if (event.name === 'keys.changed') catalogArea.keyChanged(event.payload.provider, event.payload.keyId);
+  });
+  catalogArea.start();
   const metering = createMetering({
     dataDir: options.dataDir,
     logger,
@@ -182,7 +206,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...routerHandlers(router, keys.service),
     ...teamHandlers(team),
     ...agentArea.handlers,
-    ...catalogHandlers(catalog, { keys: keys.service, logger, ...(options.now ? { now: options.now } : {}) }),
+    ...catalogArea.handlers,
     ...metering.handlers,
     ...keys.handlers,
     ...appHandlers({

@@ -2,10 +2,11 @@ import type { ProviderId } from '../contract/common.js';
 import type { CuratedModel, CuratedProvider } from './types.js';
 
 /**
- * Our own choices about the bundled catalog: which models ship, which are recommended, where they
- * are hosted and what they are called. Prices, limits and capabilities are NOT here: they come from
- * models.dev through `npm run catalog:generate -- <models.dev checkout>` into models.generated.ts.
- * Add a model here, run the script, commit both files.
+ * Our own choices about the catalog: which models are recommended, where they are hosted, what they
+ * are called, their dated aliases, and the display order (curated models first in their provider).
+ * Which models ship is NOT chosen here: every chat model models.dev lists for our providers does,
+ * with its prices, limits and capabilities, through `npm run catalog:generate -- <models.dev
+ * checkout>` into models.generated.ts. A curated id models.dev lacks fails the generator.
  */
 export const CURATED_PROVIDERS: Record<Exclude<ProviderId, 'openai-compatible'>, CuratedProvider> = {
   openai: { modelsDevDir: 'openai', eu: false },

@@ -10,6 +10,8 @@ export interface CatalogSource {
   commitDate: string;
   /** The same day as YYYY-MM-DD, shown as "prices checked". */
   checkedAt: string;
+  /** Models models.dev lists for our providers that cannot chat (embeddings, speech, images), left out: `provider/id`. */
+  notChat?: string[];
 }
 
 /** One model as read from models.dev by scripts/generate-catalog.ts. Source data only; our choices live in curated.ts. */
@@ -33,9 +35,19 @@ export interface GeneratedModel {
   sourcePath: string;
   /** Set when the prices were taken from another model's file (an Azure deployment of an OpenAI model). */
   pricesFrom: string | null;
+  /**
+   * Price fields models.dev gives that Switchboard does not bill by (USD per million tokens): audio
+   * (`input_audio`), a reasoning price other than the output price, request modes (`fast.input`), or a
+   * field it does not know. Kept so nothing is dropped silently; shown in the model's note.
+   */
+  otherPrices?: Record<string, number>;
 }
 
-/** Our own choice of a model: which ones ship, which are recommended, EU hosting, display names. */
+/**
+ * Our own choice about a model: recommended, EU hosting, display name, dated aliases, and display
+ * order (curated models come first in their provider, in this order). Every model models.dev lists
+ * for our providers ships whether or not it is curated.
+ */
 export interface CuratedModel {
   provider: ProviderId;
   /** The id the provider's API takes. */

@@ -56,6 +56,11 @@ export const Settings = z.object({
   /** Credential changes allowed per provider per hour. */
   credentialChangesPerHour: z.number().int().min(1).max(1000),
   /**
+   * Fetch models.dev's current prices at most daily (models.updatePrices). Off by default: the app
+   * contacts no one but the providers the user set up unless asked to.
+   */
+  onlinePriceUpdates: z.boolean(),
+  /**
    * Addresses the "read a URL" tool may fetch: an origin (`https://example.com`) allows the whole
    * site, a longer prefix (`https://example.com/docs/`) only what is under it.
    */

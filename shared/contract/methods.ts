@@ -58,6 +58,8 @@ import {
   ModelsListResponse,
   ModelsRefreshRequest,
   ModelsRefreshResponse,
+  ModelsUpdatePricesRequest,
+  ModelsUpdatePricesResponse,
   ModelsSetPriceRequest,
   ModelsSetPriceResponse,
   ProvidersListRequest,
@@ -140,6 +142,7 @@ export const contract = {
   'models.list': m(ModelsListRequest, ModelsListResponse),
   'models.setPrice': m(ModelsSetPriceRequest, ModelsSetPriceResponse),
   'models.refresh': m(ModelsRefreshRequest, ModelsRefreshResponse),
+  'models.updatePrices': m(ModelsUpdatePricesRequest, ModelsUpdatePricesResponse),
 
   'sessions.open': m(SessionsOpenRequest, SessionsOpenResponse),
   'sessions.close': m(SessionsCloseRequest, SessionsCloseResponse),

@@ -166,7 +166,7 @@ export const PROVIDERS: Record<ProviderId, ProviderSpec> = {
     envVars: ['XAI_API_KEY'],
     envBaseUrlVar: 'XAI_BASE_URL',
     fields: [],
-    defaultModel: 'grok-3-mini',
+    defaultModel: 'grok-4.3',
   }),
   together: spec({
     id: 'together',

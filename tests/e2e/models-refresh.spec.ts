@@ -7,7 +7,7 @@ function random(n: number): string {
   return out;
 }
 
-test('Models page: "Refresh from providers" lists what each provider offers, with its prices or "unknown", kept after a reload and shown in the model picker', async ({ app, host, fake }) => {
+test('Models page: an OpenRouter key brings OpenRouter’s models with its live prices; "Refresh from providers" lists the others, with their prices or "unknown", kept after a reload and shown in the model picker', async ({ app, host, fake }) => {
   const openrouterKey = `sk-or-v1-${random(32)}`;
   const localKey = `sk-test-local-${random(24)}`;
   const revokedKey = `xai-${random(28)}-invalid`;
@@ -18,14 +18,20 @@ test('Models page: "Refresh from providers" lists what each provider offers, wit
 
   await nav(app).getByRole('link', { name: 'Models', exact: true }).click();
   await expect(app.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
-  const tiny = app.locator('[data-testid="catalog-model"][data-provider="openrouter"][data-model="fake-lab/tiny-chat"]');
+  const row = (provider: string, id: string) => app.locator(`[data-testid="catalog-model"][data-provider="${provider}"][data-model="${id}"]`);
+  const tiny = row('openrouter', 'fake-lab/tiny-chat');
   await expect(app.getByTestId('catalog-model').first()).toBeVisible();
-  await expect(tiny).toHaveCount(0);
+
+  // Adding the OpenRouter key listed OpenRouter’s models in the background: no refresh needed.
+  await app.getByRole('searchbox', { name: 'Search' }).fill('tiny chat');
+  await expect(tiny).toContainText('Fake Lab: Tiny Chat');
+  await expect(app.getByTestId('price-source')).toContainText(/OpenRouter’s models use OpenRouter’s own prices \(listed \d{4}-\d{2}-\d{2} \d{2}:\d{2}\)/);
+  await app.getByRole('button', { name: 'Clear filters' }).click();
 
   await app.getByRole('button', { name: 'Refresh from providers' }).click();
   const results = app.getByRole('region', { name: 'Model list refresh results' });
   await expect(results).toContainText('Refreshed 2 of 3 providers; 1 failed.');
-  await expect(results.locator('li[data-provider="openrouter"]')).toContainText('5 models listed · 4 added (3 with the provider’s prices, the rest price unknown)');
+  await expect(results.locator('li[data-provider="openrouter"]')).toContainText('34 models listed · 3 added with the provider’s prices · 30 catalog models at OpenRouter’s own price');
   await expect(results.locator('li[data-provider="openai-compatible"]')).toContainText('7 models listed · 7 added, price unknown');
   const xai = results.locator('li[data-provider="xai"]');
   await expect(xai).toContainText('failed');
@@ -34,25 +40,37 @@ test('Models page: "Refresh from providers" lists what each provider offers, wit
   await app.screenshot({ path: 'tests/e2e/screenshots/models-refresh.png' });
 
   // OpenRouter's prices, converted from USD per token to per million without float drift.
-  await expect(tiny).toContainText('Fake Lab: Tiny Chat');
+  await app.getByLabel('Provider').selectOption('openrouter');
+  await app.getByRole('searchbox', { name: 'Search' }).fill('tiny');
   await expect(tiny).toContainText('$0.99');
   await expect(tiny).toContainText('$2.30');
   await expect(tiny).toContainText('Listed by provider');
-  await expect(tiny).toContainText('from the provider');
-  // The bundled price wins over the listing's.
-  const bundled = app.locator('[data-testid="catalog-model"][data-provider="openrouter"][data-model="openai/gpt-4o-mini"]');
-  await expect(bundled).toContainText('$0.15');
-  await expect(bundled).not.toContainText('Listed by provider');
+  await expect(tiny).toContainText('OpenRouter');
+  // OpenRouter's live price wins over models.dev's for a model both know.
+  await app.getByRole('searchbox', { name: 'Search' }).fill('gpt-4o-mini');
+  const mini = row('openrouter', 'openai/gpt-4o-mini');
+  await expect(mini).toContainText('$0.20');
+  await expect(mini).toContainText('$0.80');
+  await expect(mini).not.toContainText('Listed by provider');
+  await expect(app.locator('[data-testid="catalog-model"]:not([data-provider="openrouter"])')).toHaveCount(0);
+  // A free model is $0.00, a price; the auto router's varies: unknown.
+  await app.getByRole('searchbox', { name: 'Search' }).fill('qwen3-coder:free');
+  await expect(row('openrouter', 'qwen/qwen3-coder:free')).toContainText('$0.00');
+  await app.getByRole('searchbox', { name: 'Search' }).fill('openrouter/auto');
+  await expect(row('openrouter', 'openrouter/auto')).toContainText('unknown');
+  await app.getByRole('searchbox', { name: 'Search' }).fill('');
+  await app.getByLabel('Sort').selectOption('input');
+  await expect(app.getByTestId('catalog-model').first()).toContainText('$0.00');
+  await app.screenshot({ path: 'tests/e2e/screenshots/models-refresh-openrouter.png' });
+  await app.getByLabel('Sort').selectOption('catalog');
+
   // A local server publishes no prices: unknown, never $0.
-  const local = app.locator('[data-testid="catalog-model"][data-provider="openai-compatible"][data-model="gpt-4o-mini"]');
+  await app.getByLabel('Provider').selectOption('openai-compatible');
+  const local = row('openai-compatible', 'gpt-4o-mini');
   await expect(local).toContainText('unknown');
   await expect(local).toContainText('price unknown');
   await expect(local).toContainText('listed by provider');
   await expect(local).not.toContainText('$0.00');
-  await app.getByLabel('Provider').selectOption('openrouter');
-  await expect(app.locator('[data-testid="catalog-model"]:not([data-provider="openrouter"])')).toHaveCount(0);
-  await tiny.scrollIntoViewIfNeeded();
-  await app.screenshot({ path: 'tests/e2e/screenshots/models-refresh-openrouter.png' });
   await app.getByLabel('Provider').selectOption('');
 
   // The lists are kept by the core: a reload shows them without refreshing.
@@ -61,6 +79,7 @@ test('Models page: "Refresh from providers" lists what each provider offers, wit
   await app.reload();
   await expect(app.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
   await expect(app.getByText(/Providers’ model lists fetched \d{4}-\d{2}-\d{2} \d{2}:\d{2}/)).toBeVisible();
+  await app.getByRole('searchbox', { name: 'Search' }).fill('tiny chat');
   await expect(tiny).toContainText('$0.99');
 
   // The model picker offers them under their provider.

@@ -194,7 +194,7 @@ test('Models page: filters, badges, prices per million, and a custom price with 
   await nav(app).getByRole('link', { name: 'Models', exact: true }).click();
   await expect(app).toHaveURL(/\/models$/);
   await expect(app.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
-  await expect(app.getByText(/Bundled prices from models\.dev, checked \d{4}-\d{2}-\d{2}/)).toBeVisible();
+  await expect(app.getByText(/Bundled models\.dev snapshot of \d{4}-\d{2}-\d{2} \(commit [0-9a-f]{7}\)/)).toBeVisible();
 
   const rows = app.getByTestId('catalog-model');
   await expect(rows.first()).toBeVisible();
@@ -213,7 +213,7 @@ test('Models page: filters, badges, prices per million, and a custom price with 
   await expect(rows.first()).toBeVisible();
   await app.getByRole('button', { name: 'Clear filters' }).click();
 
-  await app.getByLabel('Search').fill('gpt-4o');
+  await app.getByRole('searchbox', { name: 'Search' }).fill('gpt-4o');
   await expect(mini).toBeVisible();
   await app.getByLabel('Max input price').fill('0.2');
   await expect(mini).toBeVisible();

@@ -6,6 +6,7 @@ import { BodyTooLarge, Exchange, sleep } from './exchange.js';
 import { FaultBook } from './faults.js';
 import { geminiWire } from './gemini-wire.js';
 import * as models from './models.js';
+import { MODELS_DEV_PATH, modelsDevAnswer } from './models-dev.js';
 import { openaiWire } from './openai-wire.js';
 import { openrouterWire } from './openrouter-wire.js';
 import { buildReply } from './reply.js';
@@ -88,6 +89,7 @@ const GEMINI_MODEL = /^\/gemini\/(?:v1beta|v1)\/models\/([^/:]+)$/;
 const AZURE_CHAT = /^\/azure\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 const AZURE_DEPLOYMENT = /^\/azure\/openai\/deployments\/([^/]+)$/;
 const OPENROUTER = '/openrouter/api/v1';
+const OPENROUTER_PER_MILLION = '/openrouter-per-million/api/v1';
 
 class FakeProviderServer {
   readonly stats = new Stats();
@@ -134,7 +136,13 @@ class FakeProviderServer {
       const limit = Number(ex.url.searchParams.get('limit') ?? '50');
       return ex.sendJson(200, { requests: this.stats.recorded().slice(-Math.max(1, Math.min(50, limit || 50))) });
     }
-    if (p === '/' && method === 'GET') return ex.sendJson(200, { name: 'switchboard fake providers', paths: ['/openai/v1', '/anthropic', '/gemini', '/azure', OPENROUTER] });
+    if (p === '/' && method === 'GET') return ex.sendJson(200, { name: 'switchboard fake providers', paths: ['/openai/v1', '/anthropic', '/gemini', '/azure', OPENROUTER, MODELS_DEV_PATH] });
+    // models.dev's public catalog (no key), for the online price update.
+    if (p === MODELS_DEV_PATH && method === 'GET') {
+      await ex.readBody();
+      const answer = modelsDevAnswer(ex.url.searchParams.get('fault'));
+      return ex.send({ status: answer.status, headers: { 'content-type': 'application/json' }, body: answer.body });
+    }
 
     if (p === '/openai/v1/chat/completions' && method === 'POST') return this.generate(ex, { flavor: 'openai', pathModel: null, pathStream: null });
     if (p === `${OPENROUTER}/chat/completions` && method === 'POST') return this.generate(ex, { flavor: 'openai', pathModel: null, pathStream: null, dialect: 'openrouter' });
@@ -165,6 +173,8 @@ class FakeProviderServer {
     const p = ex.path;
     // OpenRouter's model list is public: it answers without a key (a key ending -invalid is still refused).
     if (p === `${OPENROUTER}/models`) return { flavor: 'openai', body: () => json(models.openrouterModelList()), public: true, error: (e) => this.openrouter.error(e) };
+    // The same list with prices per million tokens where per-token ones belong: a change of units a client must catch.
+    if (p === `${OPENROUTER_PER_MILLION}/models`) return { flavor: 'openai', body: () => json(models.openrouterModelList('per-million')), public: true, error: (e) => this.openrouter.error(e) };
     // Key info (GET /api/v1/key): the one cheap OpenRouter call that proves a key, since /models is public.
     if (p === `${OPENROUTER}/key`) return { flavor: 'openai', body: () => json(models.openrouterKeyInfo()), error: (e) => this.openrouter.error(e) };
     if (p === '/openai/v1/models') return { flavor: 'openai', body: () => json(models.openaiModelList()) };

@@ -8,8 +8,13 @@ export function blendedPrice(m: ModelInfo): number {
   return (3 * (m.pricing?.input ?? 0) + (m.pricing?.output ?? 0)) / 4;
 }
 
-/** Can serve a level: a known input and output price (levels are chosen by live prices), and tools when they are needed. */
+/**
+ * Can serve a level: a known input and output price (levels are chosen by live prices), tools when
+ * they are needed, and not deprecated (the catalog holds every model models.dev lists, retired ones
+ * too: the cheapest is often one the provider no longer serves).
+ */
 export function isCapable(m: ModelInfo, needsTools: boolean): boolean {
+  if (m.status === 'deprecated') return false;
   if (m.pricing?.input == null || m.pricing.output == null) return false;
   return !needsTools || m.capabilities.includes('tools');
 }

@@ -5,6 +5,7 @@ export const DEFAULT_SETTINGS: SettingsValue = {
   keyFailover: true,
   fallbackToSystemDefault: false,
   credentialChangesPerHour: 10,
+  onlinePriceUpdates: false,
   urlAllowList: [],
   firstTokenTimeoutSec: FIRST_TOKEN_TIMEOUT_DEFAULTS.cloud,
   localFirstTokenTimeoutSec: FIRST_TOKEN_TIMEOUT_DEFAULTS.local,

@@ -1,12 +1,11 @@
 import { AppError, PROVIDER_IDS, type ModelsRefreshResult, type ProviderId } from '../../../shared/contract/index.js';
-import { findCatalogModel } from '../../../shared/catalog/index.js';
 import { PROVIDERS } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
 import type { KeyResolver, ResolvedKey } from '../ports.js';
 import { resolveBaseUrl } from '../providers/clients.js';
 import { listModels, type ListedModel } from '../providers/list-models.js';
 import { timedProviderCall } from '../providers/probe.js';
-import { isChatModel, toListedEntry, type ListedEntry } from './provider-listing.js';
+import { isChatModel, readOpenRouterPricing, toListedEntry, type ListedEntry } from './provider-listing.js';
 import type { ProviderList, ProviderModelStore } from './provider-model-store.js';
 
 export const REFRESH_TIMEOUT_MS = 15_000;
@@ -15,6 +14,8 @@ export interface CatalogRefreshOptions {
   /** Which key lists a provider's models: the user's own first, else the environment's. */
   keys: Pick<KeyResolver, 'candidates'>;
   store: ProviderModelStore;
+  /** Whether the catalog's models.dev table already has the model (then only the provider's own price is kept). */
+  known: (provider: ProviderId, model: string) => boolean;
   logger: Logger;
   now?: () => number;
   timeoutMs?: number;
@@ -33,10 +34,18 @@ interface Outcome {
 }
 
 /**
+ * A listing where more than this share of the published prices cannot be prices per token is taken
+ * for a change of units (per million, per thousand) and refused as a whole: better the previous
+ * prices than every price a million times off.
+ */
+export const MAX_REJECTED_PRICE_SHARE = 0.25;
+
+/**
  * models.refresh: lists each configured provider's models through its SDK (one key per provider,
- * 15 s each, all providers at once) and keeps the models the bundled catalog lacks in the
- * ProviderModelStore. A provider whose listing fails keeps its previous list; the answer says why.
- * Secrets are only used to build the SDK client: never logged, never in an answer.
+ * 15 s each, all providers at once) and keeps, in the ProviderModelStore, the models the catalog
+ * lacks and those the provider lists with its own price (OpenRouter). A provider whose listing fails
+ * keeps its previous list; the answer says why. Secrets are only used to build the SDK client: never
+ * logged, never in an answer.
  */
 export class CatalogRefresher {
   private readonly now: () => number;
@@ -106,24 +115,59 @@ export class CatalogRefresher {
     }
     const listed = outcome.value;
 
-    const models = unknownModels(provider, key, listed);
+    const rejected = provider === 'openrouter' ? rejectedPrices(listed) : { models: 0, priced: 0 };
+    if (rejected.models > 0 && rejected.models > rejected.priced * MAX_REJECTED_PRICE_SHARE) {
+      this.options.logger.warn('provider model list refused: implausible prices', { provider, rejected: rejected.models, priced: rejected.priced });
+      return failed(
+        'IMPLAUSIBLE_PRICES',
+        `${providerName(provider)} listed ${rejected.models} of ${rejected.priced} prices that cannot be USD per token (a change of units?); the previous list stays in use.`,
+      );
+    }
+    const models = keptModels(provider, key, listed, this.options.known);
     const fetchedAt = new Date(this.now()).toISOString();
-    const priced = models.filter((m) => m.pricing !== null).length;
-    this.options.logger.info('provider model list refreshed', { provider, listed: listed.length, added: models.length, priced });
+    const added = models.filter((m) => !this.options.known(provider, m.id));
+    const priced = added.filter((m) => m.pricing !== null).length;
+    const repriced = models.length - added.length;
+    this.options.logger.info('provider model list refreshed', { provider, listed: listed.length, added: added.length, priced, repriced, rejectedPrices: rejected.models });
     return {
-      result: { provider, listed: listed.length, added: models.length, priced, fetchedAt },
+      result: {
+        provider,
+        listed: listed.length,
+        added: added.length,
+        priced,
+        fetchedAt,
+        ...(repriced > 0 ? { repriced } : {}),
+        ...(rejected.models > 0 ? { rejectedPrices: rejected.models } : {}),
+      },
       update: { fetchedAt, models },
     };
   }
 }
 
-/** The listed chat models the bundled catalog does not know, each once. */
-function unknownModels(provider: ProviderId, key: ResolvedKey, listed: ListedModel[]): ListedEntry[] {
+/** How many listed models carry prices, and of those how many hold a value that is not a plausible price per token. */
+function rejectedPrices(listed: ListedModel[]): { models: number; priced: number } {
+  let models = 0;
+  let priced = 0;
+  for (const m of listed) {
+    if (m.raw.pricing === null || typeof m.raw.pricing !== 'object') continue;
+    priced++;
+    if (readOpenRouterPricing(m.raw).rejected.length > 0) models++;
+  }
+  return { models, priced };
+}
+
+/** A listed model's own price, input and output both known: what makes it win over the catalog's. */
+function hasOwnPrice(e: ListedEntry): boolean {
+  return e.pricing !== null && e.pricing.input !== null && e.pricing.output !== null;
+}
+
+/** The listed chat models worth keeping, each once: those the catalog does not know, and those with the provider's own price. */
+function keptModels(provider: ProviderId, key: ResolvedKey, listed: ListedModel[], known: (provider: ProviderId, model: string) => boolean): ListedEntry[] {
   if (provider === 'azure') {
     // Azure lists the base models a resource can deploy; calls name a deployment instead. The key's
     // deployment is the model id that works, so that is what the catalog gains.
     const deployment = key.options.deployment?.trim();
-    if (!deployment || findCatalogModel(provider, deployment)) return [];
+    if (!deployment || known(provider, deployment)) return [];
     const entry = toListedEntry(provider, { id: deployment, name: null, contextWindow: null, maxOutputTokens: null, chat: null, raw: {} });
     return entry ? [entry] : [];
   }
@@ -131,7 +175,7 @@ function unknownModels(provider: ProviderId, key: ResolvedKey, listed: ListedMod
   for (const m of listed) {
     if (!isChatModel(m)) continue;
     const entry = toListedEntry(provider, m);
-    if (!entry || out.has(entry.id) || findCatalogModel(provider, entry.id)) continue;
+    if (!entry || out.has(entry.id) || (known(provider, entry.id) && !hasOwnPrice(entry))) continue;
     out.set(entry.id, entry);
   }
   return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));

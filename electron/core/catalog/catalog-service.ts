@@ -5,18 +5,20 @@ import {
   type Pricing,
   type ProviderId,
 } from '../../../shared/contract/index.js';
-import { CATALOG, CATALOG_SOURCE, filterModels, findCatalogModel, type CatalogModel, type ModelFilter } from '../../../shared/catalog/index.js';
+import { BUNDLED_CATALOG, CATALOG_SOURCE, filterModels, type CatalogModel, type CatalogTable, type ModelFilter } from '../../../shared/catalog/index.js';
 import { checkPricePerMillion } from '../../../shared/cost.js';
 import type { Logger } from '../app/logger.js';
 import type { ModelLookup } from '../ports.js';
 import { UserPriceStore, type UserPrice } from './user-prices.js';
-import { listedModelInfo } from './provider-listing.js';
+import { listedModelInfo, withListedPrice, type ListedEntry } from './provider-listing.js';
 import { ProviderModelStore } from './provider-model-store.js';
 
 export interface CatalogServiceOptions {
   dataDir: string;
   logger: Logger;
   now?: () => number;
+  /** Called after the providers' lists changed (a refresh), e.g. to tell the renderer. */
+  onChange?: () => void;
 }
 
 export interface SetPriceInput {
@@ -31,27 +33,46 @@ const PROVIDER_ORDER = new Map(PROVIDER_IDS.map((p, i) => [p, i]));
 const FOUND_CACHE = 1024;
 
 /**
- * The model catalog the app sees: the bundled table (shared/catalog) plus prices the user set.
- * A user price wins over the bundled one. A model in neither is still usable: `find` answers null
- * and its cost is unknown.
+ * The model catalog the app sees, in layers where each wins over the ones before it:
+ *   1. models.dev: the bundled table, or the last online price update applied over it (useTable);
+ *   2. providers' own lists (models.refresh): models the table lacks, and the provider's live price
+ *      where it publishes one (OpenRouter);
+ *   3. prices the user set by hand.
+ * A model in none of them is still usable: `find` answers null and its cost is unknown.
  */
 export class CatalogService implements ModelLookup {
   private readonly userPrices: UserPriceStore;
   private readonly now: () => number;
   /** find() answers by provider and model (null: not in the catalog); cleared when a price changes. */
   private readonly found = new Map<string, ModelInfo | null>();
-  /** Models the providers listed that the bundled table lacks (models.refresh); bundled and user prices win over them. */
+  /** Models the providers listed (models.refresh): those the table lacks, and those with the provider's own price. */
   readonly providerModels: ProviderModelStore;
+  /** The models.dev layer: the bundled table until an online update applies a newer one. */
+  private table: CatalogTable = BUNDLED_CATALOG;
 
   constructor(options: CatalogServiceOptions) {
     this.userPrices = new UserPriceStore(options.dataDir, options.logger);
-    this.providerModels = new ProviderModelStore(options.dataDir, options.logger, () => this.found.clear());
+    this.providerModels = new ProviderModelStore(options.dataDir, options.logger, () => {
+      this.found.clear();
+      options.onChange?.();
+    });
     this.now = options.now ?? Date.now;
   }
 
   /** Day the bundled prices were checked against the source (YYYY-MM-DD). */
   get checkedAt(): string {
     return CATALOG_SOURCE.checkedAt;
+  }
+
+  /** Switches the models.dev layer (an online price update, or back to the bundled table). */
+  useTable(table: CatalogTable): void {
+    this.table = table;
+    this.found.clear();
+  }
+
+  /** Whether the models.dev layer knows the model (a provider's list then only adds its own price). */
+  knows(provider: ProviderId, model: string): boolean {
+    return this.table.find(provider, model) !== null;
   }
 
   /**
@@ -62,9 +83,9 @@ export class CatalogService implements ModelLookup {
     const k = `${provider}\u0000${model}`;
     let info = this.found.get(k);
     if (info === undefined) {
-      const bundled = findCatalogModel(provider, model);
+      const fromTable = this.table.find(provider, model);
       const user = this.userPrices.get(provider, model);
-      const base = bundled ? plain(bundled) : this.listed(provider, model);
+      const base = fromTable ? this.withListing(plain(fromTable)) : this.listed(provider, model);
       info = user ? withUserPrice(base, user) : base;
       if (info) freezeInfo(info);
       // Model names come from requests: bounded, oldest first out.
@@ -77,14 +98,15 @@ export class CatalogService implements ModelLookup {
   list(filter: ModelFilter = {}): ModelInfo[] {
     const seen = new Set<string>();
     const all: ModelInfo[] = [];
-    for (const m of CATALOG) {
+    for (const m of this.table.models) {
       seen.add(`${m.provider}/${m.id}`);
       const user = this.userPrices.get(m.provider, m.id);
-      all.push(user ? withUserPrice(plain(m), user) : plain(m));
+      const info = this.withListing(plain(m));
+      all.push(user ? withUserPrice(info, user) : info);
     }
     for (const [provider, listing] of this.providerModels.all()) {
       for (const entry of listing.models) {
-        if (seen.has(`${provider}/${entry.id}`) || findCatalogModel(provider, entry.id)) continue;
+        if (seen.has(`${provider}/${entry.id}`) || this.table.find(provider, entry.id)) continue;
         seen.add(`${provider}/${entry.id}`);
         const info = listedModelInfo(provider, entry, listing.fetchedAt);
         const user = this.userPrices.get(provider, entry.id);
@@ -93,7 +115,7 @@ export class CatalogService implements ModelLookup {
     }
     const custom = this.userPrices
       .all()
-      .filter((u) => !seen.has(`${u.provider}/${u.model}`) && !findCatalogModel(u.provider, u.model))
+      .filter((u) => !seen.has(`${u.provider}/${u.model}`) && !this.table.find(u.provider, u.model))
       .map((u) => withUserPrice(null, u))
       .sort((a, b) => a.id.localeCompare(b.id));
     all.push(...custom);
@@ -104,11 +126,18 @@ export class CatalogService implements ModelLookup {
     return filterModels(ordered, filter);
   }
 
-  /** The providers' model lists in use (from models.refresh), for models.list. */
+  /** A table model with its provider's own listed price, when the provider published one. */
+  private withListing(info: ModelInfo): ModelInfo {
+    const entry: ListedEntry | null = this.providerModels.get(info.provider, info.id);
+    const listing = entry ? this.providerModels.list(info.provider) : null;
+    return entry && listing ? withListedPrice(info, entry, listing.fetchedAt) : info;
+  }
+
+  /** The providers' model lists in use (from models.refresh), for models.list; `models` counts the ones the table lacks. */
   providerListings(): Array<{ provider: ProviderId; fetchedAt: string; models: number }> {
     return this.providerModels
       .all()
-      .map(([provider, l]) => ({ provider, fetchedAt: l.fetchedAt, models: l.models.length }))
+      .map(([provider, l]) => ({ provider, fetchedAt: l.fetchedAt, models: l.models.filter((m) => !this.table.find(provider, m.id)).length }))
       .sort((a, b) => (PROVIDER_ORDER.get(a.provider) ?? 99) - (PROVIDER_ORDER.get(b.provider) ?? 99));
   }
 

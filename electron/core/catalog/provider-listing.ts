@@ -7,6 +7,7 @@
  * the decimal point in the string, so "0.00000099" becomes exactly 0.99 (0.00000099 × 1e6 in floating
  * point is 0.9900000000000001).
  */
+import { isChatModelId } from '../../../shared/catalog/chat-models.js';
 import { CURATED_PROVIDERS } from '../../../shared/catalog/curated.js';
 import type { Capability, ModelInfo, Pricing, ProviderId } from '../../../shared/contract/index.js';
 import { checkPricePerMillion } from '../../../shared/cost.js';
@@ -27,14 +28,13 @@ const MAX_ID = 300;
 const MAX_NAME = 200;
 
 /**
- * Models in OpenAI-format lists that cannot answer a chat turn (embeddings, speech, images,
- * moderation, legacy completions). Listing them in a chat model picker would only produce errors.
+ * Models in providers' lists that cannot answer a chat turn (embeddings, speech, images, moderation,
+ * legacy completions): listing them in a chat model picker would only produce errors. One rule with
+ * the bundled catalog (shared/catalog/chat-models.ts).
  */
-const NOT_CHAT = /(^|[-_/.:])(text-)?(embed|embedding|embeddings|whisper|tts|dall-e|moderation|davinci|babbage|transcribe|realtime|sora|gpt-image|imagen|ocr|rerank)([-_/.:]|\d|$)/i;
-
 export function isChatModel(m: Pick<ListedModel, 'id' | 'chat'>): boolean {
   if (m.chat === false) return false;
-  return !NOT_CHAT.test(m.id);
+  return isChatModelId(m.id);
 }
 
 /** A provider's list entry as a catalog entry; null for an id the catalog cannot hold. */
@@ -54,18 +54,39 @@ export function toListedEntry(provider: ProviderId, m: ListedModel): ListedEntry
   };
 }
 
+const OPENROUTER_PRICE_FIELDS = { prompt: 'input', completion: 'output', input_cache_read: 'cacheRead', input_cache_write: 'cacheWrite' } as const;
+
+export interface OpenRouterPriceReading {
+  /** USD per million tokens; null when it gives neither an input nor an output price. */
+  pricing: Pricing | null;
+  /**
+   * Fields that held a value that is not a plausible price per token (e.g. a price per million
+   * tokens where a per-token one belongs): left unknown, and counted by the refresh. OpenRouter's
+   * "-1" (the price varies) is not among them.
+   */
+  rejected: string[];
+}
+
+/** OpenRouter's `pricing` object, strings in USD per token, as prices per million tokens. */
+export function readOpenRouterPricing(raw: Record<string, unknown>): OpenRouterPriceReading {
+  const p = raw.pricing;
+  if (p === null || typeof p !== 'object') return { pricing: null, rejected: [] };
+  const rec = p as Record<string, unknown>;
+  const pricing: Pricing = { input: null, output: null, cacheRead: null, cacheWrite: null };
+  const rejected: string[] = [];
+  for (const [field, kind] of Object.entries(OPENROUTER_PRICE_FIELDS)) {
+    const value = rec[field];
+    const converted = perMillion(value);
+    pricing[kind] = converted;
+    const varies = typeof value === 'string' && value.trim() === '-1';
+    if (converted === null && value !== undefined && value !== null && value !== '' && !varies) rejected.push(field);
+  }
+  return { pricing: pricing.input === null && pricing.output === null ? null : pricing, rejected };
+}
+
 /** OpenRouter's `pricing` object in USD per million tokens; null when it gives neither input nor output price. */
 export function openRouterPricing(raw: Record<string, unknown>): Pricing | null {
-  const p = raw.pricing;
-  if (p === null || typeof p !== 'object') return null;
-  const rec = p as Record<string, unknown>;
-  const pricing: Pricing = {
-    input: perMillion(rec.prompt),
-    output: perMillion(rec.completion),
-    cacheRead: perMillion(rec.input_cache_read),
-    cacheWrite: perMillion(rec.input_cache_write),
-  };
-  return pricing.input === null && pricing.output === null ? null : pricing;
+  return readOpenRouterPricing(raw).pricing;
 }
 
 /**
@@ -135,5 +156,30 @@ export function listedModelInfo(provider: ProviderId, entry: ListedEntry, fetche
     curated?.note,
   ].filter((n): n is string => !!n);
   info.note = notes.join(' ');
+  return info;
+}
+
+/**
+ * A catalog model whose provider lists it with its own price (OpenRouter): the provider's live price
+ * wins over models.dev's, since it is what the provider charges today. Name, capabilities, EU and the
+ * recommended flag stay the catalog's. Only a listing with both an input and an output price counts.
+ */
+export function withListedPrice(base: ModelInfo, entry: ListedEntry, fetchedAt: string): ModelInfo {
+  const listed = entry.pricing;
+  if (!listed || listed.input === null || listed.output === null) return base;
+  const day = fetchedAt.slice(0, 10);
+  // listedAt stays for models only a provider lists: this one is the catalog's, at the provider's price.
+  const info: ModelInfo = { ...base, pricing: { ...listed }, priceSource: 'provider', pricesCheckedAt: day };
+  if (entry.contextWindow !== null) {
+    info.contextWindow = entry.contextWindow;
+    info.maxOutputTokens = entry.maxOutputTokens ?? (base.maxOutputTokens !== null && base.maxOutputTokens <= entry.contextWindow ? base.maxOutputTokens : null);
+  } else if (entry.maxOutputTokens !== null && (base.contextWindow === null || entry.maxOutputTokens <= base.contextWindow)) {
+    info.maxOutputTokens = entry.maxOutputTokens;
+  }
+  // models.dev's long-prompt tiers belong to its base price: kept only while the listing agrees with it.
+  const same = base.pricing !== null && base.pricing.input === listed.input && base.pricing.output === listed.output;
+  if (!same) delete info.pricingTiers;
+  const who = PROVIDERS[base.provider].name;
+  info.note = [`Price listed by ${who} on ${day}.`, base.note].filter((n): n is string => !!n).join(' ');
   return info;
 }

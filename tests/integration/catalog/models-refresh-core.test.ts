@@ -36,15 +36,15 @@ describe('models.refresh through the core', () => {
     await call('keys.add', { provider: 'openai-compatible', label: 'Local', secret: LOCAL_KEY, baseUrl: fake.baseUrls.openai });
     const answer = await call<{ providers: ModelsRefreshResult[]; checkedAt: string }>('models.refresh', {});
     expect(answer.providers.map((p) => p.provider).sort()).toEqual(['openai-compatible', 'openrouter']);
-    expect(answer.providers.find((p) => p.provider === 'openrouter')).toMatchObject({ listed: 5, added: 4, priced: 3 });
+    expect(answer.providers.find((p) => p.provider === 'openrouter')).toMatchObject({ listed: 34, added: 3, priced: 3, repriced: 30 });
     expect(answer.providers.find((p) => p.provider === 'openai-compatible')).toMatchObject({ listed: 7, added: 7, priced: 0 });
     expect(Date.parse(answer.checkedAt)).not.toBeNaN();
 
     const list = await call<{ models: ModelInfo[]; providerListings?: Array<{ provider: string; models: number }> }>('models.list', { provider: 'openrouter' });
     expect(list.models.find((m) => m.id === 'fake-lab/tiny-chat')).toMatchObject({ priceSource: 'provider', pricing: { input: 0.99, output: 2.3 } });
-    expect(list.models.find((m) => m.id === 'openai/gpt-4o-mini')).toMatchObject({ priceSource: 'catalog', pricing: { input: 0.15 } });
+    expect(list.models.find((m) => m.id === 'openai/gpt-4o-mini')).toMatchObject({ priceSource: 'provider', pricing: { input: 0.2 } });
     expect(list.providerListings?.map((l) => [l.provider, l.models])).toEqual([
-      ['openrouter', 4],
+      ['openrouter', 3],
       ['openai-compatible', 7],
     ]);
     const search = await call<{ models: ModelInfo[] }>('models.list', { search: 'tiny chat' });

@@ -6,12 +6,14 @@ import { createLogger, type Logger } from '../../../electron/core/app/logger.js'
 import { CatalogRefresher } from '../../../electron/core/catalog/catalog-refresh.js';
 import { CatalogService } from '../../../electron/core/catalog/catalog-service.js';
 import type { ResolvedKey } from '../../../electron/core/ports.js';
+import { findCatalogModel } from '../../../shared/catalog/index.js';
 import { AppError, ModelsRefreshResponse, type ModelInfo, type ProviderId } from '../../../shared/contract/index.js';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 // models.refresh against the fake provider server through the real SDKs: which keys list, what is
-// merged (bundled and user prices win), what is kept on disk, and what a failed listing leaves behind.
+// merged (a provider's own listed price wins over models.dev's, the user's over both), what is kept
+// on disk, and what a failed listing leaves behind.
 
 const SECRETS = {
   openrouter: `sk-or-v1-${'r'.repeat(24)}${Math.random().toString(36).slice(2)}`,
@@ -53,7 +55,7 @@ function setup(dir?: string, timeoutMs = 5000) {
   const logger: Logger = createLogger({ file: logFile, write: () => {} });
   const keys = new Map<ProviderId, ResolvedKey[]>();
   const catalog = new CatalogService({ dataDir, logger, now: () => NOW });
-  const refresher = new CatalogRefresher({ keys: { candidates: async (p) => keys.get(p) ?? [] }, store: catalog.providerModels, logger, now: () => NOW, timeoutMs });
+  const refresher = new CatalogRefresher({ keys: { candidates: async (p) => keys.get(p) ?? [] }, store: catalog.providerModels, known: (p, m) => catalog.knows(p, m), logger, now: () => NOW, timeoutMs });
   const log = () => {
     try {
       return readFileSync(logFile, 'utf8');
@@ -67,14 +69,14 @@ function setup(dir?: string, timeoutMs = 5000) {
 const find = (models: ModelInfo[], provider: ProviderId, id: string) => models.find((m) => m.provider === provider && m.id === id);
 
 describe('models.refresh', () => {
-  it('OpenRouter: adds the models the bundled catalog lacks with its prices per million; bundled prices win', async () => {
+  it('OpenRouter: every listed model with its live price per million; OpenRouter’s own price wins over models.dev’s', async () => {
     const { catalog, refresher, keys } = setup();
     keys.set('openrouter', [key('openrouter', SECRETS.openrouter, fake.baseUrls.openrouter)]);
     const answer = await refresher.refresh();
     expect(ModelsRefreshResponse.parse(answer)).toEqual(answer);
     expect(answer.checkedAt).toBe(new Date(NOW).toISOString());
-    // Only configured providers are refreshed.
-    expect(answer.providers).toEqual([{ provider: 'openrouter', listed: 5, added: 4, priced: 3, fetchedAt: new Date(NOW).toISOString() }]);
+    // Only configured providers are refreshed. 34 listed: 3 the catalog lacks (all priced), 30 repriced, the auto router unknown.
+    expect(answer.providers).toEqual([{ provider: 'openrouter', listed: 34, added: 3, priced: 3, repriced: 30, fetchedAt: new Date(NOW).toISOString() }]);
 
     const models = catalog.list({ provider: 'openrouter' });
     expect(find(models, 'openrouter', 'fake-lab/tiny-chat')).toMatchObject({
@@ -86,21 +88,44 @@ describe('models.refresh', () => {
       pricesCheckedAt: '2026-07-03',
       listedAt: '2026-07-03',
     });
-    expect(find(models, 'openrouter', 'anthropic/claude-haiku-4.5')).toMatchObject({ pricing: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 }, capabilities: ['tools', 'vision', 'reasoning'] });
+    expect(find(models, 'openrouter', 'anthropic/claude-haiku-4.5')).toMatchObject({ pricing: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 }, priceSource: 'provider' });
     expect(find(models, 'openrouter', 'meta-llama/llama-3.1-8b-instruct:free')?.pricing).toEqual({ input: 0, output: 0, cacheRead: null, cacheWrite: null });
-    // "-1": the price varies, so it is unknown, never 0.
-    expect(find(models, 'openrouter', 'openrouter/auto')).toMatchObject({ pricing: null, priceSource: 'provider', pricesCheckedAt: null });
-    // The bundled entry is untouched by the listing's different price.
-    const bundled = find(models, 'openrouter', 'openai/gpt-4o-mini')!;
-    expect(bundled).toMatchObject({ priceSource: 'catalog', pricing: { input: 0.15, output: 0.6 } });
-    expect(bundled.listedAt).toBeUndefined();
+    // "-1": the price varies, so it is unknown, never 0 (models.dev has no price either).
+    expect(find(models, 'openrouter', 'openrouter/auto')).toMatchObject({ pricing: null, pricesCheckedAt: null });
+    // A catalog model OpenRouter lists at another price: OpenRouter's (what it charges today), with the catalog's name and flags.
+    const mini = find(models, 'openrouter', 'openai/gpt-4o-mini')!;
+    expect(findCatalogModel('openrouter', 'openai/gpt-4o-mini')?.pricing).toMatchObject({ input: 0.15, output: 0.6 });
+    expect(mini).toMatchObject({ priceSource: 'provider', pricing: { input: 0.2, output: 0.8, cacheRead: 0.075, cacheWrite: null }, pricesCheckedAt: '2026-07-03', name: findCatalogModel('openrouter', 'openai/gpt-4o-mini')!.name });
+    expect(mini.note).toMatch(/Price listed by OpenRouter on 2026-07-03/);
     expect(models.filter((m) => m.id === 'openai/gpt-4o-mini')).toHaveLength(1);
+    // models.dev's long-prompt tier stays while OpenRouter agrees on the base price, and goes when it does not.
+    expect(find(models, 'openrouter', 'google/gemini-3.1-pro-preview')?.pricingTiers).toEqual(findCatalogModel('openrouter', 'google/gemini-3.1-pro-preview')!.pricingTiers);
+    expect(findCatalogModel('openrouter', 'google/gemini-3.1-pro-preview')!.pricingTiers?.length).toBeGreaterThan(0);
+    // A model OpenRouter does not list keeps the catalog's price.
+    expect(find(models, 'openrouter', 'anthropic/claude-3-haiku')).toMatchObject({ priceSource: 'catalog', pricing: findCatalogModel('openrouter', 'anthropic/claude-3-haiku')!.pricing });
 
     // The router and metering see the same through find().
     expect(catalog.find('openrouter', 'fake-lab/tiny-chat')).toMatchObject({ priceSource: 'provider', pricing: { input: 0.99, output: 2.3 } });
-    expect(catalog.find('openrouter', 'openai/gpt-4o-mini')?.pricing?.input).toBe(0.15);
-    expect(catalog.providerListings()).toEqual([{ provider: 'openrouter', fetchedAt: new Date(NOW).toISOString(), models: 4 }]);
+    expect(catalog.find('openrouter', 'openai/gpt-4o-mini')?.pricing?.input).toBe(0.2);
+    expect(catalog.providerListings()).toEqual([{ provider: 'openrouter', fetchedAt: new Date(NOW).toISOString(), models: 3 }]);
     expect(fake.requests().at(-1)).toMatchObject({ method: 'GET', path: '/openrouter/api/v1/models', keyPresent: true });
+  });
+
+  it('OpenRouter prices in the wrong units (per million where per token belongs) are refused as a whole: the previous list stays', async () => {
+    const { catalog, refresher, keys, log } = setup();
+    keys.set('openrouter', [key('openrouter', SECRETS.openrouter, fake.baseUrls.openrouter)]);
+    await refresher.refresh();
+    keys.set('openrouter', [key('openrouter', SECRETS.openrouter, fake.baseUrls.openrouter.replace('/openrouter/', '/openrouter-per-million/'))]);
+    const answer = await refresher.refresh();
+    expect(answer.providers[0]).toMatchObject({
+      provider: 'openrouter',
+      listed: 0,
+      fetchedAt: new Date(NOW).toISOString(),
+      error: { code: 'IMPLAUSIBLE_PRICES', message: expect.stringMatching(/listed \d+ of \d+ prices that cannot be USD per token .*previous list stays in use/) },
+    });
+    expect(catalog.find('openrouter', 'fake-lab/tiny-chat')?.pricing).toMatchObject({ input: 0.99, output: 2.3 });
+    expect(catalog.find('openrouter', 'openai/gpt-4o-mini')?.pricing?.input).toBe(0.2);
+    expect(log()).toMatch(/implausible prices/);
   });
 
   it('a price the user set wins over the provider-listed one, and the model is listed once', async () => {
@@ -181,7 +206,7 @@ describe('models.refresh', () => {
       const answer = await refresher.refresh();
       const groq = answer.providers.find((r) => r.provider === 'groq');
       expect(groq).toMatchObject({ listed: 0, fetchedAt: null, error: { code: 'TIMEOUT' } });
-      expect(answer.providers.find((r) => r.provider === 'openrouter')?.added).toBe(4);
+      expect(answer.providers.find((r) => r.provider === 'openrouter')?.added).toBe(3);
     } finally {
       await silent.close();
     }
@@ -198,9 +223,9 @@ describe('models.refresh', () => {
     expect(Object.keys(byProvider).sort()).toEqual(['anthropic', 'gemini', 'openai', 'openai-compatible']);
     expect(byProvider.openai).toMatchObject({ listed: 7, added: 0, priced: 0 });
     expect(byProvider.gemini).toMatchObject({ listed: 3, added: 0 });
-    // claude-opus-4-6 is not bundled: it comes in under its display name, price unknown.
-    expect(byProvider.anthropic).toMatchObject({ listed: 3, added: 1, priced: 0 });
-    expect(catalog.find('anthropic', 'claude-opus-4-6')).toMatchObject({ name: 'Claude Opus 4.6', pricing: null, priceSource: 'provider' });
+    // Every model they list is in the catalog already (with models.dev's prices): nothing is added.
+    expect(byProvider.anthropic).toMatchObject({ listed: 3, added: 0, priced: 0 });
+    expect(catalog.find('anthropic', 'claude-opus-4-6')).toMatchObject({ name: 'Claude Opus 4.6', priceSource: 'catalog', pricing: { input: 5 } });
     expect(byProvider['openai-compatible']).toMatchObject({ listed: 7, added: 7, priced: 0 });
     const local = catalog.list({ provider: 'openai-compatible' });
     expect(local.map((m) => m.id)).toContain('gpt-4o-mini');
@@ -228,7 +253,7 @@ describe('models.refresh', () => {
       key('openrouter', SECRETS.openrouter, fake.baseUrls.openrouter),
     ]);
     const answer = await refresher.refresh();
-    expect(answer.providers[0]).toMatchObject({ provider: 'openrouter', added: 4 });
+    expect(answer.providers[0]).toMatchObject({ provider: 'openrouter', added: 3 });
     expect(answer.providers[0]?.error).toBeUndefined();
     expect(fake.stats().requests['GET /openrouter/api/v1/models']).toBe(1);
 

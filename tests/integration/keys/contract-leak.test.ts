@@ -26,6 +26,7 @@ describe('secrets never leave the vault (through the contract)', () => {
     azure: hex(16),
     draft: `sk-proj-leak${hex(20)}`,
     env: `sk-ant-api03-env${hex(20)}`,
+    openrouter: `sk-or-v1-leak${hex(24)}`,
     passphrase: `pass-${hex(12)}`,
   };
 
@@ -43,7 +44,14 @@ describe('secrets never leave the vault (through the contract)', () => {
   beforeAll(async () => {
     fake = await startFakeProviders({ port: 0 });
     // The test's own folder (the restart below opens it again); the log file is written as the app writes it.
-    t = await startTestCore({ dataDir: dir.path, passphrase: secrets.passphrase, env: { ANTHROPIC_API_KEY: secrets.env }, logLevel: 'debug', logFile: true, ctx: CTX });
+    t = await startTestCore({
+      dataDir: dir.path,
+      passphrase: secrets.passphrase,
+      env: { ANTHROPIC_API_KEY: secrets.env, SWITCHBOARD_MODELS_DEV_URL: `${fake.url}/models.dev/api.json` },
+      logLevel: 'debug',
+      logFile: true,
+      ctx: CTX,
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -86,6 +94,14 @@ describe('secrets never leave the vault (through the contract)', () => {
     await call('vault.unlock', { passphrase: 'wrong passphrase' });
     await call('keys.delete', { id: add.id });
     await call('keys.delete', { id: 'env:anthropic' });
+    // The catalog's files and answers: OpenRouter's listing (fetched with the key), the online price update.
+    await call('keys.add', { provider: 'openrouter', secret: secrets.openrouter, baseUrl: fake.baseUrls.openrouter });
+    await call('models.refresh', {});
+    await call('settings.set', { onlinePriceUpdates: true });
+    await call('models.updatePrices', {});
+    await call('models.list', { provider: 'openrouter' });
+    expect(filesUnder(dir.path).some((f) => f.endsWith('provider-models.json'))).toBe(true);
+    expect(filesUnder(dir.path).some((f) => f.endsWith('models-dev-prices.json'))).toBe(true);
 
     const list = (await call('keys.list', {})) as { keys: Array<{ source: string; last4: string }> };
     expect(list.keys.some((k) => k.source === 'environment' && k.last4 === secrets.env.slice(-4))).toBe(true);
@@ -105,7 +121,7 @@ describe('secrets never leave the vault (through the contract)', () => {
     await t.close();
     t = await startTestCore({ dataDir: dir.path, passphrase: secrets.passphrase, ctx: CTX });
     const { keys } = (await t.call('keys.list', {})) as { keys: Array<{ provider: string; status: string }> };
-    expect(keys.map((k) => k.provider).sort()).toEqual(['anthropic', 'azure', 'gemini']);
+    expect(keys.map((k) => k.provider).sort()).toEqual(['anthropic', 'azure', 'gemini', 'openrouter']);
     expect(keys.every((k) => k.status === 'ok')).toBe(true);
   });
 });

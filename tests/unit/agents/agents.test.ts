@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AgentService } from '../../../electron/core/agents/agent-service.js';
 import { AgentStore } from '../../../electron/core/agents/agent-store.js';
 import { planAgentTurn } from '../../../electron/core/agents/agent-turn.js';
-import { levelsForFamily, pickLevels } from '../../../electron/core/agents/power-levels.js';
+import { isCapable, levelsForFamily, pickLevels } from '../../../electron/core/agents/power-levels.js';
 import { silentLogger } from '../../../electron/core/app/logger.js';
 import { CATALOG } from '../../../shared/catalog/index.js';
 import { AppError, type KeyInfo } from '../../../shared/contract/index.js';
@@ -125,6 +125,8 @@ describe('power levels', () => {
     const anthropic = levelsForFamily(CATALOG, 'anthropic', true);
     expect([anthropic.eco?.id, anthropic.balanced?.id, anthropic.precision?.id]).toEqual(['claude-haiku-4-5', 'claude-sonnet-5', 'claude-opus-4-8']);
     for (const level of ['eco', 'balanced', 'precision'] as const) expect(anthropic[level]?.capabilities).toContain('tools');
+    // The catalog also lists retired models (cheaper Claude 3 Haiku among them): a level never picks one.
+    expect(CATALOG.some((m) => m.provider === 'anthropic' && m.status === 'deprecated' && isCapable(m, true) === false && (m.pricing?.input ?? 99) < 1)).toBe(true);
     expect(levelsForFamily(CATALOG, 'openai-compatible', false)).toEqual({ eco: null, balanced: null, precision: null });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isChatModel, listedModelInfo, openRouterPricing, perMillion, toListedEntry } from '../../../electron/core/catalog/provider-listing.js';
+import { isChatModel, listedModelInfo, openRouterPricing, perMillion, readOpenRouterPricing, toListedEntry, withListedPrice } from '../../../electron/core/catalog/provider-listing.js';
+import { findCatalogModel } from '../../../shared/catalog/index.js';
 import type { ListedModel } from '../../../electron/core/providers/list-models.js';
 
 const listed = (id: string, extra: Partial<ListedModel> = {}): ListedModel => ({ id, name: null, contextWindow: null, maxOutputTokens: null, chat: null, raw: {}, ...extra });
@@ -56,6 +57,47 @@ describe('OpenRouter prices: decimal strings in USD per token → USD per millio
     expect(openRouterPricing({ pricing: 'free' })).toBeNull();
     // A free model is published as "0": that is a price, not an unknown one.
     expect(openRouterPricing({ pricing: { prompt: '0', completion: '0' } })).toEqual({ input: 0, output: 0, cacheRead: null, cacheWrite: null });
+  });
+});
+
+describe('OpenRouter price checks', () => {
+  it('names the fields whose value cannot be a price per token; "-1" (varies) and absent fields are not among them', () => {
+    expect(readOpenRouterPricing({ pricing: { prompt: '0.000001', completion: '2.5', input_cache_read: '-1' } })).toEqual({
+      pricing: { input: 1, output: null, cacheRead: null, cacheWrite: null },
+      rejected: ['completion'],
+    });
+    expect(readOpenRouterPricing({ pricing: { prompt: '3', completion: '15', input_cache_write: 'n/a' } }).rejected).toEqual(['prompt', 'completion', 'input_cache_write']);
+    expect(readOpenRouterPricing({ pricing: { prompt: '0', completion: '0' } }).rejected).toEqual([]);
+  });
+});
+
+describe('a catalog model with its provider’s listed price', () => {
+  const listedAt = '2026-07-03T10:00:00.000Z';
+  const entry = (pricing: { input: number | null; output: number | null }, limits: { contextWindow?: number | null; maxOutputTokens?: number | null } = {}) => ({
+    id: 'google/gemini-3.1-pro-preview',
+    name: 'Google: Gemini 3.1 Pro Preview',
+    contextWindow: limits.contextWindow ?? null,
+    maxOutputTokens: limits.maxOutputTokens ?? null,
+    pricing: { ...pricing, cacheRead: null, cacheWrite: null },
+    capabilities: [],
+  });
+  const base = findCatalogModel('openrouter', 'google/gemini-3.1-pro-preview')!;
+
+  it('takes the provider’s price and limits, keeps the catalog’s name and flags, and keeps tiers only while the base price agrees', () => {
+    const same = withListedPrice(base, entry({ input: base.pricing!.input, output: base.pricing!.output }, { contextWindow: 2_000_000 }), listedAt);
+    expect(same).toMatchObject({ name: base.name, priceSource: 'provider', pricesCheckedAt: '2026-07-03', contextWindow: 2_000_000, maxOutputTokens: base.maxOutputTokens });
+    expect(same.pricingTiers).toEqual(base.pricingTiers);
+    expect(same.note).toMatch(/^Price listed by OpenRouter on 2026-07-03\./);
+    const other = withListedPrice(base, entry({ input: 1.5, output: 9 }), listedAt);
+    expect(other.pricing).toEqual({ input: 1.5, output: 9, cacheRead: null, cacheWrite: null });
+    expect(other.pricingTiers).toBeUndefined();
+    // An output limit above the context it would sit in is not taken.
+    expect(withListedPrice({ ...base, contextWindow: 1000 }, entry({ input: 1, output: 2 }, { maxOutputTokens: 5000 }), listedAt).maxOutputTokens).toBe(base.maxOutputTokens);
+  });
+
+  it('a listing without both an input and an output price leaves the catalog entry as it is', () => {
+    expect(withListedPrice(base, entry({ input: 1, output: null }), listedAt)).toBe(base);
+    expect(withListedPrice(base, { ...entry({ input: 1, output: 1 }), pricing: null }, listedAt)).toBe(base);
   });
 });
 

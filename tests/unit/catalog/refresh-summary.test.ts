@@ -11,8 +11,12 @@ describe('what the Models page says after a refresh', () => {
     expect(s.lines.map((l) => `${l.name}: ${l.text}`)).toEqual([
       'OpenRouter: 5 models listed · 4 added with the provider’s prices',
       'Groq: 12 models listed · 3 added, price unknown',
-      'OpenAI: 7 models listed · nothing new (all in the bundled catalog)',
+      'OpenAI: 7 models listed · nothing new (all in the catalog)',
     ]);
+    // OpenRouter's live prices replace the catalog's; prices in the wrong units are counted.
+    expect(summarizeRefresh([{ ...ok('openrouter', 34, 3, 3), repriced: 30, rejectedPrices: 1 }]).lines[0]?.text).toBe(
+      '34 models listed · 3 added with the provider’s prices · 30 catalog models at OpenRouter’s own price · 1 price that could not be per token left unknown',
+    );
     expect(summarizeRefresh([ok('openrouter', 5, 4, 3)]).lines[0]?.text).toBe('5 models listed · 4 added (3 with the provider’s prices, the rest price unknown)');
   });
 

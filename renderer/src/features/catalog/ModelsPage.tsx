@@ -1,4 +1,4 @@
-import { useDeferredValue, useId, useState } from 'react';
+import { useDeferredValue, useId, useMemo, useState } from 'react';
 import type { ModelInfo, ProviderId } from '../../../../shared/contract/index.js';
 import { Capability } from '../../../../shared/contract/index.js';
 import { PROVIDER_LIST, providerSpec } from '../../../../shared/providers/registry.js';
@@ -14,7 +14,9 @@ import { ErrorNotice } from '../../ui/ErrorNotice.js';
 import { TableHead } from '../../ui/TableHead.js';
 import { formatPricePerMillion } from '../usage/money.js';
 import { CAPABILITY_LABELS, EMPTY_FILTERS, formatTokenLimit, isFiltered, parsePrice, toListRequest, type CatalogFilters } from './catalog-filters.js';
+import { catalogView, SORT_LABELS, type CatalogSort } from './catalog-view.js';
 import { PriceDialog } from './PriceDialog.js';
+import { PriceSourcePanel } from './PriceSourcePanel.js';
 import { formatListTime, summarizeRefresh, type RefreshSummary } from './refresh-summary.js';
 import { RefreshResults } from './RefreshResults.js';
 
@@ -22,13 +24,15 @@ const COLUMNS = [
   { label: 'Model' },
   { label: 'Input', num: true },
   { label: 'Output', num: true },
-  { label: 'Cache read', num: true },
-  { label: 'Cache write', num: true },
+  { label: <abbr title="Price of prompt tokens read from the provider’s cache, and of writing them to it">Cache read / write</abbr>, num: true },
   { label: <abbr title="Context window, and the most tokens one answer may have">Context / output</abbr>, num: true },
   { label: 'Capabilities' },
   { label: 'Price checked' },
   { label: <span className="visually-hidden">Actions</span> },
 ] as const;
+
+/** A background change (OpenRouter's list after a key was added, an online price update) reloads the list. */
+const CATALOG_EVENTS = ['models.changed'] as const;
 
 type Editing = { model: ModelInfo | null } | null;
 
@@ -39,16 +43,24 @@ export function ModelsPage() {
   const [filters, setFilters] = useState<CatalogFilters>(EMPTY_FILTERS);
   // Typing in the search box should not queue a request per key press.
   const request = useDeferredValue(toListRequest(filters));
-  const models = useBridgeQuery('models.list', request);
+  const models = useBridgeQuery('models.list', request, { refreshOn: CATALOG_EVENTS });
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<ModelInfo | null>(null);
   const [refreshing, setRefreshing] = useState(false);
   const [refreshed, setRefreshed] = useState<RefreshSummary | null>(null);
+  const [includeDeprecated, setIncludeDeprecated] = useState(false);
+  const [sort, setSort] = useState<CatalogSort>('catalog');
+  const [page, setPage] = useState(0);
   const id = useId();
   const priceCap = parsePrice(filters.maxInputPrice);
-  const set = (patch: Partial<CatalogFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  const set = (patch: Partial<CatalogFilters>) => {
+    setFilters((f) => ({ ...f, ...patch }));
+    setPage(0);
+  };
   const list = models.data?.models;
+  const view = useMemo(() => (list ? catalogView(list, { includeDeprecated, sort, page }) : undefined), [list, includeDeprecated, sort, page]);
   const listings = models.data?.providerListings ?? [];
+  const openRouterListing = listings.find((l) => l.provider === 'openrouter');
   const lastListed = listings.reduce<string | null>((latest, l) => (latest === null || l.fetchedAt > latest ? l.fetchedAt : latest), null);
 
   const refresh = async () => {
@@ -70,12 +82,7 @@ export function ModelsPage() {
         <div>
           <h1>Models</h1>
           <p className="page-subtitle">
-            Prices in US dollars per million tokens.{' '}
-            {models.data ? (
-              <>
-                Bundled prices from models.dev, checked <time dateTime={models.data.checkedAt}>{models.data.checkedAt}</time>.
-              </>
-            ) : null}
+            Prices in US dollars per million tokens.
             {lastListed ? (
               <>
                 {' '}
@@ -100,6 +107,8 @@ export function ModelsPage() {
       </header>
 
       {refreshed ? <RefreshResults summary={refreshed} onDismiss={() => setRefreshed(null)} /> : null}
+
+      {models.data?.priceUpdates ? <PriceSourcePanel status={models.data.priceUpdates} openRouter={openRouterListing} onChanged={models.reload} /> : null}
 
       <section className="card catalog-filters" aria-label="Filter models">
         <div className="filter-grid">
@@ -166,14 +175,52 @@ export function ModelsPage() {
             <input type="checkbox" checked={filters.recommendedOnly} onChange={(e) => set({ recommendedOnly: e.currentTarget.checked })} />
             <span>Recommended only</span>
           </label>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={includeDeprecated}
+              onChange={(e) => {
+                setIncludeDeprecated(e.currentTarget.checked);
+                setPage(0);
+              }}
+            />
+            <span>Include deprecated</span>
+          </label>
+          <div className="sort-field">
+            <label className="sort-label" htmlFor={`${id}-sort`}>
+              Sort
+            </label>
+            <select
+              id={`${id}-sort`}
+              className="input input-sm"
+              value={sort}
+              onChange={(e) => {
+                setSort(e.currentTarget.value as CatalogSort);
+                setPage(0);
+              }}
+            >
+              {(Object.keys(SORT_LABELS) as CatalogSort[]).map((k) => (
+                <option key={k} value={k}>
+                  {SORT_LABELS[k]}
+                </option>
+              ))}
+            </select>
+          </div>
           <p id={`${id}-price-msg`} className={`field-message ${priceCap.error ? 'is-error' : ''}`} aria-live="polite">
             {priceCap.error ?? ''}
           </p>
-          <span className="filter-count muted" aria-live="polite">
-            {list ? `${list.length} ${list.length === 1 ? 'model' : 'models'}` : ''}
+          <span className="filter-count muted" aria-live="polite" data-testid="catalog-count">
+            {view ? countText(view.total, view.deprecatedHidden) : ''}
           </span>
           {isFiltered(filters) ? (
-            <Button size="sm" variant="ghost" onClick={() => setFilters(EMPTY_FILTERS)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => {
+                setFilters(EMPTY_FILTERS);
+                setPage(0);
+              }}
+            >
               Clear filters
             </Button>
           ) : null}
@@ -182,29 +229,30 @@ export function ModelsPage() {
 
       {models.error && !models.data ? <ErrorNotice error={models.error} onRetry={models.reload} /> : null}
 
-      <div className="table-wrap catalog-table-wrap" aria-busy={models.loading}>
+      <div className="table-wrap catalog-table-wrap" aria-busy={models.loading} tabIndex={0} role="region" aria-label="Models table (scrolls sideways on narrow windows)">
         <table className="table catalog-table">
           <caption className="visually-hidden">Models, with prices in USD per million tokens</caption>
           <TableHead columns={COLUMNS} />
           <tbody>
-            {list === undefined ? (
+            {view === undefined ? (
               <tr>
-                <td colSpan={9}>
+                <td colSpan={COLUMNS.length}>
                   <span className="skeleton skeleton-block" />
                 </td>
               </tr>
-            ) : list.length === 0 ? (
+            ) : view.rows.length === 0 ? (
               <tr>
-                <td colSpan={9} className="table-empty muted">
+                <td colSpan={COLUMNS.length} className="table-empty muted">
                   No model matches these filters.
                 </td>
               </tr>
             ) : (
-              list.map((m) => <ModelRow key={`${m.provider}/${m.id}`} model={m} onEdit={() => setEditing({ model: m })} onRemove={() => setRemoving(m)} />)
+              view.rows.map((m) => <ModelRow key={`${m.provider}/${m.id}`} model={m} onEdit={() => setEditing({ model: m })} onRemove={() => setRemoving(m)} />)
             )}
           </tbody>
         </table>
       </div>
+      {view && view.pageCount > 1 ? <Pager from={view.from} to={view.to} total={view.total} page={view.page} pageCount={view.pageCount} onPage={setPage} /> : null}
 
       {editing ? (
         <PriceDialog
@@ -245,6 +293,38 @@ export function ModelsPage() {
   );
 }
 
+function countText(total: number, deprecatedHidden: number): string {
+  const models = `${total} ${total === 1 ? 'model' : 'models'}`;
+  return deprecatedHidden > 0 ? `${models} (${deprecatedHidden} deprecated hidden)` : models;
+}
+
+/** Which rows are shown, and buttons to the other pages. */
+function Pager({ from, to, total, page, pageCount, onPage }: { from: number; to: number; total: number; page: number; pageCount: number; onPage(page: number): void }) {
+  return (
+    <nav className="pager" aria-label="Pages of models">
+      <span className="muted" aria-live="polite">
+        Showing {from}–{to} of {total}
+      </span>
+      <Button size="sm" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        Previous
+      </Button>
+      <span className="pager-page">
+        Page {page + 1} of {pageCount}
+      </span>
+      <Button size="sm" disabled={page >= pageCount - 1} onClick={() => onPage(page + 1)}>
+        Next
+      </Button>
+    </nav>
+  );
+}
+
+function priceSourceLabel(m: ModelInfo): string {
+  if (m.priceSource === 'user') return 'set by you';
+  // The source's name under the date, like "models.dev": here the provider that published the price.
+  if (m.priceSource === 'provider') return m.pricing ? providerSpec(m.provider).name : 'listed by provider';
+  return m.priceSource === 'catalog' ? 'models.dev' : '';
+}
+
 function ModelRow({ model: m, onEdit, onRemove }: { model: ModelInfo; onEdit(): void; onRemove(): void }) {
   const p = m.pricing;
   const userPrice = m.priceSource === 'user';
@@ -272,6 +352,13 @@ function ModelRow({ model: m, onEdit, onRemove }: { model: ModelInfo; onEdit(): 
               Listed by provider
             </Badge>
           ) : null}
+          {m.status === 'deprecated' ? (
+            <Badge tone="warning" title={m.note}>
+              Deprecated
+            </Badge>
+          ) : m.status ? (
+            <Badge tone="neutral">{m.status === 'beta' ? 'Beta' : 'Alpha'}</Badge>
+          ) : null}
         </span>
       </td>
       <td className="num" title={tierNote || undefined}>
@@ -283,8 +370,16 @@ function ModelRow({ model: m, onEdit, onRemove }: { model: ModelInfo; onEdit(): 
         ) : null}
       </td>
       <td className="num">{unknown ?? formatPricePerMillion(p?.output)}</td>
-      <td className="num">{formatPricePerMillion(p?.cacheRead)}</td>
-      <td className="num">{formatPricePerMillion(p?.cacheWrite)}</td>
+      <td className="num">
+        <span className="cell-main" title="Cache read, per million tokens">
+          {formatPricePerMillion(p?.cacheRead)}
+        </span>
+        {p?.cacheWrite != null ? (
+          <span className="cell-sub" title="Cache write, per million tokens">
+            write {formatPricePerMillion(p.cacheWrite)}
+          </span>
+        ) : null}
+      </td>
       <td className="num">
         <span className="cell-main" title={m.contextWindow ? `${m.contextWindow.toLocaleString()} tokens of context` : 'Context window unknown'}>
           {formatTokenLimit(m.contextWindow)}
@@ -298,19 +393,9 @@ function ModelRow({ model: m, onEdit, onRemove }: { model: ModelInfo; onEdit(): 
           {m.capabilities.length === 0 ? <span className="muted">—</span> : m.capabilities.map((c) => <span key={c} className="capability">{CAPABILITY_LABELS[c]}</span>)}
         </span>
       </td>
-      <td className="nowrap checked-cell">
+      <td className="nowrap checked-cell" title={m.note}>
         {m.pricesCheckedAt ? <time dateTime={m.pricesCheckedAt}>{m.pricesCheckedAt}</time> : <span className="muted">price unknown</span>}
-        <span className="cell-sub">
-          {m.priceSource === 'user'
-            ? 'set by you'
-            : m.priceSource === 'provider'
-              ? p
-                ? 'from the provider'
-                : 'listed by provider'
-              : m.priceSource === 'catalog'
-                ? 'models.dev'
-                : ''}
-        </span>
+        <span className="cell-sub">{priceSourceLabel(m)}</span>
       </td>
       <td className="row-actions">
         <IconButton icon="pencil" label={`Set price of ${m.name}`} onClick={onEdit} />

@@ -36,9 +36,12 @@ export function refreshLine(r: ModelsRefreshResult, timeZone?: string): RefreshL
   }
   const added =
     r.added === 0
-      ? 'nothing new (all in the bundled catalog)'
+      ? 'nothing new (all in the catalog)'
       : `${r.added} added${r.priced === r.added ? ' with the provider’s prices' : r.priced > 0 ? ` (${r.priced} with the provider’s prices, the rest price unknown)` : ', price unknown'}`;
-  return { provider: r.provider, name, ok: true, text: `${plural(r.listed, 'model')} listed · ${added}` };
+  const parts = [`${plural(r.listed, 'model')} listed`, added];
+  if (r.repriced) parts.push(`${plural(r.repriced, 'catalog model')} at ${name}’s own price`);
+  if (r.rejectedPrices) parts.push(`${plural(r.rejectedPrices, 'price')} that could not be per token left unknown`);
+  return { provider: r.provider, name, ok: true, text: parts.join(' · ') };
 }
 
 /** What the Models page says after "Refresh from providers". */
@@ -51,7 +54,7 @@ export function summarizeRefresh(results: readonly ModelsRefreshResult[], timeZo
   const added = results.reduce((s, r) => s + r.added, 0);
   const title =
     failed === 0
-      ? `Refreshed ${plural(results.length, 'provider')}: ${added === 0 ? 'no models beyond the bundled catalog' : `${plural(added, 'model')} listed by providers`}.`
+      ? `Refreshed ${plural(results.length, 'provider')}: ${added === 0 ? 'no models beyond the catalog' : `${plural(added, 'model')} listed by providers`}.`
       : failed === results.length
         ? `No provider list could be refreshed (${plural(failed, 'provider')} failed).`
         : `Refreshed ${results.length - failed} of ${plural(results.length, 'provider')}; ${failed} failed.`;

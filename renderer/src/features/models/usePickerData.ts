@@ -15,11 +15,13 @@ export interface PickerData {
 }
 
 const KEY_EVENTS = ['keys.changed', 'vault.changed', 'team.changed'] as const;
+/** OpenRouter's list arrives in the background after its key is added; an online price update too. */
+const CATALOG_EVENTS = ['models.changed'] as const;
 
 /** Keys, the catalog and the system default: everything the model picker lists. */
 export function usePickerData(): PickerData {
   const keys = useBridgeQuery('keys.list', {}, { refreshOn: KEY_EVENTS });
-  const models = useBridgeQuery('models.list', {});
+  const models = useBridgeQuery('models.list', {}, { refreshOn: CATALOG_EVENTS });
   const sd = useBridgeQuery('chat.systemDefault', {}, { refreshOn: KEY_EVENTS });
   const team = useBridgeQuery('team.status', {}, { refreshOn: ['team.changed'] });
   const groups = useMemo(
