@@ -62,6 +62,18 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'settled_at_utc', value: r((x) => (x.settledAt === null ? null : new Date(x.settledAt).toISOString())) },
   { header: 'power_level', value: r((x) => x.powerLevel ?? null) },
   { header: 'tool_step', value: r((x) => x.step ?? null) },
+  // Added after the first release: appended, so readers of the earlier columns by position keep working.
+  { header: 'cache_write_1h_tokens', value: r((x) => x.usage.cacheWrite1hTokens ?? 0) },
+  { header: 'price_cache_write_1h_per_mtok', value: r((x) => x.pricing?.cacheWrite1h ?? null) },
+  // "price" (tokens × the snapshot above) or "provider-reported" (what the provider said it charged).
+  { header: 'cost_source', value: r((x) => x.costSource ?? null) },
+  // Tokens × the snapshot: the cross-check of a provider-reported cost.
+  { header: 'price_cost_usd', value: r((x) => (x.priceCostUsd === null || x.priceCostUsd === undefined ? null : formatUsd(x.priceCostUsd))) },
+  // The reported cost differs from tokens × price by more than 1 %.
+  { header: 'cost_mismatch', value: r((x) => x.costMismatch ?? false) },
+  // What the call used beyond its reservation (a provider reporting more than the prompt's bound).
+  { header: 'overshoot_tokens', value: r((x) => x.overshootTokens ?? 0) },
+  { header: 'overshoot_usd', value: r((x) => formatUsd(x.overshootUsd ?? 0)) },
 ];
 
 export const CSV_HEADERS: readonly string[] = CSV_COLUMNS.map((c) => c.header);

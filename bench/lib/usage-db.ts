@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pricing, ProviderId } from '../../shared/contract/index.js';
 import { CATALOG } from '../../shared/catalog/index.js';
-import { costNanoUsd, pricingForPrompt, promptTokensOf, worstCaseNanoUsd, type PricingTier } from '../../shared/cost.js';
+import { PriceSnapshot, type PricingTier } from '../../shared/pricing/index.js';
 import { silentLogger } from '../../electron/core/app/logger.js';
 import { LimitsStore } from '../../electron/core/limits/limits-store.js';
 import { openDb } from '../../electron/core/metering/db.js';
@@ -164,9 +164,11 @@ function templateRow(rand: () => number, picks: ReturnType<typeof models>, keys:
   }
   const usage = { inputTokens: input, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite, outputTokens: output, reasoningTokens: reasoning, estimated };
   // As the ledger settles: the snapshot's tier for the actual prompt, cost from it; reserved from the estimate.
-  const settledPricing = pricingForPrompt(m.pricing, m.tiers ?? undefined, promptTokensOf(usage));
-  const cost = costNanoUsd(usage, settledPricing);
-  const reservedNano = worstCaseNanoUsd(promptEstimate, m.maxOutput, pricingForPrompt(m.pricing, m.tiers ?? undefined, promptEstimate));
+  const prices = new PriceSnapshot(m.pricing, m.tiers);
+  const settled = prices.settle(usage);
+  const settledPricing = settled.pricing;
+  const cost = settled.nano;
+  const reservedNano = prices.reserveNano(promptEstimate, m.maxOutput);
   const attempt = weighted(rand, [[1, 970], [2, 25], [3, 5]] as const);
   const fallbackOf = rand() < 0.01 ? '019a0000-0000-7000-8000-000000000000' : null;
   return [

@@ -69,8 +69,20 @@ export interface AdmitRequest {
   model: string;
   keyId: string | null;
   source: KeySource;
-  /** Prompt tokens as estimated before the call. */
+  /** Prompt tokens as estimated before the call (a tokenizer or an approximation). */
   promptTokens: number;
+  /**
+   * A count the prompt cannot exceed (see PromptEstimate.upperBound); what the call reserves.
+   * Absent: promptTokens is taken as the bound (a caller that knows the exact count).
+   */
+  promptUpperBound?: number;
+  /**
+   * The provider's own count of this prompt (Anthropic count_tokens, Gemini countTokens), for when
+   * the upper bound would refuse a call that the estimate would admit: admission then asks it
+   * (bounded by a short timeout, through `signal`) and decides on that count instead. Resolves
+   * null or rejects when no count is available; the call is then refused and the message says why.
+   */
+  countPromptTokens?: (signal: AbortSignal) => Promise<number | null>;
   /** The most output the call may produce (its max tokens). */
   maxOutputTokens: number;
   /** Price snapshot at admission; null when the model's price is unknown. */
@@ -103,6 +115,8 @@ export interface SettleOutcome {
   errorCode?: string | null;
   latencyMs: number | null;
   ttftMs: number | null;
+  /** USD the provider says the call cost (OpenRouter's usage.cost); recorded as the cost, price × tokens kept as the cross-check. */
+  reportedCostUsd?: number | null;
 }
 
 /** A reserved ledger row; settle it exactly once (a second settle answers the first record). */
@@ -120,6 +134,12 @@ export interface Reservation {
  * reservation as one atomic step (the app: synchronous code between check and insert; the server:
  * one conditional UPDATE in a transaction), so concurrent calls cannot overshoot. Rejects with
  * LIMIT_EXCEEDED (naming the limit, what is used and when it resets) without touching the provider.
+ *
+ * The reservation is promptUpperBound + maxOutputTokens. When that does not fit but
+ * promptTokens + maxOutputTokens would, admit awaits countPromptTokens (outside any check) and runs
+ * the atomic check-and-reserve once more with the provider's count; without a count it refuses,
+ * saying the prompt could not be counted exactly. A settled call above its reservation closes the
+ * limits it counts against until their window resets (LimitState.overshoot).
  */
 export interface CallAdmission {
   admit(request: AdmitRequest): Promise<Reservation>;
@@ -128,5 +148,5 @@ export interface CallAdmission {
    * Asynchronous so the tokenizer can run off the main thread; it never rejects. Callers await it
    * before admit(), so the count is known when the limits are checked.
    */
-  estimatePromptTokens(messages: ChatMessage[], provider: ProviderId, model: string): Promise<{ tokens: number; tokenizer: string }>;
+  estimatePromptTokens(messages: ChatMessage[], provider: ProviderId, model: string): Promise<{ tokens: number; tokenizer: string; upperBound?: number }>;
 }

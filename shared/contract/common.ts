@@ -32,6 +32,11 @@ export const Usage = z.object({
   outputTokens: z.number().int().nonnegative(),
   reasoningTokens: z.number().int().nonnegative(),
   estimated: z.boolean(),
+  /**
+   * Anthropic: the part of cacheWriteTokens written to the 1-hour cache (priced higher than the
+   * 5-minute one). Present only when some were; absent means every cache write was a 5-minute one.
+   */
+  cacheWrite1hTokens: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof Usage>;
 
@@ -50,6 +55,8 @@ export const Pricing = z.object({
   output: z.number().nonnegative().nullable(),
   cacheRead: z.number().nonnegative().nullable(),
   cacheWrite: z.number().nonnegative().nullable(),
+  /** Anthropic's 1-hour cache write; absent: priced as `cacheWrite` (see shared/pricing). */
+  cacheWrite1h: z.number().nonnegative().nullable().optional(),
 });
 export type Pricing = z.infer<typeof Pricing>;
 

@@ -54,6 +54,12 @@ export const LimitState = z.object({
   /** When the window resets, ms since the epoch; null for per-session budgets. */
   resetsAt: z.number().nullable(),
   level: z.enum(['ok', 'warning', 'exceeded']),
+  /**
+   * How far calls in this window went beyond their reservations (a provider reporting more than
+   * the prompt's bound), in the limit's unit. When present the limit is closed (level "exceeded")
+   * until it resets, whatever `used` says.
+   */
+  overshoot: z.number().nonnegative().optional(),
 });
 export type LimitState = z.infer<typeof LimitState>;
 

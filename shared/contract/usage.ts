@@ -4,6 +4,9 @@ import { Id, KeySource, ProviderId, TimeInput, Usage } from './common.js';
 export const CallStatus = z.enum(['reserved', 'ok', 'error', 'cancelled', 'interrupted']);
 export type CallStatus = z.infer<typeof CallStatus>;
 
+export const CostSource = z.enum(['price', 'provider-reported']);
+export type CostSource = z.infer<typeof CostSource>;
+
 /**
  * Why a provider request was made: the first request of a turn, a retry of the same key after a
  * failure, the same model with the provider's next key (key failover), or the next entry of the
@@ -28,8 +31,29 @@ export const UsageRecord = z.object({
   costUsd: z.number().nonnegative().nullable(),
   /** The price snapshot the cost was computed with (USD per million tokens). */
   pricing: z
-    .object({ input: z.number().nullable(), output: z.number().nullable(), cacheRead: z.number().nullable(), cacheWrite: z.number().nullable() })
+    .object({
+      input: z.number().nullable(),
+      output: z.number().nullable(),
+      cacheRead: z.number().nullable(),
+      cacheWrite: z.number().nullable(),
+      cacheWrite1h: z.number().nullable().optional(),
+    })
     .nullable(),
+  /**
+   * Where costUsd came from: "price" (tokens × the price snapshot) or "provider-reported" (the
+   * amount the provider said it charged, e.g. OpenRouter's usage.cost); null while unknown.
+   */
+  costSource: CostSource.nullable().optional(),
+  /** Tokens × the price snapshot: the cost itself, or the cross-check of a provider-reported one. */
+  priceCostUsd: z.number().nonnegative().nullable().optional(),
+  /** A provider-reported cost differs from tokens × price by more than 1 %. */
+  costMismatch: z.boolean().optional(),
+  /**
+   * What the call used beyond what it reserved (a provider reporting more than the prompt's bound):
+   * tokens, and USD. Such a call closes the limits it counted against until they reset.
+   */
+  overshootTokens: z.number().int().nonnegative().optional(),
+  overshootUsd: z.number().nonnegative().optional(),
   latencyMs: z.number().nullable(),
   ttftMs: z.number().nullable(),
   attempt: z.number().int().positive(),

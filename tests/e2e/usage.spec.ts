@@ -179,13 +179,20 @@ test('chat, see the call on the dashboard, set a tiny limit, get refused with a 
 
 test('a limit at 80% warns with a notice and the Limits page marks it', async ({ app, host, fake }) => {
   const keyId = await addOpenAiKey(host, fake);
-  // Worst case of a call here is its prompt plus 256 output tokens; 20,000 leaves room for one call.
+  // The call below reserves its prompt plus 1,700 output tokens and uses 1,600 tokens: 84 % of 1,900, within its reservation.
   expect((await rpc(host, 'limits.set', { dailyTokens: { key: { [keyId]: 1900 } } })).status).toBe(200);
   await nav(app).getByRole('link', { name: 'Settings', exact: true }).click();
   await app.getByRole('link', { name: 'Limits & time zone' }).click();
   await expect(app.locator('[data-limit^="dailyTokens.key."]')).toContainText('Key OpenAI · Work');
 
-  expect((await chat(host, 's-warn', keyId, 'gpt-4o-mini', 'Hi [[usage:in=1200,out=400]]')).status).toBe(200);
+  const warned = await rpc(host, 'chat.send', {
+    sessionId: 's-warn',
+    target: { keyId, model: 'gpt-4o-mini' },
+    messages: [{ role: 'user', content: 'Hi [[usage:in=10,out=1590]]' }],
+    params: { maxTokens: 1700 },
+    stream: false,
+  });
+  expect(warned.status).toBe(200);
   await expect(app.locator('.toast').filter({ hasText: '% used' })).toContainText('The daily token limit for key');
   await expect(app.locator('[data-limit^="dailyTokens.key."]')).toContainText('Over 80%');
 });

@@ -118,7 +118,7 @@ export function anthropicUsage(t: TokenCounts, outputTokens = t.output): Record<
     input_tokens: t.input - t.cached - t.write,
     cache_creation_input_tokens: t.write,
     cache_read_input_tokens: t.cached,
-    cache_creation: { ephemeral_5m_input_tokens: t.write, ephemeral_1h_input_tokens: 0 },
+    cache_creation: { ephemeral_5m_input_tokens: t.write - t.write1h, ephemeral_1h_input_tokens: t.write1h },
     output_tokens: outputTokens,
     service_tier: 'standard',
     ...(t.reasoning > 0 ? { output_tokens_details: { thinking_tokens: t.reasoning } } : {}),

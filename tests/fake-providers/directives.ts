@@ -22,6 +22,8 @@ export interface UsageDirective {
   out: number | null;
   cached: number;
   write: number;
+  /** The part of `write` Anthropic reports as 1-hour cache writes (the rest are 5-minute ones). */
+  write1h: number;
   reasoning: number;
 }
 
@@ -82,7 +84,7 @@ function parseFault(body: string): FaultDirective | null {
 }
 
 function parseUsage(body: string): UsageDirective {
-  const usage: UsageDirective = { in: null, out: null, cached: 0, write: 0, reasoning: 0 };
+  const usage: UsageDirective = { in: null, out: null, cached: 0, write: 0, write1h: 0, reasoning: 0 };
   for (const part of body.split(',')) {
     const [key, value] = part.split('=').map((s) => s.trim().toLowerCase());
     const n = Number(value);
@@ -92,6 +94,7 @@ function parseUsage(body: string): UsageDirective {
     else if (key === 'out') usage.out = count;
     else if (key === 'cached') usage.cached = count;
     else if (key === 'write') usage.write = count;
+    else if (key === 'write1h') usage.write1h = count;
     else if (key === 'reasoning') usage.reasoning = count;
   }
   return usage;

@@ -62,6 +62,8 @@ export interface TokenCounts {
   input: number;
   cached: number;
   write: number;
+  /** The part of `write` that went to Anthropic's 1-hour cache. */
+  write1h: number;
   /** Every output token, reasoning included. */
   output: number;
   reasoning: number;

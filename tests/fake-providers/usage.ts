@@ -17,8 +17,9 @@ export function resolveTokens(forced: UsageDirective | null, promptChars: number
   const output = forced?.out ?? estimateTokens(outputChars) + estimatedReasoning;
   const cached = Math.min(forced?.cached ?? 0, input);
   const write = Math.min(forced?.write ?? 0, input - cached);
+  const write1h = Math.min(forced?.write1h ?? 0, write);
   const reasoning = Math.min(forced ? forced.reasoning : estimatedReasoning, output);
-  return { input, cached, write, output, reasoning };
+  return { input, cached, write, write1h, output, reasoning };
 }
 
 /** What has been produced after `done` of `total` content frames, for formats that report running usage. */

@@ -20,6 +20,8 @@ export interface MeteringOptions {
   now?: () => number;
   /** The machine's zone, used until the user picks one (tests inject it). */
   machineZone?: () => string;
+  /** How long admission waits for a provider's count of a prompt (AdmissionOptions.countTimeoutMs). */
+  countTimeoutMs?: number;
 }
 
 export interface Metering {
@@ -51,6 +53,7 @@ export function createMetering(options: MeteringOptions): Metering {
       logger: options.logger,
       now,
       tokens,
+      ...(options.countTimeoutMs !== undefined ? { countTimeoutMs: options.countTimeoutMs } : {}),
     });
     admission.recoverInterrupted();
     const deps = { ledger, timeZone: () => limits.get().timeZone, now, ...(options.keyLabels ? { keyLabels: options.keyLabels } : {}) };

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CallKind, CallStatus, KeySource, Pricing, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
-import { costNanoUsd, nanoToUsd, pricingForPrompt, promptTokensOf, type PricingTier } from '../../../shared/cost.js';
+import { costsDiffer, isClaude, nanoToUsd, PriceSnapshot, type PricingTier, type SettledCost } from '../../../shared/pricing/index.js';
 import { openDb, prepared, type Db } from './db.js';
 import { migrate, SUM_NAMES, type Migration } from './migrations.js';
 import { isValidTimeZone, localDaySql, QUARTER_MS, zone, type Zone } from './time-zone.js';
 
 interface PendingReservation extends NewReservation {
   seq: number;
+  prices: PriceSnapshot;
 }
 
 /** What is written when a call is admitted. */
@@ -20,8 +21,10 @@ export interface NewReservation {
   model: string;
   keyId: string | null;
   source: KeySource;
+  /** The prompt's estimate (what the tokenizer or approximation said; the reservation is its bound). */
   promptEstimate: number;
   maxOutputTokens: number;
+  /** The reserved prompt (its bound, or the provider's count) + maxOutputTokens. */
   reservedTokens: number;
   /** Worst-case cost in nano-USD; null when the price is unknown. */
   reservedNano: number | null;
@@ -29,6 +32,8 @@ export interface NewReservation {
   pricing: Pricing | null;
   /** Long-prompt tiers of that snapshot. */
   tiers: PricingTier[] | null;
+  /** The same prices as a PriceSnapshot, when the caller has built one already (admission has). */
+  prices?: PriceSnapshot;
   attempt: number;
   kind: CallKind;
   retryOf: string | null;
@@ -47,6 +52,19 @@ export interface Settlement {
   latencyMs: number | null;
   ttftMs: number | null;
   settledAt: number;
+  /** USD the provider reported charging; recorded as the cost, with price × tokens as the cross-check. */
+  reportedCostUsd?: number | null;
+}
+
+/** A settled call that used more than it reserved: in tokens, and in nano-USD. */
+export interface OvershootRow {
+  time: number;
+  settledAt: number;
+  provider: ProviderId;
+  keyId: string | null;
+  sessionId: string;
+  tokens: number;
+  nano: number;
 }
 
 /** A settled call as limits see it. */
@@ -56,6 +74,10 @@ export interface SettledCall {
   tokens: number;
   /** What the call counts against USD limits (nano-USD): its cost, else its worst-case reservation, else 0. */
   capNano: number;
+  /** Tokens used beyond the reservation (0 when within it). */
+  overshootTokens: number;
+  /** Nano-USD beyond the reserved worst case (0 when within it, or when either is unknown). */
+  overshootNano: number;
 }
 
 /** A raw ledger row (snake_case, as stored). */
@@ -74,15 +96,19 @@ export interface CallRow {
   input_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
   estimated: number;
   cost_nusd: number | null;
+  cost_source: 'price' | 'provider-reported' | null;
+  price_cost_nusd: number | null;
   priced: number;
   price_input: number | null;
   price_output: number | null;
   price_cache_read: number | null;
   price_cache_write: number | null;
+  price_cache_write_1h: number | null;
   price_tiers: string | null;
   prompt_estimate: number;
   max_output_tokens: number;
@@ -98,6 +124,8 @@ export interface CallRow {
   kind: CallKind;
   retry_of: string | null;
   replaced_key_id: string | null;
+  overshoot_tokens: number;
+  overshoot_nusd: number;
 }
 
 /** Every column of a calls row, in the order rows are read in (raw arrays are mapped back by position). */
@@ -107,6 +135,7 @@ const CALL_COLUMNS = [
   'cost_nusd', 'priced', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write', 'price_tiers',
   'prompt_estimate', 'max_output_tokens', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt',
   'fallback_of', 'settled_at', 'power_level', 'step', 'kind', 'retry_of', 'replaced_key_id',
+  'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd', 'price_cache_write_1h', 'overshoot_tokens', 'overshoot_nusd',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 const SELECT_CALLS = `SELECT ${CALL_COLUMNS.join(', ')} FROM calls`;
 
@@ -133,8 +162,9 @@ const EXPORT_JSON = [
   'cost_nusd', 'priced', 'reserved_tokens', 'reserved_nusd', 'latency_ms', 'ttft_ms', 'attempt', 'fallback_of', 'settled_at',
   'power_level', 'step',
   'kind', 'retry_of', 'replaced_key_id',
+  'cache_write_1h_tokens', 'cost_source', 'price_cost_nusd', 'overshoot_tokens', 'overshoot_nusd',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
-const SELECT_EXPORT = `SELECT json_array(${EXPORT_JSON.join(', ')}), price_input, price_output, price_cache_read, price_cache_write FROM calls`;
+const SELECT_EXPORT = `SELECT json_array(${EXPORT_JSON.join(', ')}), price_input, price_output, price_cache_read, price_cache_write, price_cache_write_1h FROM calls`;
 
 type ExportJson = [
   seq: number, id: string, time: number, session: string, agent: string | null, provider: ProviderId, model: string,
@@ -144,6 +174,7 @@ type ExportJson = [
   latency: number | null, ttft: number | null, attempt: number, fallbackOf: string | null, settledAt: number | null,
   powerLevel: string | null, step: number | null,
   kind: CallKind, retryOf: string | null, replacedKeyId: string | null,
+  cacheWrite1h: number, costSource: CallRow['cost_source'], priceCostNano: number | null, overshootTokens: number, overshootNano: number,
 ];
 
 /** toRecord of an export row, without the CallRow in between (the same record: tests compare them). */
@@ -159,9 +190,9 @@ function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
     source: v[8],
     status: v[9],
     errorCode: v[10],
-    usage: { inputTokens: v[11], cacheReadTokens: v[12], cacheWriteTokens: v[13], outputTokens: v[14], reasoningTokens: v[15], estimated: v[16] === 1 },
+    usage: usageOf(v[11], v[12], v[13], v[31], v[14], v[15], v[16]),
     costUsd: v[17] === null ? null : nanoToUsd(v[17]),
-    pricing: v[18] ? { input: row[1] as number | null, output: row[2] as number | null, cacheRead: row[3] as number | null, cacheWrite: row[4] as number | null } : null,
+    pricing: v[18] ? pricingOf(row[1] as number | null, row[2] as number | null, row[3] as number | null, row[4] as number | null, row[5] as number | null) : null,
     latencyMs: v[21],
     ttftMs: v[22],
     attempt: v[23],
@@ -173,7 +204,33 @@ function exportRecord(v: ExportJson, row: unknown[]): UsageRecord {
     reservedTokens: v[19],
     settledAt: v[25],
     ...loopFields(v[26], v[27]),
+    ...costFields(v[17], v[32], v[33], v[34], v[35]),
   };
+}
+
+function usageOf(input: number, cacheRead: number, cacheWrite: number, cacheWrite1h: number, output: number, reasoning: number, estimated: number): Usage {
+  const u: Usage = { inputTokens: input, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite, outputTokens: output, reasoningTokens: reasoning, estimated: estimated === 1 };
+  // Only Anthropic's 1-hour writes carry it: every other record keeps DESIGN.md's six fields.
+  if (cacheWrite1h > 0) u.cacheWrite1hTokens = cacheWrite1h;
+  return u;
+}
+
+function pricingOf(input: number | null, output: number | null, cacheRead: number | null, cacheWrite: number | null, cacheWrite1h: number | null): Pricing {
+  return cacheWrite1h === null ? { input, output, cacheRead, cacheWrite } : { input, output, cacheRead, cacheWrite, cacheWrite1h };
+}
+
+/** Where the cost came from, its cross-check, and any overshoot of the reservation. */
+function costFields(costNano: number | null, storedSource: CallRow['cost_source'], storedPriceNano: number | null, overshootTokens: number, overshootNano: number) {
+  // Rows settled before migration 6 were all priced by their snapshot.
+  const source = storedSource ?? (costNano === null ? null : 'price');
+  const priceNano = storedPriceNano ?? (source === 'price' ? costNano : null);
+  return {
+    costSource: source,
+    priceCostUsd: priceNano === null ? null : nanoToUsd(priceNano),
+    costMismatch: source === 'provider-reported' && costNano !== null && priceNano !== null && costsDiffer(costNano, priceNano),
+    overshootTokens,
+    overshootUsd: nanoToUsd(overshootNano),
+  } satisfies Partial<UsageRecord>;
 }
 
 /** Power level and loop step appear on a record only when the call had them, so older records read as before. */
@@ -230,13 +287,14 @@ export class Ledger {
     this.dayZone = zone(timeZone);
     this.stmts = {
       insert: db.prepare(`INSERT INTO calls (id, time, session_id, agent, provider, model, key_id, source, status,
-          priced, price_input, price_output, price_cache_read, price_cache_write, price_tiers,
+          priced, price_input, price_output, price_cache_read, price_cache_write, price_cache_write_1h, price_tiers,
           prompt_estimate, max_output_tokens, reserved_tokens, reserved_nusd, attempt, fallback_of, power_level, step, kind, retry_of, replaced_key_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       byId: db.prepare(`${SELECT_CALLS} WHERE id = ?`).raw(true),
       settle: db.prepare(`UPDATE calls SET status = ?, error_code = ?, input_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
           output_tokens = ?, reasoning_tokens = ?, estimated = ?, cost_nusd = ?, priced = ?, price_input = ?, price_output = ?,
-          price_cache_read = ?, price_cache_write = ?, latency_ms = ?, ttft_ms = ?, settled_at = ?
+          price_cache_read = ?, price_cache_write = ?, latency_ms = ?, ttft_ms = ?, settled_at = ?,
+          cache_write_1h_tokens = ?, price_cache_write_1h = ?, cost_source = ?, price_cost_nusd = ?, overshoot_tokens = ?, overshoot_nusd = ?
         WHERE seq = ? AND status = 'reserved'`),
       open: db.prepare(`${SELECT_CALLS} WHERE status = 'reserved' ORDER BY seq`).raw(true),
       kvGet: db.prepare('SELECT value FROM kv WHERE key = ?'),
@@ -247,6 +305,11 @@ export class Ledger {
          FROM rollup_day WHERE day = ? GROUP BY provider, key_id`,
       ),
       capNanoByProvider: db.prepare('SELECT provider, SUM(cap_nusd) AS nano FROM rollup_day WHERE day >= ? AND day < ? GROUP BY provider'),
+      overshoots: db.prepare(
+        `SELECT time, settled_at AS settledAt, provider, key_id AS keyId, session_id AS sessionId, overshoot_tokens AS tokens, overshoot_nusd AS nano
+         FROM calls WHERE time >= ? AND time < ? AND (overshoot_tokens > 0 OR overshoot_nusd > 0)`,
+      ),
+      sessionOvershoots: db.prepare('SELECT settled_at AS settledAt, overshoot_nusd AS nano FROM calls WHERE session_id = ? AND overshoot_nusd > 0'),
     };
     this.tx = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
     // Keep the day rollup's zone as it was; the limits service moves it when the user's zone differs.
@@ -282,7 +345,8 @@ export class Ledger {
   }
 
   insertReservation(r: NewReservation): void {
-    const p = r.pricing;
+    const prices = r.prices ?? new PriceSnapshot(r.pricing, r.tiers, isClaude(r.provider, r.model));
+    const p = prices.base;
     const { lastInsertRowid } = this.stmts.insert.run(
       r.id,
       r.time,
@@ -297,7 +361,8 @@ export class Ledger {
       p?.output ?? null,
       p?.cacheRead ?? null,
       p?.cacheWrite ?? null,
-      r.tiers && r.tiers.length > 0 ? JSON.stringify(r.tiers) : null,
+      p?.cacheWrite1h ?? null,
+      prices.tiers.length > 0 ? JSON.stringify(prices.tiers) : null,
       r.promptEstimate,
       r.maxOutputTokens,
       r.reservedTokens,
@@ -310,7 +375,7 @@ export class Ledger {
       r.retryOf,
       r.replacedKeyId,
     );
-    this.pending.set(r.id, { ...r, seq: Number(lastInsertRowid) });
+    this.pending.set(r.id, { ...r, seq: Number(lastInsertRowid), prices });
   }
 
   get(id: string): CallRow | null {
@@ -319,20 +384,27 @@ export class Ledger {
   }
 
   /**
-   * Replaces a reservation with what the call used, priced with the snapshot taken at admission
-   * (the long-prompt tier the actual prompt falls in). Returns null when the row was already
-   * settled (a call is settled exactly once: the UPDATE only matches a row still reserved).
+   * Replaces a reservation with what the call used, priced by the snapshot taken at admission (the
+   * long-prompt tier the actual prompt falls in), or at the cost the provider reported. Returns null
+   * when the row was already settled (a call is settled exactly once: the UPDATE only matches a row
+   * still reserved).
    */
   settle(id: string, s: Settlement): SettledCall | null {
     const r = this.pending.get(id) ?? this.pendingFromRow(id);
     if (!r) return null;
-    const pricing = pricingForPrompt(r.pricing, r.tiers ?? undefined, promptTokensOf(s.usage));
-    const cost = costNanoUsd(s.usage, pricing);
-    const capNano = cost ?? r.reservedNano ?? 0;
     const u = s.usage;
+    const priced = r.prices.settle(u, s.reportedCostUsd);
+    const cost = priced.nano;
+    const pricing = priced.pricing;
+    const capNano = cost ?? r.reservedNano ?? 0;
+    const tokens = u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens;
+    const over = {
+      tokens: Math.max(0, tokens - r.reservedTokens),
+      nano: cost === null || r.reservedNano === null ? 0 : Math.max(0, cost - r.reservedNano),
+    };
     const latency = s.latencyMs === null ? null : Math.round(s.latencyMs);
     const ttft = s.ttftMs === null ? null : Math.round(s.ttftMs);
-    const changed = this.settleTransaction(r, s, pricing, cost, latency, ttft);
+    const changed = this.settleTransaction(r, s, priced, over, latency, ttft);
     this.pending.delete(id);
     if (!changed) return null;
     const row: CallRow = {
@@ -350,15 +422,19 @@ export class Ledger {
       input_tokens: u.inputTokens,
       cache_read_tokens: u.cacheReadTokens,
       cache_write_tokens: u.cacheWriteTokens,
+      cache_write_1h_tokens: write1h(u),
       output_tokens: u.outputTokens,
       reasoning_tokens: u.reasoningTokens,
       estimated: u.estimated ? 1 : 0,
       cost_nusd: cost,
+      cost_source: priced.source,
+      price_cost_nusd: priced.priceNano,
       priced: pricing ? 1 : 0,
       price_input: pricing?.input ?? null,
       price_output: pricing?.output ?? null,
       price_cache_read: pricing?.cacheRead ?? null,
       price_cache_write: pricing?.cacheWrite ?? null,
+      price_cache_write_1h: pricing?.cacheWrite1h ?? null,
       price_tiers: null,
       prompt_estimate: r.promptEstimate,
       max_output_tokens: r.maxOutputTokens,
@@ -374,8 +450,10 @@ export class Ledger {
       kind: r.kind,
       retry_of: r.retryOf,
       replaced_key_id: r.replacedKeyId,
+      overshoot_tokens: over.tokens,
+      overshoot_nusd: over.nano,
     };
-    return { record: toRecord(row), tokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens, capNano };
+    return { record: toRecord(row), tokens, capNano, overshootTokens: over.tokens, overshootNano: over.nano };
   }
 
   /** writeSettlement in one immediate transaction (what db.transaction(fn).immediate does). */
@@ -396,12 +474,13 @@ export class Ledger {
   private writeSettlement(
     r: PendingReservation,
     s: Settlement,
-    pricing: Pricing | null,
-    cost: number | null,
+    priced: SettledCost,
+    over: { tokens: number; nano: number },
     latency: number | null,
     ttft: number | null,
   ): boolean {
     const u = s.usage;
+    const pricing = priced.pricing;
     // The triggers look up the call's local day in rollup_zone: make sure it covers the call's time.
     if (r.time < this.zoneCover.lo || r.time >= this.zoneCover.hi) this.coverZone(r.time);
     const { changes } = this.stmts.settle.run(
@@ -413,7 +492,7 @@ export class Ledger {
       u.outputTokens,
       u.reasoningTokens,
       u.estimated ? 1 : 0,
-      cost,
+      priced.nano,
       pricing ? 1 : 0,
       pricing?.input ?? null,
       pricing?.output ?? null,
@@ -422,6 +501,12 @@ export class Ledger {
       latency,
       ttft,
       s.settledAt,
+      write1h(u),
+      pricing?.cacheWrite1h ?? null,
+      priced.source,
+      priced.priceNano,
+      over.tokens,
+      over.nano,
       r.seq,
     );
     // The rollups follow in the same statement (triggers of migration 3).
@@ -432,7 +517,10 @@ export class Ledger {
   private pendingFromRow(id: string): PendingReservation | null {
     const row = this.get(id);
     if (!row || row.status !== 'reserved') return null;
+    const tiers = row.price_tiers ? (JSON.parse(row.price_tiers) as PricingTier[]) : null;
+    const pricing = snapshotOf(row);
     return {
+      prices: new PriceSnapshot(pricing, tiers, isClaude(row.provider, row.model)),
       seq: row.seq,
       id: row.id,
       time: row.time,
@@ -446,8 +534,8 @@ export class Ledger {
       maxOutputTokens: row.max_output_tokens,
       reservedTokens: row.reserved_tokens,
       reservedNano: row.reserved_nusd,
-      pricing: snapshotOf(row),
-      tiers: row.price_tiers ? (JSON.parse(row.price_tiers) as PricingTier[]) : null,
+      pricing,
+      tiers,
       attempt: row.attempt,
       kind: row.kind,
       retryOf: row.retry_of,
@@ -461,6 +549,19 @@ export class Ledger {
   /** Reservations not settled yet: after a crash, the calls that were running when it happened. */
   openReservations(): CallRow[] {
     return rawRows(this.stmts.open);
+  }
+
+  /**
+   * Settled calls admitted in [from, to) that used more than they reserved: what they went over,
+   * by provider, key and session (few rows: a partial index holds only these).
+   */
+  overshoots(from: number, to: number): OvershootRow[] {
+    return this.stmts.overshoots.all(from, to) as OvershootRow[];
+  }
+
+  /** A session's calls that went beyond their reservations in USD: when each settled, and by how much (nano-USD). */
+  sessionOvershoots(sessionId: string): Array<{ settledAt: number; nano: number }> {
+    return this.stmts.sessionOvershoots.all(sessionId) as Array<{ settledAt: number; nano: number }>;
   }
 
   /** Settled spend of a session counted against its budget (nano-USD). */
@@ -639,9 +740,12 @@ function addFilters(filter: RecordsFilter, where: string[], args: unknown[]): vo
 }
 
 export function snapshotOf(row: CallRow): Pricing | null {
-  return row.priced
-    ? { input: row.price_input, output: row.price_output, cacheRead: row.price_cache_read, cacheWrite: row.price_cache_write }
-    : null;
+  return row.priced ? pricingOf(row.price_input, row.price_output, row.price_cache_read, row.price_cache_write, row.price_cache_write_1h) : null;
+}
+
+/** The 1-hour part of a usage's cache writes. */
+function write1h(u: Usage): number {
+  return Math.min(u.cacheWrite1hTokens ?? 0, u.cacheWriteTokens);
 }
 
 export function toRecord(row: CallRow): UsageRecord {
@@ -656,14 +760,7 @@ export function toRecord(row: CallRow): UsageRecord {
     source: row.source,
     status: row.status,
     errorCode: row.error_code,
-    usage: {
-      inputTokens: row.input_tokens,
-      cacheReadTokens: row.cache_read_tokens,
-      cacheWriteTokens: row.cache_write_tokens,
-      outputTokens: row.output_tokens,
-      reasoningTokens: row.reasoning_tokens,
-      estimated: row.estimated === 1,
-    },
+    usage: usageOf(row.input_tokens, row.cache_read_tokens, row.cache_write_tokens, row.cache_write_1h_tokens, row.output_tokens, row.reasoning_tokens, row.estimated),
     costUsd: row.cost_nusd === null ? null : nanoToUsd(row.cost_nusd),
     pricing: snapshotOf(row),
     latencyMs: row.latency_ms,
@@ -677,5 +774,6 @@ export function toRecord(row: CallRow): UsageRecord {
     reservedTokens: row.reserved_tokens,
     settledAt: row.settled_at,
     ...loopFields(row.power_level ?? null, row.step ?? null),
+    ...costFields(row.cost_nusd, row.cost_source, row.price_cost_nusd, row.overshoot_tokens, row.overshoot_nusd),
   };
 }

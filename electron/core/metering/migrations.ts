@@ -254,6 +254,26 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'provider-reported costs, 1-hour cache writes, overshoots',
+    up: (db) =>
+      // None of these columns feeds a rollup (ROLLUP_INPUTS), so the triggers of migration 3 stand.
+      // cost_source: 'price' (tokens × the snapshot) or 'provider-reported'; price_cost_nusd is
+      // tokens × the snapshot, the cross-check of a reported cost. Rows settled before this step
+      // keep NULLs there and read as priced (toRecord): no upgrade rewrites a whole ledger.
+      // overshoot_*: what a call used beyond its reservation; such calls close the limits they
+      // count against until these reset (or the user changes them).
+      db.exec(`
+        ALTER TABLE calls ADD COLUMN cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE calls ADD COLUMN price_cache_write_1h REAL;
+        ALTER TABLE calls ADD COLUMN cost_source TEXT;
+        ALTER TABLE calls ADD COLUMN price_cost_nusd INTEGER;
+        ALTER TABLE calls ADD COLUMN overshoot_tokens INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE calls ADD COLUMN overshoot_nusd INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX calls_overshoot ON calls(time) WHERE overshoot_tokens > 0 OR overshoot_nusd > 0;
+      `),
+  },
 ];
 
 /**

@@ -11,6 +11,7 @@ import {
   countFromHead,
   encodingFor,
   exactHead,
+  promptBound,
   promptOverhead,
   type Encoding,
   type PromptEstimate,
@@ -141,14 +142,17 @@ export class TokenCounter {
       const counted = await this.countExact(enc, misses);
       if (!counted) {
         for (const text of misses) tokens += countConservative(text);
-        return { tokens, tokenizer: CONSERVATIVE_TOKENIZER };
+        return { tokens, tokenizer: CONSERVATIVE_TOKENIZER, upperBound: Math.max(tokens, promptBound(messages)) };
       }
       for (const c of counted) {
         tokens += c.tokens;
         sampled ||= c.sampled;
       }
     }
-    return { tokens, tokenizer: sampled ? `${enc} (long text sampled)` : enc };
+    // The real tokenizer counted every token (its overhead allows more than OpenAI's template adds):
+    // that count is the bound. A sampled text was extrapolated: only the byte bound holds for it.
+    if (sampled) return { tokens, tokenizer: `${enc} (long text sampled)`, upperBound: Math.max(tokens, promptBound(messages)) };
+    return { tokens, tokenizer: enc, upperBound: tokens };
   }
 
   /** A family without a JS tokenizer: its calibrated approximation, per text cached like exact counts. */
@@ -167,7 +171,7 @@ export class TokenCounter {
         tokens += n;
       }
     }
-    return { tokens, tokenizer: approxTokenizerName(family) };
+    return { tokens, tokenizer: approxTokenizerName(family), upperBound: Math.max(tokens, promptBound(messages)) };
   }
 
   /** Stops the worker; later estimates use the approximation. */

@@ -1,10 +1,34 @@
 import { createRequire } from 'node:module';
 import type { ChatMessage, ProviderId } from '../../../shared/contract/index.js';
 
-/** What estimatePromptTokens answers: the count and the name of what counted it. */
+/** What estimatePromptTokens answers: the count, the name of what counted it, and a bound. */
 export interface PromptEstimate {
   tokens: number;
   tokenizer: string;
+  /**
+   * A count the provider's cannot exceed: the tokenizer's own count where it is the provider's
+   * (OpenAI's o200k/cl100k, counted whole, with the template overhead), else one token per UTF-8
+   * byte plus BOUND_TOKENS_PER_MESSAGE per message (see promptBound). Limits reserve this.
+   */
+  upperBound: number;
+}
+
+/**
+ * Chat-template tokens a bound allows per message (role markers and turn separators: OpenAI's are
+ * 4, Claude's and Gemini's a few more) and once per request (reply priming, a system wrapper).
+ */
+export const BOUND_TOKENS_PER_MESSAGE = 8;
+export const BOUND_BASE_TOKENS = 16;
+
+/**
+ * An upper bound of a text prompt's tokens under any byte-level BPE or SentencePiece tokenizer
+ * with byte fallback: each token covers at least one UTF-8 byte, so a text has at most as many
+ * tokens as bytes. Images and tool schemas are not messages: callers add them apart.
+ */
+export function promptBound(messages: readonly ChatMessage[]): number {
+  let bytes = BOUND_BASE_TOKENS;
+  for (const m of messages) bytes += Buffer.byteLength(m.content, 'utf8') + BOUND_TOKENS_PER_MESSAGE;
+  return bytes;
 }
 
 export type Encoding = 'o200k_base' | 'cl100k_base';
@@ -168,7 +192,7 @@ export function approximatePromptTokens(messages: readonly ChatMessage[], model:
   const family = approxFamilyFor(model);
   let tokens = promptOverhead(messages.length);
   for (const m of messages) tokens += countApprox(m.content, family.charsPerToken);
-  return { tokens, tokenizer: approxTokenizerName(family) };
+  return { tokens, tokenizer: approxTokenizerName(family), upperBound: Math.max(tokens, promptBound(messages)) };
 }
 
 /**
@@ -187,5 +211,6 @@ export function estimatePromptTokens(messages: readonly ChatMessage[], provider:
     tokens += r.tokens;
     sampled ||= r.sampled;
   }
-  return { tokens, tokenizer: sampled ? `${enc} (long text sampled)` : enc };
+  // A sampled count is extrapolated, not counted: only the byte bound holds for it.
+  return { tokens, tokenizer: sampled ? `${enc} (long text sampled)` : enc, upperBound: sampled ? Math.max(tokens, promptBound(messages)) : tokens };
 }

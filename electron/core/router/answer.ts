@@ -1,5 +1,5 @@
 import type { ChatSendResponse } from '../../../shared/contract/index.js';
-import { costUsd } from '../../../shared/cost.js';
+import { nanoToUsd } from '../../../shared/pricing/index.js';
 import { providerSpec } from '../../../shared/providers/registry.js';
 import type { ResolvedKey } from '../ports.js';
 import type { RouterRuntime } from './runtime.js';
@@ -9,7 +9,7 @@ import type { AttemptOutcome, Entry, ResolvedEntry, TurnState } from './turn.js'
 export function answerOf(rt: RouterRuntime, state: TurnState, entry: Entry, resolved: ResolvedEntry, key: ResolvedKey, outcome: AttemptOutcome): ChatSendResponse {
   const { req } = state;
   const note = fallbackNote(state, entry, resolved, key);
-  const cost = outcome.record ? outcome.record.costUsd : costUsd(outcome.usage, outcome.pricing);
+  const cost = outcome.record ? outcome.record.costUsd : fallbackCost(outcome);
   return {
     text: outcome.text,
     usage: outcome.record?.usage ?? outcome.usage,
@@ -26,6 +26,12 @@ export function answerOf(rt: RouterRuntime, state: TurnState, entry: Entry, reso
     latencyMs: Math.round(rt.clock() - state.startedAt),
     ttftMs: state.firstTokenAt === null ? null : Math.round(state.firstTokenAt - state.startedAt),
   };
+}
+
+/** The cost when the ledger could not settle the call: what the ledger would have recorded. */
+function fallbackCost(outcome: AttemptOutcome): number | null {
+  const nano = outcome.prices.settle(outcome.usage, outcome.reportedCostUsd).nano;
+  return nano === null ? null : nanoToUsd(nano);
 }
 
 /** "The daily token limit … reached." → "the daily token limit … reached", to follow "because". Names stay capitalised. */

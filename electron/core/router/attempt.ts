@@ -1,18 +1,19 @@
 import { AppError, ZERO_USAGE, type Usage, type UsageRecord } from '../../../shared/contract/index.js';
-import { pricingForPrompt, promptTokensOf } from '../../../shared/cost.js';
+import { PriceSnapshot } from '../../../shared/pricing/index.js';
 import { maxTemperature } from '../../../shared/providers/registry.js';
 import type { Reservation, ResolvedKey } from '../ports.js';
 import type { AdapterRequest } from '../providers/adapters/types.js';
 import { maxTokensFor } from './output-allowance.js';
 import { firstTokenLimitMs, internalError, pushAttempt, type RouterRuntime } from './runtime.js';
 import { streamAttempt, type StreamResult } from './stream-attempt.js';
-import { type AttemptOutcome, type CallLink, type Entry, type ResolvedEntry, type TurnState, TurnEnd } from './turn.js';
-import { promptTokensFor, tokenizedUsage } from './usage-estimate.js';
+import { type AttemptOutcome, type CallLink, type Entry, type PromptCount, type ResolvedEntry, type TurnState, TurnEnd } from './turn.js';
+import { promptCountFor, tokenizedUsage } from './usage-estimate.js';
 
-/** The request one attempt sends, and the prompt estimate it was admitted with. */
+/** The request one attempt sends, and what is known of its prompt's tokens. */
 interface AttemptPlan {
   areq: AdapterRequest;
-  promptTokens: number;
+  prompt: PromptCount;
+  prices: PriceSnapshot;
 }
 
 /** One provider request: plan, admit, stream, settle exactly once, report. A limit's refusal is reported as a refused attempt. */
@@ -36,7 +37,8 @@ export async function attemptOnce(rt: RouterRuntime, state: TurnState, entry: En
     text: streamed.text,
     usage: metered.usage,
     record: metered.record,
-    pricing: pricingForPrompt(resolved.info?.pricing ?? null, resolved.info?.pricingTiers, promptTokensOf(metered.usage)),
+    prices: plan.prices,
+    reportedCostUsd: streamed.reportedCostUsd,
     finishReason: streamed.finishReason,
     servedModel: streamed.servedModel,
   };
@@ -47,7 +49,7 @@ async function planAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, re
   const { provider, model, info } = resolved;
   const maxTokens = maxTokensFor(req.params, info, entry.chainIndex === 0);
   const temperature = req.params?.temperature === undefined ? undefined : Math.min(req.params.temperature, maxTemperature(provider));
-  const promptTokens = await promptTokensFor(rt, state, provider, model);
+  const prompt = await promptCountFor(rt, state, provider, model);
   const areq: AdapterRequest = {
     provider,
     model,
@@ -57,7 +59,29 @@ async function planAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, re
     ...(state.loop && state.loop.tools.length > 0 ? { tools: state.loop.tools } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
   };
-  return { areq, promptTokens };
+  return { areq, prompt, prices: PriceSnapshot.of(info ? { ...info, provider, id: model } : null) };
+}
+
+/**
+ * What the attempt reserves for its prompt: the provider's count once known, else the upper bound
+ * of what is sent (countableMessages writes a loop step's tool calls, results and definitions out
+ * as text, so the bound covers them byte for byte).
+ */
+function reservedPrompt(plan: AttemptPlan): { estimate: number; bound: number } {
+  const { prompt } = plan;
+  if (prompt.exact !== null) return { estimate: prompt.exact, bound: prompt.exact };
+  return { estimate: prompt.tokens, bound: prompt.upperBound };
+}
+
+/** The provider's count of the prompt, kept for the turn's retries; absent where the provider has no count endpoint. */
+function promptCounter(rt: RouterRuntime, state: TurnState, key: ResolvedKey, plan: AttemptPlan): ((signal: AbortSignal) => Promise<number | null>) | undefined {
+  const adapter = rt.deps.adapters(key);
+  if (!adapter.countTokens) return undefined;
+  return async (signal) => {
+    const n = await adapter.countTokens!(plan.areq, AbortSignal.any([signal, state.turn.signal]));
+    plan.prompt.exact = n;
+    return n;
+  };
 }
 
 /**
@@ -66,6 +90,8 @@ async function planAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, re
  */
 async function admitAttempt(rt: RouterRuntime, state: TurnState, resolved: ResolvedEntry, key: ResolvedKey, plan: AttemptPlan, link: CallLink): Promise<Reservation | AppError> {
   const { req } = state;
+  const prompt = reservedPrompt(plan);
+  const countPromptTokens = prompt.estimate < prompt.bound ? promptCounter(rt, state, key, plan) : undefined;
   let reservation: Reservation;
   try {
     reservation = await rt.deps.admission.admit({
@@ -75,7 +101,9 @@ async function admitAttempt(rt: RouterRuntime, state: TurnState, resolved: Resol
       model: resolved.model,
       keyId: key.id,
       source: key.source,
-      promptTokens: plan.promptTokens,
+      promptTokens: prompt.estimate,
+      promptUpperBound: prompt.bound,
+      ...(countPromptTokens ? { countPromptTokens } : {}),
       maxOutputTokens: plan.areq.maxTokens,
       pricing: resolved.info?.pricing ?? null,
       pricingTiers: resolved.info?.pricingTiers,
@@ -108,15 +136,24 @@ async function meterAttempt(
   const { failure, text, usage: reported } = streamed;
   const ok = failure === null;
   const cancelled = isCancel(streamed);
+  const promptTokens = plan.prompt.exact ?? plan.prompt.tokens;
   let usage: Usage;
-  if (ok) usage = reported ?? (await tokenizedUsage(rt, plan.promptTokens, text, provider, model, null));
-  else if (streamed.opened || cancelled || text.length > 0) usage = await tokenizedUsage(rt, plan.promptTokens, text, provider, model, reported);
+  if (ok) usage = reported ?? (await tokenizedUsage(rt, promptTokens, text, provider, model, null));
+  else if (streamed.opened || cancelled || text.length > 0) usage = await tokenizedUsage(rt, promptTokens, text, provider, model, reported);
   else usage = reported ?? ZERO_USAGE;
   const status = ok ? 'ok' : cancelled ? 'cancelled' : text.length > 0 ? 'interrupted' : 'error';
 
   let record: UsageRecord | null = null;
   try {
-    record = await reservation.settle({ status, usage, errorCode: failure?.code ?? null, latencyMs: streamed.latencyMs, ttftMs: streamed.ttftMs });
+    record = await reservation.settle({
+      status,
+      usage,
+      errorCode: failure?.code ?? null,
+      latencyMs: streamed.latencyMs,
+      ttftMs: streamed.ttftMs,
+      // A reported cost belongs to the usage it came with: one we estimated ourselves is priced instead.
+      reportedCostUsd: usage === reported ? streamed.reportedCostUsd : null,
+    });
   } catch (err) {
     rt.deps.logger.error('settling a ledger reservation failed', { provider, model, err });
   }
@@ -145,7 +182,8 @@ function refusedAttempt(rt: RouterRuntime, state: TurnState, entry: Entry, resol
     text: '',
     usage: ZERO_USAGE,
     record: null,
-    pricing: null,
+    prices: PriceSnapshot.of(null),
+    reportedCostUsd: null,
     finishReason: null,
     servedModel: null,
   };

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
-  ZERO_USAGE,
   type ChatMessage,
   type ChatParams,
   type ChatSendResponse,
   type ChatTarget,
   type ProviderId,
 } from '../../../shared/contract/index.js';
-import { costUsd, pricingForPrompt, worstCaseCostUsd } from '../../../shared/cost.js';
+import { PriceSnapshot } from '../../../shared/pricing/index.js';
 import { providerSpec } from '../../../shared/providers/registry.js';
 import type { SessionEnder } from '../ports.js';
 import { runChain } from './chain.js';
@@ -152,15 +151,15 @@ export class ChatRouter implements SessionEnder {
     const info = provider && model ? this.deps.models.find(provider, model) : null;
     const est = await this.deps.admission.estimatePromptTokens(req.messages, provider ?? 'openai', model ?? providerSpec('openai').defaultModel);
     const maxOut = req.params?.maxTokens ?? defaultOutputAllowance(info);
-    // A long prompt is billed at its tier's prices (GPT-5.4 above 272k tokens); admission reserves by them too.
-    const pricing = pricingForPrompt(info?.pricing ?? null, info?.pricingTiers, est.tokens);
+    // Priced as admission and the ledger price it (a long prompt at its tier: GPT-5.4 above 272k tokens).
+    const range = PriceSnapshot.of(info).estimate(est.tokens, maxOut);
     return {
       provider,
       model,
       promptTokens: est.tokens,
       maxOutputTokens: maxOut,
-      minCostUsd: costUsd({ ...ZERO_USAGE, inputTokens: est.tokens }, pricing),
-      maxCostUsd: worstCaseCostUsd(est.tokens, maxOut, pricing),
+      minCostUsd: range.minUsd,
+      maxCostUsd: range.maxUsd,
       tokenizer: est.tokenizer,
     };
   }

@@ -14,6 +14,8 @@ export interface StreamResult {
   text: string;
   /** The provider's own figures, when it sent them. */
   usage: Usage | null;
+  /** USD the provider said the request cost (OpenRouter's usage.cost), when it said. */
+  reportedCostUsd: number | null;
   /** The provider accepted the request (it may bill for it). */
   opened: boolean;
   /** Tool calls the model made, in its order. */
@@ -91,6 +93,7 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
   const started = rt.clock();
   let text = '';
   let usage: Usage | null = null;
+  let reportedCostUsd: number | null = null;
   let opened = false;
   let firstTokenAt: number | null = null;
   let finishReason: FinishReason | null = null;
@@ -124,6 +127,7 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
           break;
         case 'usage':
           usage = ev.usage;
+          reportedCostUsd = ev.costUsd ?? null;
           break;
         case 'done':
           finishReason = ev.finishReason;
@@ -164,7 +168,7 @@ export async function streamAttempt(rt: RouterRuntime, state: TurnState, key: Re
       };
     }
   }
-  return { text, usage, opened, toolCalls, finishReason, servedModel, failure: finished ? null : failure, latencyMs, ttftMs };
+  return { text, usage, reportedCostUsd, opened, toolCalls, finishReason, servedModel, failure: finished ? null : failure, latencyMs, ttftMs };
 }
 
 /** Adapters never throw; this is a bug or a client that could not be built (bad base URL). */

@@ -7,7 +7,7 @@ import {
   type ToolCallInfo,
   type Usage,
 } from '../../../shared/contract/index.js';
-import { pricingForPrompt, worstCaseCostUsd } from '../../../shared/cost.js';
+import { nanoToUsd, PriceSnapshot } from '../../../shared/pricing/index.js';
 import type { ToolSpec } from '../providers/adapters/types.js';
 import type { ApprovalBook } from '../tools/approvals.js';
 import type { OfferedTool } from '../tools/tool-registry.js';
@@ -18,7 +18,7 @@ import type { RouterRuntime } from './runtime.js';
 import { runToolCalls } from './tool-calls.js';
 import { cancelledError } from './turn-errors.js';
 import { TurnEnd, type TurnState } from './turn.js';
-import { promptTokensFor } from './usage-estimate.js';
+import { promptCountFor } from './usage-estimate.js';
 
 /** What an agent adds to a turn (agents/agent-turn.ts plans it). */
 export interface AgentTurnOptions {
@@ -160,9 +160,11 @@ async function checkTurnBudget(rt: RouterRuntime, state: TurnState, opts: AgentT
     let w: number | null;
     try {
       const r = await resolveTarget(rt, target, false);
-      const tokens = await promptTokensFor(rt, state, r.provider, r.model);
+      // Reserved as admission reserves it: the prompt's upper bound (or the provider's count) and every output token.
+      const count = await promptCountFor(rt, state, r.provider, r.model);
       const maxOut = maxTokensFor(state.req.params, r.info, i === 0);
-      w = worstCaseCostUsd(tokens, maxOut, pricingForPrompt(r.info?.pricing ?? null, r.info?.pricingTiers, tokens));
+      const nano = PriceSnapshot.of(r.info ? { ...r.info, provider: r.provider, id: r.model } : null).reserveNano(count.exact ?? count.upperBound, maxOut);
+      w = nano === null ? null : nanoToUsd(nano);
     } catch {
       continue; // an entry that cannot be used costs nothing
     }

@@ -1,4 +1,5 @@
 import type { AppError, Attempt, CallKind, ChatMessage, ChatSendRequest, ChatTarget, ModelInfo, ProviderId, Usage, UsageRecord } from '../../../shared/contract/index.js';
+import type { PriceSnapshot } from '../../../shared/pricing/index.js';
 import type { ResolvedKey } from '../ports.js';
 import type { FinishReason, ProviderFailure, ToolCall, ToolSpec } from '../providers/adapters/types.js';
 import type { RunningTurn } from './sessions.js';
@@ -90,8 +91,10 @@ export interface AttemptOutcome {
   text: string;
   usage: Usage;
   record: UsageRecord | null;
-  /** The prices `usage` falls under (its prompt's long-prompt tier, as the ledger settles): the cost when settling failed. */
-  pricing: ModelInfo['pricing'];
+  /** The model's prices at admission: the answer's cost when settling failed, priced as the ledger would. */
+  prices: PriceSnapshot;
+  /** USD the provider said the request cost, when it said. */
+  reportedCostUsd: number | null;
   finishReason: FinishReason | null;
   servedModel: string | null;
 }
@@ -108,8 +111,8 @@ export interface TurnState {
   prevRecordId: string | null;
   startedAt: number;
   firstTokenAt: number | null;
-  /** Prompt token estimates per provider/model, so retries and fallbacks of one turn count once. */
-  promptCache: Map<string, number>;
+  /** Prompt token counts per provider/model, so retries and fallbacks of one turn count once. */
+  promptCache: Map<string, PromptCount>;
   /** Failures worth telling the user about, oldest first. */
   failures: Array<{ provider: ProviderId; model: string; keyId: string; failure: ProviderFailure; refusal?: AppError }>;
   /** The power level that chose the model, recorded with every call (tool-loop.ts). */
@@ -128,6 +131,16 @@ export interface LoopStep {
   tools: ToolSpec[];
   /** Set by the attempt that answered. */
   toolCalls: ToolCall[];
+}
+
+/** What is known of a turn's prompt for one provider/model. */
+export interface PromptCount {
+  /** The estimate (a tokenizer or an approximation). */
+  tokens: number;
+  /** A count the provider's cannot exceed (see PromptEstimate.upperBound). */
+  upperBound: number;
+  /** The provider's own count, once asked for (admission asks only near a limit). */
+  exact: number | null;
 }
 
 /** A failure that ends the turn at once (cancel, limit, text already streamed). */

@@ -2,19 +2,20 @@ import { ZERO_USAGE, type ChatMessage, type ProviderId, type Usage } from '../..
 import type { ToolSpec } from '../providers/adapters/types.js';
 import { estimateOutputTokens } from '../providers/adapters/usage.js';
 import type { RouterRuntime } from './runtime.js';
-import type { TurnState } from './turn.js';
+import type { PromptCount, TurnState } from './turn.js';
 
 /**
- * The turn's prompt tokens for a provider/model, counted once per turn (retries and fallbacks reuse
- * it; a tool loop clears the cache at each step). A loop step counts its tool calls, results and
- * tool definitions too: they are billed as prompt.
+ * The turn's prompt count for a provider/model, made once per turn (retries and fallbacks reuse it,
+ * and the provider's exact count once asked; a tool loop clears the cache at each step). A loop
+ * step counts its tool calls, results and tool definitions too: they are billed as prompt.
  */
-export async function promptTokensFor(rt: RouterRuntime, state: TurnState, provider: ProviderId, model: string): Promise<number> {
+export async function promptCountFor(rt: RouterRuntime, state: TurnState, provider: ProviderId, model: string): Promise<PromptCount> {
   const k = `${provider}\u0000${model}`;
   let n = state.promptCache.get(k);
   if (n === undefined) {
     const messages = state.loop ? countableMessages(state.loop.messages, state.loop.tools) : state.req.messages;
-    n = (await rt.deps.admission.estimatePromptTokens(messages, provider, model)).tokens;
+    const est = await rt.deps.admission.estimatePromptTokens(messages, provider, model);
+    n = { tokens: est.tokens, upperBound: Math.max(est.tokens, est.upperBound ?? est.tokens), exact: null };
     state.promptCache.set(k, n);
   }
   return n;

@@ -150,7 +150,9 @@ describe('tool loop rules', () => {
 
   it('a session budget reached in the middle of a loop stops it with LIMIT_EXCEEDED before the provider is asked again', async () => {
     const id = await agent({ name: 'Session budget', target: { keyId: keys.anthropic, model: 'claude-haiku-4-5' }, tools: ['builtin:calculator'], params: { maxTokens: 200 } });
-    await call('limits.set', { sessionUsd: 0.0015 });
+    // The first call's worst case (1,000 prompt tokens by the provider's count, 200 output, at $1/$5 per million) is $0.002 and fits;
+    // it costs $0.0015, and the loop's next call cannot fit what is left.
+    await call('limits.set', { sessionUsd: 0.0025 });
     try {
       const before = fake.stats().requests['POST /anthropic/v1/messages'] ?? 0;
       const err = await rejection(call('chat.send', { sessionId: 'sess-budget', agentId: id, toolApproval: 'session', messages: [{ role: 'user', content: `${'word '.repeat(200)} [[tool]] [[usage:in=1000,out=100]]` }] }));

@@ -34,7 +34,7 @@ describe('directives', () => {
       [{ type: 'error', kind: 'server' }, null, null],
       [{ type: 'error', kind: 'context' }, null, null],
     ]);
-    expect(d.usage).toEqual({ in: 10, out: 5, cached: 2, write: 1, reasoning: 3 });
+    expect(d.usage).toEqual({ in: 10, out: 5, cached: 2, write: 1, write1h: 0, reasoning: 3 });
     expect(d.delayMs).toBe(25);
     expect(d.reply).toBe('a [b] c');
     expect(d.tool).toEqual({ names: ['search'] });

@@ -72,6 +72,16 @@ describe('cost from provider-reported usage at catalog prices', () => {
     expect(r.costUsd).toBeCloseTo((2000 * m.pricing!.input! + 3000 * m.pricing!.cacheRead! + 400 * m.pricing!.output!) / 1e6, 12);
   });
 
+  it('Anthropic: 1-hour cache writes at twice the input price, 5-minute ones at the cache-write price', async () => {
+    const m = await model('anthropic', 'claude-sonnet-4-6');
+    const r = await send(ids.anthropic!, m.id, 'b1 [[usage:in=5000,out=400,write=3000,write1h=1000]]');
+    expect(r.usage).toMatchObject({ inputTokens: 2000, cacheWriteTokens: 3000, cacheWrite1hTokens: 1000, outputTokens: 400 });
+    const p = m.pricing!;
+    expect(r.costUsd).toBeCloseTo((2000 * p.input! + 2000 * p.cacheWrite! + 1000 * 2 * p.input! + 400 * p.output!) / 1e6, 12);
+    const { records } = await call<{ records: UsageRecord[] }>('usage.records', { limit: 1 });
+    expect(records[0]!.pricing).toMatchObject({ cacheWrite: p.cacheWrite, cacheWrite1h: 2 * p.input! });
+  });
+
   it('Gemini: thinking tokens billed as output', async () => {
     const m = await model('gemini', 'gemini-2.5-flash');
     const r = await send(ids.gemini!, m.id, 'c [[usage:in=1000,out=500,reasoning=200]]');
@@ -93,12 +103,12 @@ describe('usage queries and export', () => {
       groupBy: ['day', 'provider'],
     });
     expect(q.groups.map((g) => g.key.provider).sort()).toEqual(['anthropic', 'gemini', 'openai']);
-    expect(q.totals.calls).toBe(4);
+    expect(q.totals.calls).toBe(5);
     const page1 = await call<{ records: UsageRecord[]; nextCursor: string | null }>('usage.records', { limit: 3 });
     expect(page1.records).toHaveLength(3);
     expect(page1.nextCursor).not.toBeNull();
     const page2 = await call<{ records: UsageRecord[]; nextCursor: string | null }>('usage.records', { limit: 3, cursor: page1.nextCursor });
-    expect(page2.records).toHaveLength(1);
+    expect(page2.records).toHaveLength(2);
     expect(page2.nextCursor).toBeNull();
     const all = [...page1.records, ...page2.records];
     expect(all.map((x) => x.time)).toEqual([...all.map((x) => x.time)].sort((a, b) => b - a));

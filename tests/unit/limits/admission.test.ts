@@ -260,7 +260,8 @@ describe('limits survive a restart with running calls', () => {
     r.metering.ledger.close();
     const again = make({ dir: r.dir, now: r.clock.now });
     const state = again.metering.admission.states()[0]!;
-    expect(state.used).toBe(400); // the estimated prompt, output 0
+    // At its reservation (the worst case the provider could have billed), never at a 0-output guess.
+    expect(state.used).toBe(800);
   });
 });
 
@@ -285,5 +286,141 @@ describe('ledger failures', () => {
     expect(a.states()[0]!.used).toBe(600);
     r.metering.ledger.db.exec('DROP TRIGGER no_update');
     expect(r.metering.ledger.get(res.id)!.status).toBe('reserved');
+  });
+});
+
+describe('reservations from an upper bound of the prompt', () => {
+  // A daily limit of 1,000 tokens; the prompt is estimated at 200, bounded at 700, and 100 output tokens are allowed.
+  const bounded = (over: Parameters<typeof admitRequest>[0] = {}) => admitRequest({ promptTokens: 200, promptUpperBound: 700, maxOutputTokens: 100, ...over });
+
+  it('reserves the bound, not the estimate, when it fits', async () => {
+    const r = make();
+    r.metering.admission.setLimits({ dailyTokens: { provider: { openai: 1000 } } });
+    let asked = 0;
+    const res = await r.metering.admission.admit(bounded({ countPromptTokens: async () => ++asked }));
+    expect(res.reservedTokens).toBe(800);
+    expect(asked).toBe(0);
+    expect(r.metering.ledger.get(res.id)!.prompt_estimate).toBe(200);
+  });
+
+  it('asks the provider\'s count when the bound does not fit but the estimate would, and decides on it', async () => {
+    const r = make();
+    const a = r.metering.admission;
+    a.setLimits({ dailyTokens: { provider: { openai: 1000 } } });
+    await a.admit(admitRequest({ promptTokens: 400, maxOutputTokens: 0 })); // 600 left
+    // A count that does not fit is refused like any call, with what it needs.
+    const err = await refusal(() => a.admit(bounded({ countPromptTokens: async () => 550 })));
+    expect(err.code).toBe('LIMIT_EXCEEDED');
+    expect(err.details).toMatchObject({ requested: 650, scope: 'dailyTokens.provider' });
+    const signals: AbortSignal[] = [];
+    const res = await a.admit(bounded({ countPromptTokens: async (signal) => (signals.push(signal), 350) }));
+    expect(signals).toHaveLength(1);
+    expect(res.reservedTokens).toBe(450);
+    expect(r.metering.ledger.get(res.id)!.reserved_tokens).toBe(450);
+  });
+
+  it('refuses, saying the prompt could not be counted, when there is no count, the count fails, or it is too slow', async () => {
+    const r = make({ countTimeoutMs: 50 });
+    const a = r.metering.admission;
+    a.setLimits({ dailyTokens: { provider: { openai: 1000 } } });
+    await a.admit(admitRequest({ promptTokens: 400, maxOutputTokens: 0 }));
+    let aborted = false;
+    const never = (signal: AbortSignal) => new Promise<number>(() => signal.addEventListener('abort', () => (aborted = true)));
+    for (const countPromptTokens of [undefined, async () => Promise.reject(new Error('502')), async () => null, never]) {
+      const err = await refusal(() => a.admit(bounded(countPromptTokens ? { countPromptTokens } : {})));
+      expect(err.code).toBe('LIMIT_EXCEEDED');
+      expect(err.message).toMatch(/daily token limit for OpenAI could not be guaranteed.*could not be counted exactly.*upper bound of 700 prompt tokens/);
+      expect(err.details).toMatchObject({ reason: 'prompt-not-counted', promptUpperBound: 700 });
+    }
+    expect(aborted).toBe(true);
+    expect(r.metering.ledger.count({})).toBe(1);
+  });
+
+  it('a call the estimate cannot fit either is refused at once, without asking for a count', async () => {
+    const r = make();
+    const a = r.metering.admission;
+    a.setLimits({ dailyTokens: { provider: { openai: 1000 } } });
+    await a.admit(admitRequest({ promptTokens: 800, maxOutputTokens: 0 }));
+    let asked = 0;
+    const err = await refusal(() => a.admit(bounded({ countPromptTokens: async () => ++asked })));
+    expect(asked).toBe(0);
+    expect(err.details).toMatchObject({ requested: 300 });
+  });
+
+  it('50 concurrent callers whose counts arrive at random moments never reserve past the limit', async () => {
+    const r = make();
+    const a = r.metering.admission;
+    a.setLimits({ dailyTokens: { provider: { openai: 5000 } } });
+    let peak = 0;
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        try {
+          const res = await a.admit(bounded({ sessionId: `b${i}`, countPromptTokens: async () => (await tick(), 250) }));
+          peak = Math.max(peak, a.states()[0]!.used);
+          await tick();
+          await res.settle(ok({ inputTokens: 250, outputTokens: 100 }));
+          return true;
+        } catch (err) {
+          expect((err as AppError).code).toBe('LIMIT_EXCEEDED');
+          return false;
+        }
+      }),
+    );
+    expect(peak).toBeLessThanOrEqual(5000);
+    expect(a.states()[0]!.used).toBeLessThanOrEqual(5000);
+    expect(outcomes.filter(Boolean).length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('a call that settles above its reservation', () => {
+  it('records the truth, shows the overshoot, and closes every limit it counts against until the window resets', async () => {
+    const r = make();
+    const a = r.metering.admission;
+    a.setLimits({ dailyTokens: { provider: { openai: 100_000 }, key: { k1: 100_000 } }, monthlyUsd: { total: 100 } });
+    const res = await a.admit(admitRequest({ promptTokens: 100, maxOutputTokens: 100 }));
+    r.clock.now += 1000;
+    const rec = await res.settle(ok({ inputTokens: 3000, outputTokens: 100 }));
+    expect(rec.usage.inputTokens).toBe(3000);
+    expect(rec.overshootTokens).toBe(3100 - 200);
+    expect(rec.overshootUsd).toBeGreaterThan(0);
+    for (const s of a.states()) {
+      expect(s.level).toBe('exceeded');
+      expect(s.overshoot).toBeGreaterThan(0);
+    }
+    const err = await refusal(() => a.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 })));
+    expect(err.details).toMatchObject({ reason: 'overshoot' });
+    // Another provider's daily limit and calls of other keys are not closed by it... but the monthly total is.
+    const other = await refusal(() => a.admit(admitRequest({ provider: 'anthropic', keyId: 'k2', promptTokens: 1, maxOutputTokens: 1 })));
+    expect(other.details).toMatchObject({ reason: 'overshoot', scope: 'monthlyUsd.total' });
+    a.setLimits({ monthlyUsd: { total: null } });
+    await a.admit(admitRequest({ provider: 'anthropic', keyId: 'k2', promptTokens: 1, maxOutputTokens: 1 }));
+    // It survives a restart, and the next day opens the daily limits again.
+    const again = r.reopen();
+    rigs.push(again);
+    expect((await refusal(() => again.metering.admission.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 })))).details).toMatchObject({ reason: 'overshoot' });
+    again.clock.now += 86_400_000;
+    await again.metering.admission.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 }));
+  });
+
+  it('a limit the user changes after an overshoot is open again; the limits left as they were stay closed', async () => {
+    const r = make();
+    const a = r.metering.admission;
+    a.setLimits({ dailyTokens: { provider: { openai: 100_000 }, key: { k1: 100_000 } } });
+    const res = await a.admit(admitRequest({ promptTokens: 100, maxOutputTokens: 100 }));
+    r.clock.now += 1000;
+    await res.settle(ok({ inputTokens: 3000, outputTokens: 100 }));
+    r.clock.now += 1000;
+    a.setLimits({ dailyTokens: { provider: { openai: 200_000 } } });
+    const provider = a.states().find((s) => s.scope === 'dailyTokens.provider')!;
+    expect(provider.overshoot).toBeUndefined();
+    expect(provider.level).toBe('ok');
+    const err = await refusal(() => a.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 })));
+    expect(err.details).toMatchObject({ reason: 'overshoot', scope: 'dailyTokens.key' });
+    a.setLimits({ dailyTokens: { key: { k1: 100_001 } } });
+    await a.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 }));
+    // Remembered across a restart.
+    const again = r.reopen();
+    rigs.push(again);
+    await again.metering.admission.admit(admitRequest({ promptTokens: 1, maxOutputTokens: 1 }));
   });
 });

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Pricing } from '../../../shared/contract/index.js';
 import { findCatalogModel } from '../../../shared/catalog/index.js';
-import {
-  checkPricePerMillion,
-  costNanoUsd,
-  costUsd,
-  pricingForPrompt,
-  promptTokensOf,
-  worstCaseCostUsd,
-  worstCaseNanoUsd,
-} from '../../../shared/cost.js';
+import type { Usage } from '../../../shared/contract/index.js';
+import { checkPricePerMillion, PriceSnapshot, pricingForPrompt, promptTokensOf } from '../../../shared/pricing/index.js';
 import { usage } from './fixtures.js';
+
+// The four questions every caller asks the one pricing module (shared/pricing), at a bare price.
+const costUsd = (u: Usage, p: Pricing | null) => new PriceSnapshot(p).costUsd(u);
+const costNanoUsd = (u: Usage, p: Pricing | null) => new PriceSnapshot(p).settle(u).nano;
+const worstCaseCostUsd = (prompt: number, out: number, p: Pricing | null) => new PriceSnapshot(p).estimate(prompt, out).maxUsd;
+const worstCaseNanoUsd = (prompt: number, out: number, p: Pricing | null) => new PriceSnapshot(p).reserveNano(prompt, out);
 
 // Hand-computed from each provider's usage rules (REFERENCE.md) and the normalised shape
 // (DESIGN.md section 2): inputTokens exclude cache reads/writes, outputTokens include reasoning.

@@ -17,6 +17,7 @@ const reservation = (await metering.admission.admit({
   keyId: 'key-1',
   source: 'user',
   promptTokens: estimate.tokens,
+  promptUpperBound: estimate.upperBound,
   maxOutputTokens: 2000,
   pricing: model.pricing,
   attempt: 1,
@@ -25,5 +26,5 @@ const reservation = (await metering.admission.admit({
   fallbackOf: null,
   replacedKeyId: null,
 }));
-process.stdout.write(`ADMITTED ${reservation.id} ${estimate.tokens}\n`);
+process.stdout.write(`ADMITTED ${reservation.id} ${estimate.tokens} ${reservation.reservedTokens - 2000}\n`);
 setInterval(() => {}, 1000);

@@ -16,7 +16,7 @@ export interface Rig {
 }
 
 /** Metering in a temp data dir with an injected clock and machine zone. */
-export function rig(options: { now?: number; zone?: string; dir?: string } = {}): Rig {
+export function rig(options: { now?: number; zone?: string; dir?: string; countTimeoutMs?: number } = {}): Rig {
   const owned = options.dir ? null : tempDir('sb-meter-');
   const dir = options.dir ?? owned!.path;
   const clock = { now: options.now ?? Date.UTC(2026, 5, 15, 12, 0) };
@@ -28,6 +28,7 @@ export function rig(options: { now?: number; zone?: string; dir?: string } = {})
     emit: (name, payload) => events.push({ name, payload } as AnyEvent),
     now: () => clock.now,
     machineZone: () => options.zone ?? 'UTC',
+    ...(options.countTimeoutMs !== undefined ? { countTimeoutMs: options.countTimeoutMs } : {}),
   });
   const self: Rig = {
     dir,

@@ -356,7 +356,7 @@ describe('totals the limits read', () => {
 });
 
 describe('crash recovery', () => {
-  it('a reservation left by a killed process is settled as interrupted with its estimate on the next start', async () => {
+  it('a reservation left by a killed process is settled as interrupted at its reservation (the worst case) on the next start', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url)), t.path], {
@@ -373,7 +373,7 @@ describe('crash recovery', () => {
       child.stderr.on('data', (b: Buffer) => (err += b.toString()));
       child.on('exit', (code) => reject(new Error(`child exited ${code}: ${err}`)));
     });
-    const [, id, promptTokens] = line.trim().split(' ');
+    const [, id, , reservedPrompt] = line.trim().split(' ');
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 
@@ -382,15 +382,24 @@ describe('crash recovery', () => {
     expect(raw.get(id!)!.status).toBe('reserved');
     raw.close();
 
-    const r = track(rig({ dir: t.path }));
+    // The child admitted on the real clock: reopen on it, so today is the call's day.
+    const r = track(rig({ dir: t.path, now: Date.now() }));
     const row = r.metering.ledger.get(id!)!;
     expect(row.status).toBe('interrupted');
     expect(row.estimated).toBe(1);
-    expect(row.input_tokens).toBe(Number(promptTokens));
-    expect(row.output_tokens).toBe(0);
+    // The provider had the request and may have answered in full: the reserved prompt and every allowed output token.
+    expect(row.input_tokens).toBe(Number(reservedPrompt));
+    expect(row.output_tokens).toBe(2000);
+    expect(row.input_tokens + row.output_tokens).toBe(row.reserved_tokens);
     expect(row.session_id).toBe('crash-session');
-    // Priced with the snapshot taken at admission (gpt-4o-mini input $0.15 per million).
-    expect(row.cost_nusd).toBe(Math.round(Number(promptTokens) * 0.15 * 1000));
+    // Priced with the snapshot taken at admission (gpt-4o-mini: input $0.15, output $0.60 per million): the reserved worst case.
+    expect(row.cost_nusd).toBe(Math.round((Number(reservedPrompt) * 0.15 + 2000 * 0.6) * 1000));
+    expect(row.cost_nusd).toBe(row.reserved_nusd);
     expect(r.metering.ledger.openReservations()).toEqual([]);
+    // The limits count it whole: the day's tokens for OpenAI are the reservation, not a 0-output guess.
+    r.metering.admission.setLimits({ dailyTokens: { provider: { openai: 1_000_000 } }, monthlyUsd: { total: 100 } });
+    const states = r.metering.admission.states();
+    expect(states.find((s) => s.scope === 'dailyTokens.provider')!.used).toBe(row.reserved_tokens);
+    expect(states.find((s) => s.scope === 'monthlyUsd.total')!.used).toBeCloseTo(row.reserved_nusd! / 1e9, 12);
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import {
   type ProviderId,
   type UsageRecord,
 } from '../../../shared/contract/index.js';
-import { costUsd, pricingForPrompt, promptTokensOf } from '../../../shared/cost.js';
+import { PriceSnapshot } from '../../../shared/pricing/index.js';
 import type { AdmitRequest, CallAdmission, KeyResolver, ModelLookup, Reservation, ResolvedKey, SettleOutcome } from '../../../electron/core/ports.js';
 import type { AdapterEvent, AdapterRequest, ProviderAdapter } from '../../../electron/core/providers/adapters/types.js';
 import { PROVIDERS } from '../../../shared/providers/registry.js';
@@ -43,7 +43,8 @@ export class FakeAdmission implements CallAdmission {
         row.settles++;
         if (row.settles > 1) throw new Error(`reservation ${id} settled twice`);
         // As the ledger does: the tier the actual prompt falls in.
-        const pricing = pricingForPrompt(request.pricing, request.pricingTiers, promptTokensOf(o.usage));
+        const settled = PriceSnapshot.of({ provider: request.provider, id: request.model, pricing: request.pricing, pricingTiers: request.pricingTiers }).settle(o.usage, o.reportedCostUsd);
+        const pricing = settled.pricing;
         row.record = {
           id,
           time,
@@ -56,7 +57,7 @@ export class FakeAdmission implements CallAdmission {
           status: o.status,
           errorCode: o.errorCode ?? null,
           usage: o.usage,
-          costUsd: costUsd(o.usage, pricing),
+          costUsd: settled.nano === null ? null : settled.nano / 1e9,
           pricing,
           latencyMs: o.latencyMs,
           ttftMs: o.ttftMs,

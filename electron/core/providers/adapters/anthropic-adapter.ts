@@ -61,6 +61,18 @@ export class AnthropicAdapter implements ProviderAdapter {
     private readonly classify: Classify,
   ) {}
 
+  /** POST /v1/messages/count_tokens: the same body as the request, without what does not count (max_tokens, stream). */
+  async countTokens(req: AdapterRequest, signal: AbortSignal): Promise<number> {
+    const { max_tokens: _max, stream: _stream, temperature: _t, ...body } = anthropicBody({ ...req, stream: false });
+    const count = this.client.messages.countTokens.bind(this.client.messages) as unknown as (
+      body: Record<string, unknown>,
+      options: { signal: AbortSignal; maxRetries: number },
+    ) => Promise<{ input_tokens?: unknown }>;
+    const res = await count(body, { signal, maxRetries: 0 });
+    if (typeof res.input_tokens !== 'number') throw new Error('count_tokens answered without input_tokens');
+    return res.input_tokens;
+  }
+
   async *stream(req: AdapterRequest, signal: AbortSignal): AsyncGenerator<AdapterEvent> {
     try {
       const create = this.client.messages.create.bind(this.client.messages) as unknown as (

@@ -65,6 +65,20 @@ export class GeminiAdapter implements ProviderAdapter {
     private readonly classify: Classify,
   ) {}
 
+  /**
+   * models.countTokens. The Gemini API's count takes no systemInstruction or tools (the SDK refuses
+   * them outside Vertex): the system text is counted as a leading turn, and the tool declarations
+   * at one token per UTF-8 byte of their JSON, which never undercounts.
+   */
+  async countTokens(req: AdapterRequest, signal: AbortSignal): Promise<number> {
+    const { systemInstruction, contents } = toGeminiContents(req.messages);
+    const all = systemInstruction === undefined ? contents : [{ role: 'user', parts: [{ text: systemInstruction }] }, ...contents];
+    const res = await this.client.models.countTokens({ model: req.model, contents: all, config: { abortSignal: signal } });
+    if (typeof res.totalTokens !== 'number') throw new Error('countTokens answered without totalTokens');
+    const tools = req.tools && req.tools.length > 0 ? Buffer.byteLength(JSON.stringify(req.tools), 'utf8') : 0;
+    return res.totalTokens + tools;
+  }
+
   async *stream(req: AdapterRequest, signal: AbortSignal): AsyncGenerator<AdapterEvent> {
     try {
       const params = geminiParams(req, signal) as Parameters<GoogleGenAI['models']['generateContent']>[0];

@@ -3,7 +3,7 @@ import type { ProviderId } from '../../../../shared/contract/index.js';
 import { adapterFailure, cancelledFailure, streamCutFailure } from './failure.js';
 import { historyFor, isOpenAIReasoningModel, openAIMaxTokensField, toOpenAIMessages } from './messages.js';
 import { HEARTBEAT, type AdapterEvent, type AdapterRequest, type Classify, type FinishReason, type ProviderAdapter } from './types.js';
-import { normaliseOpenAIUsage, type OpenAIUsageLike } from './usage.js';
+import { normaliseOpenAIUsage, reportedCostUsd, type OpenAIUsageLike } from './usage.js';
 
 interface ToolAcc {
   id: string;
@@ -121,7 +121,7 @@ export class OpenAIAdapter implements ProviderAdapter {
             if (choice.finish_reason) finish = choice.finish_reason;
           }
         }
-        if (chunk.usage) yield { type: 'usage', usage: normaliseOpenAIUsage(chunk.usage) };
+        if (chunk.usage) yield usageEvent(chunk.usage);
         else if (!said) yield HEARTBEAT;
       }
       // The SDK ends the iteration quietly when the request is aborted.
@@ -149,9 +149,16 @@ export class OpenAIAdapter implements ProviderAdapter {
         yield { type: 'tool_call', id: t.id ?? `call_${i}`, name: t.function?.name ?? '', arguments: t.function?.arguments ?? '' };
       }
     }
-    if (res.usage) yield { type: 'usage', usage: normaliseOpenAIUsage(res.usage) };
+    if (res.usage) yield usageEvent(res.usage);
     yield { type: 'done', finishReason: openAIFinish(choice?.finish_reason), model: res.model ?? null };
   }
+}
+
+/** Usage, with the cost the provider says it charged when it says (OpenRouter's usage.cost, in USD). */
+function usageEvent(u: OpenAIUsageLike): AdapterEvent {
+  const usage = normaliseOpenAIUsage(u);
+  const cost = reportedCostUsd(u);
+  return cost === null ? { type: 'usage', usage } : { type: 'usage', usage, costUsd: cost };
 }
 
 function accumulateTools(

@@ -51,7 +51,8 @@ export type AdapterEvent =
   | { type: 'text'; text: string }
   /** One whole tool call (streamed fragments are gathered first); `signature` is opaque data the provider wants back with it. */
   | { type: 'tool_call'; id: string; name: string; arguments: string; signature?: string }
-  | { type: 'usage'; usage: Usage }
+  /** `costUsd`: what the provider says it charged (OpenRouter's usage.cost), when it says. */
+  | { type: 'usage'; usage: Usage; costUsd?: number }
   | { type: 'done'; finishReason: FinishReason; model: string | null }
   | { type: 'error'; failure: ProviderFailure }
   /** A wire chunk that carried nothing for the caller (pings, block boundaries): proof of life for the stall watchdog. */
@@ -69,6 +70,12 @@ export interface ProviderAdapter {
    * CANCELLED (the router tells a user's cancel from its own stall timeout by the abort reason).
    */
   stream(request: AdapterRequest, signal: AbortSignal): AsyncIterable<AdapterEvent>;
+  /**
+   * The provider's own count of the request's prompt tokens, from its free count endpoint
+   * (Anthropic messages/count_tokens, Gemini countTokens), which agrees with what it bills.
+   * Absent where the provider has none (OpenAI and compatible servers). Rejects on any failure.
+   */
+  countTokens?(request: AdapterRequest, signal: AbortSignal): Promise<number>;
 }
 
 export interface ToolCall {

@@ -16,6 +16,26 @@ export interface OpenAIUsageLike {
   /** DeepSeek's own fields beside the OpenAI ones. */
   prompt_cache_hit_tokens?: number | null;
   prompt_cache_miss_tokens?: number | null;
+  /** OpenRouter (and other gateways): USD charged for the call; `cost_details` breaks it down. */
+  cost?: number | null;
+  /** OpenRouter: the call ran on the user's own provider key, which the provider billed apart. */
+  is_byok?: boolean | null;
+  cost_details?: { upstream_inference_cost?: number | null } | null;
+}
+
+/**
+ * USD a provider says a call cost, or null when it says nothing usable. OpenRouter's `cost` is what
+ * it charged; with the user's own key (BYOK) that is only its fee, and the provider billed
+ * `cost_details.upstream_inference_cost` to the user's account as well, so the call cost both.
+ * A BYOK answer without that upstream figure has no known total: null, and the call is priced.
+ */
+export function reportedCostUsd(u: OpenAIUsageLike): number | null {
+  const usd = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+  const cost = usd(u.cost);
+  if (cost === null) return null;
+  if (u.is_byok !== true) return cost;
+  const upstream = usd(u.cost_details?.upstream_inference_cost);
+  return upstream === null ? null : cost + upstream;
 }
 
 export function normaliseOpenAIUsage(u: OpenAIUsageLike): Usage {
@@ -50,19 +70,28 @@ export interface AnthropicUsageLike {
   output_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
+  /** The cache writes split by lifetime (5-minute and 1-hour are priced differently). */
+  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
 }
 
 export function normaliseAnthropicUsage(u: AnthropicUsageLike): Usage {
   const output = n(u.output_tokens);
-  return {
+  const split = u.cache_creation;
+  // cache_creation_input_tokens is the sum of both lifetimes; a server that sends only the split still counts.
+  const write5m = n(split?.ephemeral_5m_input_tokens);
+  const write1h = n(split?.ephemeral_1h_input_tokens);
+  const writes = Math.max(n(u.cache_creation_input_tokens), write5m + write1h);
+  const usage: Usage = {
     inputTokens: n(u.input_tokens),
     cacheReadTokens: n(u.cache_read_input_tokens),
-    cacheWriteTokens: n(u.cache_creation_input_tokens),
+    cacheWriteTokens: writes,
     outputTokens: output,
     reasoningTokens: Math.min(output, n(u.output_tokens_details?.thinking_tokens)),
     estimated: false,
   };
+  if (write1h > 0) usage.cacheWrite1hTokens = Math.min(write1h, writes);
+  return usage;
 }
 
 /**
@@ -76,6 +105,7 @@ export function mergeAnthropicUsage(base: AnthropicUsageLike, delta: AnthropicUs
   if (typeof delta.output_tokens === 'number') out.output_tokens = delta.output_tokens;
   if (typeof delta.cache_read_input_tokens === 'number') out.cache_read_input_tokens = delta.cache_read_input_tokens;
   if (typeof delta.cache_creation_input_tokens === 'number') out.cache_creation_input_tokens = delta.cache_creation_input_tokens;
+  if (delta.cache_creation) out.cache_creation = delta.cache_creation;
   if (delta.output_tokens_details) out.output_tokens_details = delta.output_tokens_details;
   return out;
 }

@@ -76,7 +76,9 @@ export function LimitBanner() {
         </p>
         <p className="limit-banner-body">
           {usedOfLimit(first)} used.{' '}
-          {over
+          {first.overshoot
+            ? `A call used ${formatLimitAmount(first.overshoot, first.unit)} more than it reserved, so new calls are refused until it resets.`
+            : over
             ? 'New calls are refused before they are sent.'
             : `The last call could have needed ${need > 0 ? `up to ${formatLimitAmount(need, first.unit)} more` : 'more than is left'}, so it was refused before it was sent.`}{' '}
           {first.resetsAt === null ? 'Raise the budget to continue.' : `${resetText(first.resetsAt, timeZone)} (${timeZone}).`}

@@ -16,7 +16,12 @@ export function LimitMeter({ state, title, timeZone, compact = false, hideTitle 
       {hideTitle && level === 'ok' ? null : (
         <div className="limit-meter-head">
           <span className={hideTitle ? 'visually-hidden' : 'limit-meter-title'}>{title}</span>
-          {level === 'exceeded' ? <Badge tone="danger">Limit reached</Badge> : level === 'warning' ? <Badge tone="warning">Over 80%</Badge> : null}
+          {level === 'exceeded' ? (
+            // Used up, or closed early by a call that went over its reservation (the detail below says so).
+            <Badge tone="danger">{state.used < state.limit && state.overshoot ? 'Closed' : 'Limit reached'}</Badge>
+          ) : level === 'warning' ? (
+            <Badge tone="warning">Over 80%</Badge>
+          ) : null}
         </div>
       )}
       <div
@@ -37,6 +42,12 @@ export function LimitMeter({ state, title, timeZone, compact = false, hideTitle 
         {state.reserved > 0 ? <span className="muted">incl. {formatLimitAmount(state.reserved, state.unit)} reserved by running calls</span> : null}
         <span className="muted">{resetText(state.resetsAt, timeZone)}</span>
       </p>
+      {state.overshoot ? (
+        <p className="limit-meter-detail limit-meter-overshoot" data-testid="limit-overshoot">
+          A call used {formatLimitAmount(state.overshoot, state.unit)} more than it reserved (the provider reported more than the prompt's upper bound), so this limit
+          stays closed until it resets.
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -84,6 +84,19 @@ export function RecentCalls({ range, timeZone }: { range: DateRange; timeZone: s
   );
 }
 
+function costTitle(r: UsageRecord): string {
+  if (r.costSource === 'provider-reported') return 'The amount the provider reported charging for this call';
+  return r.pricing ? 'Computed from the price recorded with this call' : 'This model has no known price';
+}
+
+function overshootTitle(r: UsageRecord): string {
+  const parts = [
+    (r.overshootTokens ?? 0) > 0 ? `${formatTokens(r.overshootTokens ?? 0)} tokens` : null,
+    (r.overshootUsd ?? 0) > 0 ? formatCostExact(r.overshootUsd ?? 0) : null,
+  ].filter(Boolean);
+  return `The provider reported ${parts.join(' and ')} more than this call reserved. The limits it counts against are closed until they reset.`;
+}
+
 function CallRow({
   record: r,
   titles,
@@ -136,14 +149,33 @@ function CallRow({
         <span className="cell-sub">{tokensDetail}</span>
       </td>
       <td className="num">
-        <span className="cell-main" title={r.pricing ? 'Computed from the price recorded with this call' : 'This model has no known price'}>
+        <span className="cell-main" title={costTitle(r)}>
           {formatCostExact(r.costUsd)}
         </span>
         {u.estimated ? (
           <span className="cell-sub">
-            <Badge tone="warning" title="The provider did not report usage (the stream was cut); tokens were counted locally.">
+            <Badge tone="warning" title="The provider did not report usage (the stream was cut, or the app stopped while the call ran); it is counted at an estimate.">
               estimated
             </Badge>
+          </span>
+        ) : null}
+        {r.costSource === 'provider-reported' ? (
+          <span className="cell-sub" data-testid="cost-reported" title="The amount the provider reported charging for this call.">
+            reported by provider
+          </span>
+        ) : null}
+        {r.costMismatch ? (
+          <span
+            className="cell-note"
+            data-testid="cost-mismatch"
+            title={`The provider charged ${formatCostExact(r.costUsd)}; tokens × the listed price give ${formatCostExact(r.priceCostUsd ?? null)}: more than 1 % apart.`}
+          >
+            price × tokens: {formatCostExact(r.priceCostUsd ?? null)}
+          </span>
+        ) : null}
+        {(r.overshootTokens ?? 0) > 0 || (r.overshootUsd ?? 0) > 0 ? (
+          <span className="cell-note is-danger" data-testid="call-overshoot" title={overshootTitle(r)}>
+            over its reservation
           </span>
         ) : null}
       </td>
