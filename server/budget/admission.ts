@@ -1,6 +1,6 @@
 import { AppError, type ChatMessage, type ProviderId, type UsageRecord } from '../../shared/contract/index.js';
-import { costNanoUsd, pricingForPrompt, promptTokensOf, worstCaseNanoUsd, type PricingTier } from '../../shared/cost.js';
 import type { Pricing } from '../../shared/contract/index.js';
+import { PriceSnapshot } from '../../shared/pricing/index.js';
 import type { Logger } from '../../electron/core/app/logger.js';
 import { cleanUsage } from '../../electron/core/limits/admission.js';
 import { uuidv7 } from '../../electron/core/metering/ids.js';
@@ -63,6 +63,10 @@ interface CallRow {
 }
 
 const SETTLE_TRIES = 5;
+/** How long a provider may take to count a prompt before the call is decided on its upper bound. */
+const COUNT_TIMEOUT_MS = 5000;
+
+type AdmitAnswer = Refusal & { admitted: boolean };
 
 /**
  * The router's CallAdmission on the team server: every decision is one call of the sb_admit
@@ -85,18 +89,39 @@ export class PgCallAdmission implements CallAdmission {
     return this.tokens.estimate(messages, provider, model);
   }
 
+  /**
+   * Reserves the prompt's upper bound plus max output (the app's rule, DESIGN.md section 5): when
+   * that does not fit but the estimate would, the provider's own count decides, in a second
+   * sb_admit; with no count the call is refused and the message says why.
+   */
   async admit(request: AdmitRequest): Promise<Reservation> {
     const ctx = this.contexts.get(request.sessionId);
     if (!ctx) throw new AppError('INTERNAL', 'A call reached admission without a member.');
-    const promptTokens = Math.max(0, Math.ceil(request.promptTokens));
+    const estimate = Math.max(0, Math.ceil(request.promptTokens));
+    const bound = Math.max(estimate, Math.ceil(request.promptUpperBound ?? estimate));
     const maxOutput = Math.max(0, Math.ceil(request.maxOutputTokens));
-    const tiers = request.pricing ? (request.pricingTiers ?? null) : null;
-    const nano = worstCaseNanoUsd(promptTokens, maxOutput, pricingForPrompt(request.pricing, request.pricingTiers, promptTokens));
+    const prices = PriceSnapshot.of({ provider: request.provider, id: request.model, pricing: request.pricing, pricingTiers: request.pricingTiers });
+    const first = await this.tryAdmit(ctx, request, prices, bound, maxOutput);
+    if ('reservation' in first) return first.reservation;
+    if (bound === estimate || !fitsAt(first.refusal, estimate + maxOutput, prices.reserveNano(estimate, maxOutput))) {
+      throw limitExceeded(first.refusal, { tokens: bound + maxOutput, nano: prices.reserveNano(bound, maxOutput), provider: request.provider, model: request.model });
+    }
+    const counted = await countPrompt(request, this.logger);
+    if (counted === null) throw uncounted(limitExceeded(first.refusal, { tokens: bound + maxOutput, nano: prices.reserveNano(bound, maxOutput), provider: request.provider, model: request.model }), bound);
+    const second = await this.tryAdmit(ctx, request, prices, counted, maxOutput);
+    if ('reservation' in second) return second.reservation;
+    throw limitExceeded(second.refusal, { tokens: counted + maxOutput, nano: prices.reserveNano(counted, maxOutput), provider: request.provider, model: request.model });
+  }
+
+  /** One sb_admit: the whole check-and-reserve inside PostgreSQL, at `promptTokens` for the prompt. */
+  private async tryAdmit(ctx: CallContext, request: AdmitRequest, prices: PriceSnapshot, promptTokens: number, maxOutput: number): Promise<{ reservation: Reservation } | { refusal: Refusal }> {
+    const nano = prices.reserveNano(promptTokens, maxOutput);
+    const tiers = prices.base ? [...prices.tiers] : null;
     const tokens = promptTokens + maxOutput;
     const id = this.newId();
-    let row: Refusal & { admitted: boolean };
+    let row: AdmitAnswer;
     try {
-      const r = await this.db.query<Refusal & { admitted: boolean }>({
+      const r = await this.db.query<AdmitAnswer>({
         name: 'sb_admit',
         text: 'SELECT * FROM sb_admit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)',
         values: [
@@ -112,7 +137,7 @@ export class PgCallAdmission implements CallAdmission {
           tokens,
           nano,
           request.pricing ? JSON.stringify(request.pricing) : null,
-          tiers ? JSON.stringify(tiers) : null,
+          tiers && tiers.length > 0 ? JSON.stringify(tiers) : null,
           request.attempt,
           request.fallbackOf,
           request.kind,
@@ -125,15 +150,17 @@ export class PgCallAdmission implements CallAdmission {
       this.logger.error('budget admission failed in the database', { err });
       throw new AppError('PROVIDER_UNAVAILABLE', 'The team server could not reach its database to check your budget, so the call was not sent. Nothing was charged.');
     }
-    if (!row.admitted) throw limitExceeded(row, { tokens, nano, provider: request.provider, model: request.model });
+    if (!row.admitted) return { refusal: row };
     ctx.onAdmitted?.();
 
     let settled: Promise<UsageRecord> | null = null;
     return {
-      id,
-      reservedUsd: nano === null ? null : nano / 1e9,
-      reservedTokens: tokens,
-      settle: (outcome) => (settled ??= this.settle(id, request.pricing, tiers, outcome)),
+      reservation: {
+        id,
+        reservedUsd: nano === null ? null : nano / 1e9,
+        reservedTokens: tokens,
+        settle: (outcome) => (settled ??= this.settle(id, prices, outcome)),
+      },
     };
   }
 
@@ -142,9 +169,10 @@ export class PgCallAdmission implements CallAdmission {
    * long-prompt tier of the actual prompt (the app ledger's rule). Retried a few times: a reservation
    * left open is counted at its worst case until it expires as interrupted.
    */
-  private async settle(id: string, pricing: Pricing | null, tiers: PricingTier[] | null, outcome: SettleOutcome): Promise<UsageRecord> {
+  private async settle(id: string, prices: PriceSnapshot, outcome: SettleOutcome): Promise<UsageRecord> {
     const usage = cleanUsage(outcome.usage);
-    const cost = costNanoUsd(usage, pricingForPrompt(pricing, tiers ?? undefined, promptTokensOf(usage)));
+    // A provider's own charge (OpenRouter's usage.cost) is what the team paid; else price × tokens.
+    const cost = prices.settle(usage, outcome.reportedCostUsd).nano;
     const values = [
       id,
       outcome.status,
@@ -174,6 +202,41 @@ export class PgCallAdmission implements CallAdmission {
       }
     }
   }
+}
+
+/** Whether a call needing `tokens` (or `nano`) would have fit the budget that refused a larger reservation. */
+function fitsAt(row: Refusal, tokens: number, nano: number | null): boolean {
+  if (row.scope === null || row.scope.endsWith('_unpriced')) return false;
+  const room = (row.limit_value ?? 0) - (row.used ?? 0) - (row.reserved ?? 0);
+  const need = row.scope === 'member_daily_tokens' ? tokens : nano;
+  return need !== null && need <= room;
+}
+
+/** The provider's count of the prompt (Anthropic count_tokens, Gemini countTokens), or null when it has none, fails or is slow. */
+async function countPrompt(request: AdmitRequest, logger: Logger): Promise<number | null> {
+  if (!request.countPromptTokens) return null;
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(new Error('count timed out')), COUNT_TIMEOUT_MS);
+  try {
+    const n = await Promise.race([
+      request.countPromptTokens(ctl.signal),
+      new Promise<null>((resolve) => ctl.signal.addEventListener('abort', () => resolve(null), { once: true })),
+    ]);
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.ceil(n) : null;
+  } catch (err) {
+    logger.warn('the provider could not count a prompt; the call is decided on its upper bound', { provider: request.provider, model: request.model, err });
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function uncounted(refusal: AppError, bound: number): AppError {
+  return new AppError(
+    'LIMIT_EXCEEDED',
+    `${refusal.message} This prompt could not be counted exactly (the provider has no count for it, or did not answer in time), so it was reserved at its upper bound of ${bound.toLocaleString('en-US')} prompt tokens (one per UTF-8 byte). A shorter prompt or a lower max_tokens reserves less.`,
+    { ...refusal.details, uncounted: true },
+  );
 }
 
 function finiteInt(n: number | null): number | null {

@@ -118,6 +118,52 @@ describe('budgets decided inside PostgreSQL', () => {
     }
   });
 
+  it('reserves the prompt upper bound; the provider count decides when only the bound does not fit, and no count refuses', async () => {
+    const t = await team();
+    try {
+      const m = await member(t, { dailyTokens: 1000 });
+      // Estimate 100, bound 700 (a prompt of many multi-byte characters), 200 output: the bound holds 900 of 1000.
+      const bounded = { ...request(m.session, 100, 200), promptUpperBound: 700 };
+      const first = await t.a.admit(bounded);
+      expect(first.reservedTokens).toBe(900);
+      await first.settle({ status: 'ok', usage: { ...ZERO_USAGE, inputTokens: 100, outputTokens: 200 }, latencyMs: 1, ttftMs: 1 });
+      // 300 used: the bound (900) no longer fits, the estimate (300) does; the provider's count decides.
+      let asked = 0;
+      const counted = await t.a.admit({ ...bounded, countPromptTokens: async () => (asked++, 120) });
+      expect(asked).toBe(1);
+      expect(counted.reservedTokens).toBe(320);
+      // No count available: refused, and the message says the prompt could not be counted.
+      const err = await t.b.admit({ ...bounded, countPromptTokens: async () => null }).then(
+        () => null,
+        (e: unknown) => e as AppError,
+      );
+      expect(err?.code).toBe('LIMIT_EXCEEDED');
+      expect(err?.message).toMatch(/could not be counted exactly/);
+      // Even the estimate does not fit: refused without asking the provider.
+      const before = asked;
+      const big = await t.b.admit({ ...request(m.session, 500, 500), promptUpperBound: 900, countPromptTokens: async () => (asked++, 500) }).then(
+        () => null,
+        (e: unknown) => e as AppError,
+      );
+      expect(big?.code).toBe('LIMIT_EXCEEDED');
+      expect(asked).toBe(before);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('records a provider-reported cost (OpenRouter usage.cost) as what the call cost', async () => {
+    const t = await team();
+    try {
+      const m = await member(t, { monthlyUsd: 10 });
+      const r = await t.a.admit(request(m.session, 100, 100));
+      const rec = await r.settle({ status: 'ok', usage: { ...ZERO_USAGE, inputTokens: 100, outputTokens: 100 }, latencyMs: 1, ttftMs: 1, reportedCostUsd: 0.0042 });
+      expect(rec.costUsd).toBeCloseTo(0.0042, 12);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('refuses with LIMIT_EXCEEDED naming the limit, what is used and when it resets', async () => {
     const t = await team();
     try {
