@@ -18,6 +18,11 @@ import type { CallAdmission, ModelLookup } from './ports.js';
 import { cachedAdapterFactory, forgetOnKeyChange } from './providers/adapters/index.js';
 import { routerHandlers } from './router/handlers.js';
 import { ChatRouter } from './router/router.js';
+import { environmentSystemDefault } from './router/system-default.js';
+import { teamHandlers } from './team/handlers.js';
+import { withTeamAdapters } from './team/team-adapter.js';
+import { teamFirst, withTeamKeys } from './team/team-routing.js';
+import { TeamService } from './team/team-service.js';
 
 export interface CoreOptions {
   /** Where the vault, ledger, settings and logs live. Created if missing. */
@@ -148,14 +153,40 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // SDK clients are reused per key and hold its secret: a deleted, rotated or re-locked key's client is dropped at once.
   const adapters = cachedAdapterFactory();
   forgetOnKeyChange((listener) => bus.on(listener), adapters);
+
+  // --- team server (optional) ----------------------------------------------------------------
+  // When connected, team key ids route through the team server's OpenAI-compatible endpoint and
+  // "System default" is the team's managed model; own-key usage uploads in the background.
+  const routedAdapters = withTeamAdapters(adapters);
+  const team = new TeamService({
+    dataDir: options.dataDir,
+    vault: keys.vault,
+    ledger: metering.ledger,
+    audit: (entry) => keys.audit.append(entry),
+    emit: (name, payload) => bus.emit(name, payload),
+    logger,
+    notices,
+    ...(options.now ? { now: options.now } : {}),
+    onTokenChange: () => routedAdapters.forgetTeam(),
+  });
+  const offTeamEvents = bus.on((event) => team.onEvent(event));
+  team.start();
+  // Registered before the router's closer, so closed after it: the last turns' usage can still be recorded.
+  closers.push(async () => {
+    offTeamEvents();
+    await team.close();
+  });
+
+  const routerKeys = withTeamKeys(keys.service, team);
   const router = new ChatRouter({
-    keys: keys.service,
+    keys: routerKeys,
     admission: callAdmission,
     models: modelLookup,
     settings: () => routerSettings,
     emit: (name, payload) => bus.emit(name, payload),
     logger,
-    adapters,
+    adapters: routedAdapters,
+    systemDefault: teamFirst(team, environmentSystemDefault(keys.service)),
   });
   // Deleting a key ends the sessions that use it (session.ended), stops their running turns and drops its health history.
   keys.setSessionEnder(router);
@@ -188,6 +219,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const handlers: Partial<HandlerMap> = {
     ...routerHandlers(router, keys.service),
+    ...teamHandlers(team),
     ...agentArea.handlers,
     ...catalogArea.handlers,
     ...metering.handlers,

@@ -13,6 +13,7 @@ import './styles/pages.css';
 import './styles/chat.css';
 import './styles/usage.css';
 import './styles/agents.css';
+import './styles/team.css';
 
 const api = preloadApi();
 if (api) {

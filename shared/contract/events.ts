@@ -43,6 +43,8 @@ export const events = {
   'limits.exceeded': z.object({ state: LimitState }),
   /** The catalog changed in the background (a provider's list, or an online price update): models.list answers differently. */
   'models.changed': z.object({}),
+  /** The team connection, its budgets, models or sync state changed (Settings → Team, the model picker). */
+  'team.changed': z.object({}),
 } as const;
 
 export type Events = typeof events;

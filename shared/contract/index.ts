@@ -9,6 +9,7 @@ export * from './keys.js';
 export * from './limits.js';
 export * from './methods.js';
 export * from './models.js';
+export * from './team.js';
 export * from './tools.js';
 export * from './usage.js';
 export * from './validation.js';

@@ -97,7 +97,7 @@ export const KeysTestDraftRequest = z
 export const KeysDeleteRequest = z.object({ id: Id }).strict();
 export const KeysDeleteResponse = z.object({ deleted: z.boolean(), endedSessions: z.number().int().nonnegative() });
 
-export const AuditAction = z.enum(['add', 'update', 'rotate', 'test', 'delete', 'decrypt-failed', 'rate-limited', 'unlock', 'protect', 'reset']);
+export const AuditAction = z.enum(['add', 'update', 'rotate', 'test', 'delete', 'decrypt-failed', 'rate-limited', 'unlock', 'protect', 'reset', 'team-connect', 'team-disconnect']);
 export const AuditEntry = z.object({
   id: z.string(),
   time: z.number(),

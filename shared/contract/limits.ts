@@ -33,7 +33,12 @@ export const Limits = z.object({
 });
 export type Limits = z.infer<typeof Limits>;
 
-export const LimitScope = z.enum(['dailyTokens.provider', 'dailyTokens.key', 'monthlyUsd.total', 'monthlyUsd.provider', 'sessionUsd']);
+/** Limits this app enforces itself (Settings → Limits). */
+export const LocalLimitScope = z.enum(['dailyTokens.provider', 'dailyTokens.key', 'monthlyUsd.total', 'monthlyUsd.provider', 'sessionUsd']);
+export type LocalLimitScope = z.infer<typeof LocalLimitScope>;
+/** The member's budgets on the team server (Settings → Team), shown like local limits. */
+export const TeamLimitScope = z.enum(['team.dailyTokens', 'team.monthlyUsd']);
+export const LimitScope = z.enum([...LocalLimitScope.options, ...TeamLimitScope.options]);
 export type LimitScope = z.infer<typeof LimitScope>;
 
 export const LimitState = z.object({

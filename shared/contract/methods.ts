@@ -66,6 +66,17 @@ import {
   ProvidersListResponse,
 } from './models.js';
 import {
+  TeamConnectRequest,
+  TeamConnectResponse,
+  TeamDisconnectRequest,
+  TeamDisconnectResponse,
+  TeamSetSharingRequest,
+  TeamStatus,
+  TeamStatusRequest,
+  TeamSyncRequest,
+  TeamSyncResponse,
+} from './team.js';
+import {
   ChatApproveToolRequest,
   ChatApproveToolResponse,
   McpAddRequest,
@@ -171,6 +182,12 @@ export const contract = {
 
   /** Moves a damaged usage.db aside (kept, never deleted) and starts a new, empty ledger. */
   'ledger.reset': m(Empty, LedgerResetResponse),
+
+  'team.connect': m(TeamConnectRequest, TeamConnectResponse, { sensitive: true }),
+  'team.status': m(TeamStatusRequest, TeamStatus),
+  'team.disconnect': m(TeamDisconnectRequest, TeamDisconnectResponse),
+  'team.sync': m(TeamSyncRequest, TeamSyncResponse),
+  'team.setSharing': m(TeamSetSharingRequest, TeamStatus),
 } as const;
 
 export type Contract = typeof contract;

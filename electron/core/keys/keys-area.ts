@@ -48,6 +48,8 @@ export interface KeysArea {
   /** The KeyResolver the router is given. */
   readonly service: KeyService;
   readonly vault: Vault;
+  /** The credential audit log (the team connection records its connects and disconnects there too). */
+  readonly audit: AuditLog;
   readonly handlers: PartialHandlers<KeysMethod>;
   vaultStatus(): VaultStatus;
   /** Plugs in the router's session registry (late: the router is built after the keys). */
@@ -129,6 +131,7 @@ export async function createKeysArea(opts: KeysAreaOptions): Promise<KeysArea> {
   return {
     service,
     vault,
+    audit,
     handlers,
     vaultStatus: status,
     setSessionEnder: (ender) => {

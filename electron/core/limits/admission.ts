@@ -4,7 +4,7 @@ import {
   type EventName,
   type EventPayload,
   type Limits,
-  type LimitScope,
+  type LocalLimitScope,
   type LimitState,
   type ProviderId,
   type Usage,
@@ -85,7 +85,7 @@ interface Window {
 const REOPENED_KV = 'limits_reopened';
 
 interface Check {
-  scope: LimitScope;
+  scope: LocalLimitScope;
   subject: string | null;
   unit: 'tokens' | 'usd';
   /** In tokens, or nano-USD for usd limits. */

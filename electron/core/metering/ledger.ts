@@ -693,6 +693,18 @@ export class Ledger {
     return (prepared(this.db, 'SELECT COALESCE(MAX(seq), 0) AS n FROM calls').get() as [number])[0];
   }
 
+  /** Calls after `seq` in the order they were admitted (the team sync reads them in batches). */
+  callsAfter(seq: number, limit: number): CallRow[] {
+    return rawRows(prepared(this.db, `${SELECT_CALLS} WHERE seq > ? ORDER BY seq LIMIT ?`), seq, limit);
+  }
+
+  /** How many calls of these sources come after `seq`, leaving out the inclusive seq ranges in `skip`. */
+  countAfter(seq: number, sources: readonly KeySource[], skip: ReadonlyArray<readonly [number, number]> = []): number {
+    const where = [`seq > ?`, `source IN (${sources.map(() => '?').join(', ')})`, ...skip.map(() => 'seq NOT BETWEEN ? AND ?')];
+    const args: unknown[] = [seq, ...sources, ...skip.flat()];
+    return (prepared(this.db, `SELECT COUNT(*) FROM calls WHERE ${where.join(' AND ')}`).get(...args) as [number])[0];
+  }
+
   count(filter: RecordsFilter): number {
     const where: string[] = [];
     const args: unknown[] = [];

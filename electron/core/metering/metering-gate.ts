@@ -5,6 +5,7 @@ import type { PartialHandlers } from '../app/handlers.js';
 import { setAside } from '../fs/set-aside.js';
 import type { CallAdmission } from '../ports.js';
 import type { CsvExport } from './csv-export.js';
+import type { Ledger } from './ledger.js';
 import { createMetering, type Metering, type MeteringOptions } from './create-metering.js';
 import { TokenCounter } from './token-counter.js';
 
@@ -38,6 +39,12 @@ export class MeteringGate {
   readonly tokens: TokenCounter;
   readonly admission: CallAdmission;
   readonly handlers: PartialHandlers<MeteredMethod>;
+  /** The open ledger's upload reads (team sync); LEDGER_UNAVAILABLE while there is none, so the sync retries later. */
+  readonly ledger: Pick<Ledger, 'callsAfter' | 'countAfter' | 'maxSeq'> = {
+    callsAfter: (...a) => this.metering().ledger.callsAfter(...a),
+    countAfter: (...a) => this.metering().ledger.countAfter(...a),
+    maxSeq: () => this.metering().ledger.maxSeq(),
+  };
   private current: Metering | null = null;
   private problem: LedgerProblem | null = null;
 

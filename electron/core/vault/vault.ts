@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, type KeyStatus, type VaultStatus } from '../../../shared/contract/index.js';
+import { AppError, type KeyStatus, type ProviderId, type VaultStatus } from '../../../shared/contract/index.js';
 import { last4 } from '../../../shared/providers/registry.js';
 import type { Logger } from '../app/logger.js';
 import { newDataKey, open as openBlob, scopedSecretAad, seal, secretAad, type SealedBlob } from './crypto.js';
@@ -286,12 +286,46 @@ export class Vault {
 
   // --- records ---------------------------------------------------------------------------------
 
+  /** Provider keys only: credentials (the team member token) are held beside them but never listed as keys. */
   list(): VaultRecord[] {
-    return [...this.records.values()];
+    return [...this.records.values()].filter((r) => !isCredentialId(r.meta.id));
   }
 
   get(id: string): VaultRecord | undefined {
+    return isCredentialId(id) ? undefined : this.records.get(id);
+  }
+
+  // --- credentials -----------------------------------------------------------------------------
+  // Secrets that are not provider keys (the team server's member token) are sealed and stored like
+  // keys, so they follow the vault's protection, session layer, migration and reset rules, but live
+  // under ids the key service never sees (list() and get() leave them out).
+
+  /** Seals and saves a credential, replacing any earlier one of that id. */
+  putCredential(id: string, meta: { provider: ProviderId; label: string; baseUrl: string | null }, secret: string): VaultRecord {
+    assertCredentialId(id);
+    const now = this.opts.now();
+    if (this.records.has(id)) {
+      return this.update(id, { label: meta.label, baseUrl: meta.baseUrl, updatedAt: now, status: 'ok' }, secret);
+    }
+    return this.add({ id, provider: meta.provider, label: meta.label, baseUrl: meta.baseUrl, options: {}, createdAt: now, updatedAt: now, status: 'ok' }, secret);
+  }
+
+  /** The credential's record (metadata, layer, why it cannot be used), never its secret. */
+  credential(id: string): VaultRecord | undefined {
+    assertCredentialId(id);
     return this.records.get(id);
+  }
+
+  /** The credential's plaintext. Throws VAULT_LOCKED, KEY_NEEDS_REENTRY or KEY_NOT_FOUND. */
+  revealCredential(id: string): string {
+    assertCredentialId(id);
+    return this.reveal(id);
+  }
+
+  /** Deletes a credential (its ciphertext scrubbed from the file); false when there was none. */
+  removeCredential(id: string): boolean {
+    assertCredentialId(id);
+    return this.remove(id);
   }
 
   /** Seals and saves a new key. On a failed write nothing changes (the old file and the list stay). */
@@ -675,6 +709,17 @@ interface StoredKeyWithSecret {
   meta: StoredKey;
   /** null: metadata only (the secret is lost and must be re-entered). */
   secret: string | null;
+}
+
+/** Ids of credentials that are not provider keys; key ids never take this form. */
+export const CREDENTIAL_PREFIX = 'credential:';
+
+function isCredentialId(id: string): boolean {
+  return id.startsWith(CREDENTIAL_PREFIX);
+}
+
+function assertCredentialId(id: string): void {
+  if (!isCredentialId(id)) throw new AppError('INTERNAL', 'Not a credential id.');
 }
 
 function messageOf(err: unknown): string {

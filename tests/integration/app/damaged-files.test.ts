@@ -87,7 +87,8 @@ const noticeFor = async (t: TestCore, file: string): Promise<FileNotice | undefi
 /** Files other than `except` (and the ledger, compared by content below) are byte for byte what they were. */
 function expectOthersIntact(dir: string, before: Map<string, Buffer>, except: string[]) {
   for (const [file, bytes] of before) {
-    if (except.includes(file) || file.startsWith('usage.db')) continue;
+    // SQLite rewrites its shared-memory index whenever a database opens; the database itself is compared.
+    if (except.includes(file) || file.startsWith('usage.db') || file.endsWith('.db-shm')) continue;
     expect(existsSync(join(dir, file)), `${file} still there`).toBe(true);
     expect(readFileSync(join(dir, file)).equals(bytes), `${file} unchanged`).toBe(true);
   }
@@ -193,6 +194,21 @@ describe('usage.db, damaged', () => {
     const t = await start(dir.path);
     expect((await rejection(t.call('ledger.reset', {}))).code).toBe('CONFLICT');
     await expectLedgerIntact(t);
+  });
+});
+
+describe('session-titles.db, damaged', () => {
+  it.each(['truncated', 'garbage', 'wrong JSON type'] as Damage[])('%s: the app starts, sets it aside with a notice, and usage and the CSV still work', async (how) => {
+    const { dir, damaged, before } = damagedCopy('session-titles.db', how);
+    for (const f of ['session-titles.db-wal', 'session-titles.db-shm']) rmSync(join(dir, f), { force: true });
+    const t = await start(dir);
+    const notice = await noticeFor(t, 'session-titles.db');
+    expect(notice?.keptAs).toMatch(/^session-titles\.db\.damaged-/);
+    expect(readFileSync(join(dir, notice!.keptAs!)).equals(damaged)).toBe(true);
+    expect(notice?.outcome).toMatch(/usage, limits and keys are untouched/);
+    await expectLedgerIntact(t);
+    expect(await t.call('usage.setSessionTitles', { titles: [{ sessionId: 's1', title: 'Seed chat' }] })).toEqual({ saved: 1 });
+    expectOthersIntact(dir, before, ['session-titles.db', 'session-titles.db-wal']);
   });
 });
 

@@ -235,6 +235,6 @@ describe('online price updates (models.dev api.json)', () => {
     writeFileSync(join(t.path, 'models-dev-prices.json'), '{"version": 1, "url": 5}');
     const s = setup({ dir: t.path });
     expect(s.prices.status()).toMatchObject({ inUse: 'bundled', online: null });
-    expect(s.log()).toMatch(/models-dev-prices\.json could not be read/);
+    expect(s.log()).toMatch(/damaged file: models-dev-prices\.json/);
   });
 });

@@ -97,7 +97,7 @@ describe.each(['chinese', 'code', 'json'] as const)('50 concurrent Anthropic cal
         sequential++;
       } catch (err) {
         expect((err as AppError).code).toBe('LIMIT_EXCEEDED');
-        expect((err as AppError).message).toMatch(/daily token limit for Anthropic/);
+        expect((err as AppError).message).toMatch(/Anthropic’s daily token limit/);
         break;
       }
     }
@@ -133,7 +133,7 @@ describe('a prompt that cannot be counted exactly', () => {
       t.call('chat.send', { sessionId: 'uncounted', target: { keyId: ds, model: 'deepseek-chat' }, messages: [{ role: 'user', content: text }], params: { maxTokens: MAX_TOKENS }, stream: false }),
     );
     expect(err.code).toBe('LIMIT_EXCEEDED');
-    expect(err.message).toMatch(/daily token limit for DeepSeek/);
+    expect(err.message).toMatch(/DeepSeek’s daily token limit/);
     expect(err.message).toMatch(/could not be counted exactly/);
     expect(err.details).toMatchObject({ reason: 'prompt-not-counted', scope: 'dailyTokens.provider', subject: 'deepseek' });
     expect(generations()).toBe(before);
@@ -162,7 +162,7 @@ describe('a provider reporting more than the reservation', () => {
     const before = generations();
     const err = await rejection(send('hi again', 'overshoot-2'));
     expect(err.code).toBe('LIMIT_EXCEEDED');
-    expect(err.message).toMatch(/daily token limit for Anthropic is closed.*more than it reserved/);
+    expect(err.message).toMatch(/Anthropic’s daily token limit is closed.*more than it reserved/);
     expect(err.details).toMatchObject({ reason: 'overshoot', overshoot: row.overshootTokens });
     expect(generations()).toBe(before);
   }, 60_000);

@@ -1,6 +1,6 @@
 import { memo, useId, useState } from 'react';
 import { describeAttemptCounts } from '../../../../shared/attempt-counts.js';
-import type { Attempt } from '../../../../shared/contract/index.js';
+import { isTeamKeyId, type Attempt } from '../../../../shared/contract/index.js';
 import { providerSpec } from '../../../../shared/providers/registry.js';
 import type { Message, MessageError, MessagePart } from '../../db/schema.js';
 import { Link } from '../../router/Link.js';
@@ -80,7 +80,14 @@ export const MessageItem = memo(function MessageItem({ message, live, isLast, bu
         </p>
       ) : null}
       {message.status === 'error' && message.error ? (
-        <TurnError error={message.error} canRetry={isLast && !busy} onRetry={() => actions.retry(message.id)} actions={actions} hasText={text !== ''} />
+        <TurnError
+          error={message.error}
+          canRetry={isLast && !busy}
+          onRetry={() => actions.retry(message.id)}
+          actions={actions}
+          hasText={text !== ''}
+          team={message.source === 'team' || (message.keyId !== undefined && isTeamKeyId(message.keyId))}
+        />
       ) : null}
       {!streaming ? <MessageMeta message={message} keyLabels={keyLabels} /> : null}
       {!streaming ? (
@@ -191,12 +198,15 @@ function TurnError({
   onRetry,
   actions,
   hasText,
+  team,
 }: {
   error: MessageError;
   canRetry: boolean;
   onRetry(): void;
   actions: MessageActions;
   hasText: boolean;
+  /** The turn went through the team server: its budgets and token live in Settings → Team. */
+  team: boolean;
 }) {
   const title = error.code === 'STREAM_INTERRUPTED' ? 'The answer was cut off' : error.code === 'LIMIT_EXCEEDED' ? 'Limit reached' : 'This turn failed';
   const isParamError = error.code === 'VALIDATION' && paramField(error.field) !== null;
@@ -233,12 +243,17 @@ function TurnError({
               Open model settings
             </Button>
           ) : null}
-          {error.code === 'LIMIT_EXCEEDED' ? (
+          {team && (error.code === 'LIMIT_EXCEEDED' || error.code === 'KEY_NEEDS_REENTRY' || error.code === 'KEY_NOT_FOUND') ? (
+            <Link to={paths.settings('team')} className="btn btn-ghost btn-sm">
+              Team settings
+            </Link>
+          ) : null}
+          {error.code === 'LIMIT_EXCEEDED' && !team ? (
             <Link to={paths.settings('limits')} className="btn btn-ghost btn-sm">
               Review limits
             </Link>
           ) : null}
-          {error.code === 'KEY_INVALID' || error.code === 'QUOTA_EXHAUSTED' || error.code === 'KEY_NEEDS_REENTRY' || error.code === 'VAULT_LOCKED' ? (
+          {team ? null : error.code === 'KEY_INVALID' || error.code === 'QUOTA_EXHAUSTED' || error.code === 'KEY_NEEDS_REENTRY' || error.code === 'VAULT_LOCKED' ? (
             <Link to={paths.settings('keys')} className="btn btn-ghost btn-sm">
               Providers &amp; Keys
             </Link>
@@ -270,7 +285,7 @@ function MessageMeta({ message, keyLabels }: { message: Message; keyLabels: Read
           </span>
         ) : null}
         {message.provider ? <span className="meta-provider">{providerSpec(message.provider).name}</span> : null}
-        {keyLabel ? <span className="meta-key">key {keyLabel}</span> : null}
+        {message.source === 'team' ? <span className="meta-key">through the team</span> : keyLabel ? <span className="meta-key">key {keyLabel}</span> : null}
         {message.usage ? (
           <span className="meta-tokens" aria-label={`Tokens: ${usageParts(message.usage).map((p) => `${formatTokenCount(p.value)} ${p.label}`).join(', ')}`}>
             {usageParts(message.usage).map((p) => (

@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { ChatSystemDefaultResponse, ModelInfo, ProviderId } from '../../../../shared/contract/index.js';
+import type { ChatSystemDefaultResponse, ModelInfo, ProviderId, TeamModelRef, TeamStatus } from '../../../../shared/contract/index.js';
+import { teamPickerLabel } from '../team/team-text.js';
 import { providerSpec } from '../../../../shared/providers/registry.js';
 import type { ConversationTarget } from '../../db/schema.js';
 import { Link } from '../../router/Link.js';
@@ -108,7 +109,8 @@ export function ModelPicker({ data, initial, onChange, onNavigate }: ModelPicker
       {groups.configured.length === 0 ? (
         <Callout tone="warning" title="No provider keys yet">
           <p>
-            Add a key to use your own models: <SettingsLink onNavigate={onNavigate}>Settings → Providers &amp; Keys</SettingsLink>. Until then only the system default can
+            Add a key to use your own models: <SettingsLink onNavigate={onNavigate}>Settings → Providers &amp; Keys</SettingsLink>. Until then only the system default
+            {data.team?.connected && data.team.allowedModels.length > 0 ? ' and your team’s models' : ''} can
             answer{systemDefault && !systemDefault.available ? ', and it is not available on this computer' : ''}.
           </p>
         </Callout>
@@ -134,6 +136,7 @@ export function ModelPicker({ data, initial, onChange, onNavigate }: ModelPicker
       </div>
       <div className="picker-list" ref={listRef}>
         <SystemDefaultOption info={systemDefault} input={radio({ kind: 'system' })} onNavigate={onNavigate} />
+        <TeamSection team={data.team} query={query} radio={radio} />
         {groups.configured.map((g) => (
           <ProviderSection
             key={g.provider}
@@ -201,10 +204,15 @@ function SystemDefaultOption({ info, input, onNavigate }: { info: ChatSystemDefa
         <span id={detailId} className="picker-option-detail">
           {!info ? (
             'Checking…'
+          ) : available && info.source === 'team' ? (
+            <>
+              The team&apos;s model: {info.provider ? providerSpec(info.provider).name : 'Team'} · <span className="mono">{info.model}</span> · through the team server, within your team
+              budget
+            </>
           ) : available ? (
             <>
               {info.provider ? providerSpec(info.provider).name : 'Team'} · <span className="mono">{info.model}</span>
-              {info.keyLabel ? ` · ${info.source === 'team' ? 'team server' : `key from the environment (${info.keyLabel})`}` : null}
+              {info.keyLabel ? ` · key from the environment (${info.keyLabel})` : null}
             </>
           ) : (
             <>
@@ -213,6 +221,42 @@ function SystemDefaultOption({ info, input, onNavigate }: { info: ChatSystemDefa
               <SettingsLink onNavigate={onNavigate}>Open Providers &amp; Keys</SettingsLink>
             </>
           )}
+        </span>
+      </span>
+    </label>
+  );
+}
+
+/** The team's allowed models, when connected: "Team · provider/model", called through the team server. */
+function TeamSection({ team, query, radio }: { team: TeamStatus | undefined; query: string; radio(c: PickerChoice): RadioProps }) {
+  const titleId = useId();
+  if (!team?.connected || !team.tokenAvailable || team.allowedModels.length === 0) return null;
+  const shown = team.allowedModels.filter((m) => matchesSearch({ id: `${m.provider}/${m.model}`, name: teamPickerLabel(m) }, query));
+  return (
+    <section className="picker-group picker-team" aria-labelledby={titleId} data-provider="team">
+      <header className="picker-group-header">
+        <h3 id={titleId} className="picker-group-title">
+          Team models
+        </h3>
+        <span className="picker-key-single">{team.teamName ?? 'team server'}</span>
+      </header>
+      {shown.length === 0 ? <p className="picker-empty">No team model matches “{query}”.</p> : null}
+      {shown.map((m) => (
+        <TeamOption key={`${m.provider}/${m.model}`} model={m} input={radio({ kind: 'team', provider: m.provider, model: m.model })} />
+      ))}
+    </section>
+  );
+}
+
+function TeamOption({ model, input }: { model: TeamModelRef; input: RadioProps }) {
+  const detailId = useId();
+  return (
+    <label className={`picker-option ${input.checked ? 'is-selected' : ''}`} data-model={`${model.provider}/${model.model}`}>
+      <input {...input} aria-describedby={detailId} />
+      <span className="picker-option-body">
+        <span className="picker-option-name">{teamPickerLabel(model)}</span>
+        <span id={detailId} className="picker-option-detail">
+          {providerSpec(model.provider).name} through the team server · counts against your team budget
         </span>
       </span>
     </label>

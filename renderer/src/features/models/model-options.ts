@@ -1,4 +1,4 @@
-import type { KeyInfo, ModelInfo, Pricing, ProviderId } from '../../../../shared/contract/index.js';
+import { isTeamKeyId, teamKeyId, type KeyInfo, type ModelInfo, type Pricing, type ProviderId, type TeamModelRef } from '../../../../shared/contract/index.js';
 import { PROVIDER_LIST, providerSpec, type ProviderSpec } from '../../../../shared/providers/registry.js';
 import type { ConversationTarget } from '../../db/schema.js';
 import { keyTarget } from '../conversations/targets.js';
@@ -95,14 +95,16 @@ function trim1(x: number): string {
   return x >= 100 ? String(Math.round(x)) : String(Number(x.toFixed(1)));
 }
 
-/** The picker's choice as a value: the system default, a catalog model, or a model id typed in. */
+/** The picker's choice as a value: the system default, a team model, a catalog model, or a model id typed in. */
 export type PickerChoice =
   | { kind: 'system' }
+  | { kind: 'team'; provider: ProviderId; model: string }
   | { kind: 'model'; provider: ProviderId; model: string }
   | { kind: 'custom'; provider: ProviderId };
 
 export function choiceValue(choice: PickerChoice): string {
   if (choice.kind === 'system') return 'system';
+  if (choice.kind === 'team') return `team:${choice.provider}:${choice.model}`;
   if (choice.kind === 'custom') return `custom:${choice.provider}`;
   return `model:${choice.provider}:${choice.model}`;
 }
@@ -118,6 +120,7 @@ export function targetFromChoice(
   customIds: Partial<Record<ProviderId, string>>,
 ): { target: ConversationTarget } | { problem: string } {
   if (choice.kind === 'system') return { target: { kind: 'system' } };
+  if (choice.kind === 'team') return { target: teamTarget(choice) };
   const group = groups.find((g) => g.provider === choice.provider);
   const spec = providerSpec(choice.provider);
   if (!group) return { problem: `${spec.name} is not set up: add a key in Settings → Providers & Keys.` };
@@ -138,9 +141,18 @@ export function targetFromChoice(
 export function choiceFromTarget(target: ConversationTarget, groups: readonly ProviderGroup[]): { choice: PickerChoice; keyId?: string; customId?: string } {
   // "The agent's choice" is offered by the agent picker, not the model picker: the picker starts at the system default.
   if (target.kind !== 'key') return { choice: { kind: 'system' } };
+  if (isTeamKeyId(target.keyId)) return { choice: { kind: 'team', provider: target.provider, model: target.model } };
   const group = groups.find((g) => g.provider === target.provider);
   const inCatalog = group?.models.some((m) => m.id === target.model) ?? false;
   return inCatalog
     ? { choice: { kind: 'model', provider: target.provider, model: target.model }, keyId: target.keyId }
     : { choice: { kind: 'custom', provider: target.provider }, keyId: target.keyId, customId: target.model };
+}
+
+/**
+ * The stored snapshot for one of the team's allowed models: its key id (team:<provider>) routes the
+ * call through the team server, with the member token the core keeps.
+ */
+export function teamTarget(ref: TeamModelRef): ConversationTarget {
+  return { kind: 'key', keyId: teamKeyId(ref.provider), provider: ref.provider, model: ref.model, providerName: providerSpec(ref.provider).name, keyLabel: 'Team' };
 }

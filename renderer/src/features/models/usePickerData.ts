@@ -1,18 +1,20 @@
 import { useMemo } from 'react';
-import type { ChatSystemDefaultResponse, ModelInfo, ProviderId } from '../../../../shared/contract/index.js';
+import type { ChatSystemDefaultResponse, ModelInfo, ProviderId, TeamStatus } from '../../../../shared/contract/index.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { buildProviderGroups, type PickerGroups } from './model-options.js';
 
 export interface PickerData {
   groups: PickerGroups | undefined;
   systemDefault: ChatSystemDefaultResponse | undefined;
+  /** The team connection: its allowed models appear beside the member's own. */
+  team: TeamStatus | undefined;
   /** The first failure of the three calls, while nothing could be shown. */
   error: unknown;
   loading: boolean;
   reload(): void;
 }
 
-const KEY_EVENTS = ['keys.changed', 'vault.changed'] as const;
+const KEY_EVENTS = ['keys.changed', 'vault.changed', 'team.changed'] as const;
 /** OpenRouter's list arrives in the background after its key is added; an online price update too. */
 const CATALOG_EVENTS = ['models.changed'] as const;
 
@@ -21,6 +23,7 @@ export function usePickerData(): PickerData {
   const keys = useBridgeQuery('keys.list', {}, { refreshOn: KEY_EVENTS });
   const models = useBridgeQuery('models.list', {}, { refreshOn: CATALOG_EVENTS });
   const sd = useBridgeQuery('chat.systemDefault', {}, { refreshOn: KEY_EVENTS });
+  const team = useBridgeQuery('team.status', {}, { refreshOn: ['team.changed'] });
   const groups = useMemo(
     () => (keys.data && models.data ? buildProviderGroups(keys.data.keys, models.data.models) : undefined),
     [keys.data, models.data],
@@ -29,12 +32,14 @@ export function usePickerData(): PickerData {
   return {
     groups,
     systemDefault: sd.data,
+    team: team.data,
     error,
     loading: groups === undefined && error === undefined,
     reload: () => {
       keys.reload();
       models.reload();
       sd.reload();
+      team.reload();
     },
   };
 }

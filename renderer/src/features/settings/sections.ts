@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { GeneralSettings } from './GeneralSettings.js';
 import { ProvidersKeysPage } from './keys/ProvidersKeysPage.js';
 import { LimitsPage } from './limits/LimitsPage.js';
+import { TeamPage } from './team/TeamPage.js';
 import { ToolsSettings } from './tools/ToolsSettings.js';
 
 export interface SettingsSection {
@@ -19,6 +20,7 @@ export interface SettingsSection {
 export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'keys', label: 'Providers & Keys', component: ProvidersKeysPage },
   { id: 'limits', label: 'Limits & time zone', component: LimitsPage },
+  { id: 'team', label: 'Team', component: TeamPage },
   { id: 'tools', label: 'Tools', component: ToolsSettings },
   { id: 'general', label: 'General', component: GeneralSettings },
 ];

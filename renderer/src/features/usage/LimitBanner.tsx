@@ -85,9 +85,15 @@ export function LimitBanner() {
           {more > 0 ? ` ${more} more ${more === 1 ? 'limit is' : 'limits are'} reached.` : ''}
         </p>
       </div>
-      <Link to={paths.settings('limits')} className="btn btn-secondary btn-sm">
-        Open Limits
-      </Link>
+      {first.scope.startsWith('team.') ? (
+        <Link to={paths.settings('team')} className="btn btn-secondary btn-sm">
+          Open Team
+        </Link>
+      ) : (
+        <Link to={paths.settings('limits')} className="btn btn-secondary btn-sm">
+          Open Limits
+        </Link>
+      )}
       <IconButton icon="x" label="Dismiss limit notice" onClick={() => dismiss(first)} />
     </div>
   );

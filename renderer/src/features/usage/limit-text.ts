@@ -28,6 +28,10 @@ export function limitTitle(state: Pick<LimitState, 'scope' | 'subject'>, keyName
       return `Monthly spend · ${providerName(state.subject)}`;
     case 'sessionUsd':
       return 'Conversation budget';
+    case 'team.dailyTokens':
+      return 'Team · daily tokens';
+    case 'team.monthlyUsd':
+      return 'Team · monthly spend';
   }
 }
 
@@ -44,6 +48,10 @@ export function limitSentenceName(state: Pick<LimitState, 'scope' | 'subject'>, 
       return `${providerName(state.subject)}’s monthly spending cap`;
     case 'sessionUsd':
       return 'This conversation’s budget';
+    case 'team.dailyTokens':
+      return 'Your daily token budget on the team server';
+    case 'team.monthlyUsd':
+      return 'Your monthly budget on the team server';
   }
 }
 

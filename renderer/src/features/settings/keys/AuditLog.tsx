@@ -20,6 +20,8 @@ const ACTIONS: Record<AuditEntry['action'], string> = {
   unlock: 'Unlocked',
   protect: 'Passphrase set',
   reset: 'Vault reset',
+  'team-connect': 'Connected to a team',
+  'team-disconnect': 'Left the team',
 };
 
 const PAGE = 50;
