@@ -49,11 +49,14 @@ export function ModelPicker({ data, initial, onChange, onNavigate }: ModelPicker
   const [customIds, setCustomIds] = useState<Partial<Record<ProviderId, string>>>({});
   const [query, setQuery] = useState('');
   const initialised = useRef(false);
+  const userChose = useRef(false);
 
-  // Start once everything is known: on the given model, else on what is most likely wanted.
+  // Start once everything is known: on the given model, else on what is most likely wanted. A choice
+  // the user made while the system default was still loading is kept, never replaced by the start.
   useEffect(() => {
     if (initialised.current || !groups || (!initial && !systemDefault)) return;
     initialised.current = true;
+    if (userChose.current) return;
     if (initial) {
       const start = choiceFromTarget(initial, groups.configured);
       setChoice(start.choice);
@@ -100,7 +103,10 @@ export function ModelPicker({ data, initial, onChange, onNavigate }: ModelPicker
     name,
     value: choiceValue(c),
     checked: selected === choiceValue(c),
-    onChange: () => setChoice(c),
+    onChange: () => {
+      userChose.current = true;
+      setChoice(c);
+    },
   });
 
   return (
@@ -147,6 +153,7 @@ export function ModelPicker({ data, initial, onChange, onNavigate }: ModelPicker
             customId={customIds[g.provider] ?? ''}
             onCustom={(text) => {
               setCustomIds((c) => ({ ...c, [g.provider]: text }));
+              userChose.current = true;
               setChoice({ kind: 'custom', provider: g.provider });
             }}
             radio={radio}

@@ -76,6 +76,7 @@ function Connected({ status, reload }: { status: TeamStatus; reload(): void }) {
 function ConnectionCard({ status, reload }: { status: TeamStatus; reload(): void }) {
   const bridge = useBridge();
   const now = useNow(30_000);
+  const zone = useDisplayZone();
   const [confirm, setConfirm] = useState(false);
   const [checking, setChecking] = useState(false);
   const problem = connectionProblem(status);
