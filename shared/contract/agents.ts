@@ -23,12 +23,17 @@ export const DEFAULT_TOOL_STEPS = 8;
 
 export const AgentParams = z
   .object({
-    temperature: z.number().min(0).max(2).optional(),
-    maxTokens: z.number().int().positive().max(10_000_000).optional(),
+    temperature: z.number().min(0, 'a number from 0 to 2').max(2, 'a number from 0 to 2').optional(),
+    maxTokens: z.number().int('a whole number of tokens').positive('a whole number of tokens, more than 0').max(10_000_000, 'at most 10,000,000 tokens').optional(),
     /** Model calls one turn may make while it uses tools (each is its own ledger row). */
-    maxToolSteps: z.number().int().min(1).max(MAX_TOOL_STEPS).optional(),
+    maxToolSteps: z
+      .number()
+      .int(`a whole number from 1 to ${MAX_TOOL_STEPS}`)
+      .min(1, `a whole number from 1 to ${MAX_TOOL_STEPS}`)
+      .max(MAX_TOOL_STEPS, `a whole number from 1 to ${MAX_TOOL_STEPS}`)
+      .optional(),
     /** Spend one turn (its whole tool loop) may reach, in USD; the loop stops with LIMIT_EXCEEDED before a call that could pass it. */
-    turnBudgetUsd: z.number().positive().max(1e6).optional(),
+    turnBudgetUsd: z.number().positive('an amount in US dollars, more than 0').max(1e6, 'at most $1,000,000').optional(),
   })
   .strict();
 export type AgentParams = z.infer<typeof AgentParams>;

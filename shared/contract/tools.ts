@@ -76,7 +76,7 @@ const HttpUrl = z
     }
   }, 'an http:// or https:// address');
 /** Every call to the server waits at most `timeoutMs`; starting it (and listing its tools) at most `startTimeoutMs`. */
-const Timeout = z.number().int().min(1000).max(600_000);
+const Timeout = z.number().int().min(1000, 'at least 1 second').max(600_000, 'at most 600 seconds (10 minutes)');
 
 export const McpStdioConfig = z
   .object({

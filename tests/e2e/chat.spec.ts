@@ -477,7 +477,13 @@ test('a limit refusal says which limit and when it resets', async ({ app, host, 
   await expect(error).toContainText('Limit reached');
   await expect(error).toContainText('LIMIT_EXCEEDED');
   await expect(error).toContainText('OpenAI’s daily token limit is reached');
-  await expect(error).toContainText(/resets at .*00:00 \(Europe\/Lisbon\)/i);
+  // The reset time once, in the user's locale, as the limit banner above writes it (the core's own
+  // 24-hour "It resets at … 00:00" sentence used to sit beside the banner's "12:00 AM").
+  await expect(error).toContainText(/Resets \w{3} \d{1,2}, 12:00 AM \(Europe\/Lisbon\)/);
+  await expect(error).not.toContainText('00:00');
+  const bannerReset = /Resets ([^.]+)\./.exec((await app.getByTestId('limit-banner').innerText()) ?? '')?.[1];
+  expect(bannerReset).toBeTruthy();
+  await expect(error).toContainText(`Resets ${bannerReset!}`);
   await expect(error.getByRole('link', { name: 'Review limits' })).toBeVisible();
   // No provider request was made.
   expect(await chatRequests(fake)).toHaveLength(0);

@@ -149,9 +149,12 @@ export function errorText(error: unknown): string {
 
 /**
  * A VALIDATION message as shown under its own input: without the "Invalid <method> request: " the
- * contract check puts first, and without the field's name when the message starts with it.
+ * contract check puts first, and without the field's name when the message starts with it. What is
+ * left of "name: an agent needs a name" then starts a sentence, so it starts with a capital.
  */
 export function fieldMessage(message: string, field?: unknown): string {
   const stripped = message.replace(/^Invalid \S+ request: /, '');
-  return typeof field === 'string' && stripped.startsWith(`${field}: `) ? stripped.slice(field.length + 2) : stripped;
+  if (typeof field !== 'string' || !stripped.startsWith(`${field}: `)) return stripped;
+  const rest = stripped.slice(field.length + 2);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }

@@ -53,7 +53,7 @@ export function createWebBridge(options: WebBridgeOptions): Bridge {
       if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) {
         throw new BridgeError('CANCELLED', 'The request was cancelled.');
       }
-      throw new BridgeError('NETWORK', 'Cannot reach the Switchboard host. Check that it is still running, then try again.');
+      throw new BridgeError('NETWORK', 'Cannot reach the Switchboard host.');
     }
   }
 

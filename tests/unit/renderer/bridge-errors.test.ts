@@ -69,6 +69,10 @@ describe('error text for a field or a line', () => {
     expect(fieldMessage('params.maxTokens: GPT-4o mini writes at most 16384 tokens', 'params.maxTokens')).toBe('GPT-4o mini writes at most 16384 tokens');
   });
 
+  it('starts what is left with a capital, as the sentence under the input it now is', () => {
+    expect(fieldMessage('Invalid agents.save request: name: an agent needs a name', 'name')).toBe('An agent needs a name');
+  });
+
   it('keeps the field name when the message is about another field, or none is given', () => {
     expect(fieldMessage('Invalid limits.set request: timeZone: unknown zone', 'dailyTokens')).toBe('timeZone: unknown zone');
     expect(fieldMessage('Invalid limits.set request: timeZone: unknown zone')).toBe('timeZone: unknown zone');

@@ -39,7 +39,7 @@ describe('Settings → Team text', () => {
 
   it('a failed connect points at the field the core named', () => {
     expect(problemsOf(new BridgeError('KEY_INVALID', 'did not accept this member token', { field: 'token' })).token).toMatch(/did not accept/);
-    expect(problemsOf(new BridgeError('VALIDATION', 'Invalid team.connect request: url: enter the server address', { field: 'url' })).url).toBe('enter the server address');
+    expect(problemsOf(new BridgeError('VALIDATION', 'Invalid team.connect request: url: enter the server address', { field: 'url' })).url).toBe('Enter the server address');
     expect(problemsOf(new BridgeError('INTERNAL', 'boom')).other).toBeInstanceOf(BridgeError);
   });
 });

@@ -45,7 +45,7 @@ describe('limit patches', () => {
     expect(rowErrorMessage('Invalid limits.set request: dailyTokens.provider.openai: Too small: expected number to be >0', 'dailyTokens.provider.openai', 'dailyTokens.provider.openai')).toBe(
       'Too small: expected number to be >0',
     );
-    expect(rowErrorMessage('Invalid limits.set request: timeZone: not a known IANA time zone', 'timeZone', 'timeZone')).toBe('not a known IANA time zone');
+    expect(rowErrorMessage('Invalid limits.set request: timeZone: not a known IANA time zone', 'timeZone', 'timeZone')).toBe('Not a known IANA time zone');
   });
 
   it('finds the current window of a set limit', () => {

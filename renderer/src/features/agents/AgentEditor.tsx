@@ -2,7 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import type { Agent, AgentParams, AgentsSaveRequest, ChatTarget, PowerLevel, ToolInfo } from '../../../../shared/contract/index.js';
 import { DEFAULT_TOOL_STEPS, MAX_TOOL_STEPS } from '../../../../shared/contract/index.js';
 import { useBridge } from '../../bridge/context.js';
-import { describeError, isBridgeError } from '../../bridge/errors.js';
+import { BridgeError, describeError, fieldMessage, isBridgeError } from '../../bridge/errors.js';
 import type { ConversationTarget } from '../../db/schema.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { Callout } from '../../ui/Callout.js';
@@ -34,6 +34,14 @@ function numberOrUndefined(text: string): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
+/** The first number field holding text that is not a number: sent as nothing, it would be dropped without a word. */
+function notANumber(fields: Record<string, string>): BridgeError | null {
+  for (const [field, text] of Object.entries(fields)) {
+    if (text.trim() !== '' && numberOrUndefined(text) === undefined) return new BridgeError('VALIDATION', `${field}: Enter a number, or leave it empty.`, { field });
+  }
+  return null;
+}
+
 /**
  * Creates or edits an agent: name, instructions, its model (a power level, or a named model with a
  * fallback), temperature and output limits, loop bounds, and the tools it may use. Errors from the
@@ -62,9 +70,14 @@ export function AgentEditor({ agent, onClose, onSaved }: { agent: Agent | null; 
   const initialTarget = useMemo(() => pickerTarget(agent?.target, data), [agent, data]);
 
   const field = isBridgeError(error) && typeof error.details?.field === 'string' ? error.details.field : null;
-  const fieldError = (...names: string[]) => (field && names.some((n) => field === n || field.startsWith(`${n}.`) || field.startsWith(`${n}[`)) ? describeError(error).message : null);
+  const fieldError = (...names: string[]) => (field && names.some((n) => field === n || field.startsWith(`${n}.`) || field.startsWith(`${n}[`)) ? fieldMessage(describeError(error).message, field) : null);
 
   const save = async () => {
+    const typo = notANumber({ 'params.temperature': temperature, 'params.maxTokens': maxTokens, 'params.maxToolSteps': maxSteps, 'params.turnBudgetUsd': budget });
+    if (typo) {
+      setError(typo);
+      return;
+    }
     setBusy(true);
     setError(null);
     const params: AgentParams = {};

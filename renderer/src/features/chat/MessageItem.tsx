@@ -16,7 +16,7 @@ import { useDisplayZone } from '../../state/time-zone-store.js';
 import { useNow } from '../../hooks/useNow.js';
 import { attemptKind, attemptOutcome, CALL_KIND_LABEL, targetName } from './call-kinds.js';
 import { CopyAction } from './CopyAction.js';
-import { formatCost, formatResetTime, formatTokenCount, usageParts } from './format.js';
+import { formatCost, formatResetTime, formatTokenCount, usageParts, withoutCoreResetTime } from './format.js';
 import { MarkdownText } from './Markdown.js';
 import { hasTools } from './parts.js';
 import { canSkip, needsAnotherModel, type LiveTurn, type Waiting } from './stream-state.js';
@@ -211,6 +211,7 @@ function TurnError({
   const title = error.code === 'STREAM_INTERRUPTED' ? 'The answer was cut off' : error.code === 'LIMIT_EXCEEDED' ? 'Limit reached' : 'This turn failed';
   const isParamError = error.code === 'VALIDATION' && paramField(error.field) !== null;
   const zone = useDisplayZone();
+  const message = error.code === 'LIMIT_EXCEEDED' && typeof error.resetsAt === 'number' ? withoutCoreResetTime(error.message) : error.message;
   return (
     <div className="turn-error callout callout-error" role="alert">
       <Icon name="alert" size={18} />
@@ -219,9 +220,9 @@ function TurnError({
           {title}
           <span className="code-tag">{error.code}</span>
         </p>
-        <p>{error.message}</p>
+        <p>{message}</p>
         {error.hint ? <p className="callout-hint">{error.hint}</p> : null}
-        {error.code === 'LIMIT_EXCEEDED' && error.resetsAt !== undefined && !/reset/i.test(error.message) ? (
+        {error.code === 'LIMIT_EXCEEDED' && error.resetsAt !== undefined && !/reset/i.test(message) ? (
           <p className="callout-hint">
             {error.resetsAt === null ? 'This limit does not reset by itself.' : `Resets ${formatResetTime(error.resetsAt, error.timeZone ?? zone)}.`}
           </p>

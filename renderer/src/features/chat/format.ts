@@ -56,3 +56,12 @@ export function formatCostRange(min: number | null, max: number | null): string 
 export function formatResetTime(ms: number, timeZone: string, locale?: string): string {
   return `${formatWhen(ms, timeZone, { locale })} (${timeZone})`;
 }
+
+/**
+ * A limit refusal as the core wrote it, without its own "It resets at Dec 8, 00:00 (UTC)." sentence:
+ * the core cannot know the user's locale, so the reset time is shown once, by formatResetTime, in the
+ * same form as the limit banner beside it.
+ */
+export function withoutCoreResetTime(message: string): string {
+  return message.replace(/\s*It resets at [^()]*\([^()]*\)\./, '');
+}

@@ -23,7 +23,7 @@ export function FallbackSelect({ data, value, onChange, current }: { data: Picke
               <optgroup key={g.provider} label={g.name}>
                 {g.models.map((m) => (
                   <option key={m.id} value={fallbackValue(keyTarget(g.keys[0]!, m.id))}>
-                    {m.name}
+                    {optionLabel(m, g.models)}
                   </option>
                 ))}
               </optgroup>
@@ -33,4 +33,13 @@ export function FallbackSelect({ data, value, onChange, current }: { data: Picke
       )}
     </Field>
   );
+}
+
+/**
+ * A model's name; when a model listed before it has the same name (an alias, then its dated
+ * snapshot), its id too, so no two options read alike. The first keeps the plain name.
+ */
+function optionLabel(model: { id: string; name: string }, siblings: readonly { id: string; name: string }[]): string {
+  const earlier = siblings.slice(0, siblings.indexOf(model));
+  return earlier.some((o) => o.name === model.name) ? `${model.name} (${model.id})` : model.name;
 }

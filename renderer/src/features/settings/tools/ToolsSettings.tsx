@@ -1,7 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import type { McpAddRequest, McpServerInfo } from '../../../../../shared/contract/index.js';
 import { useBridge } from '../../../bridge/context.js';
-import { describeError, isBridgeError } from '../../../bridge/errors.js';
+import { BridgeError, describeError, fieldMessage, isBridgeError } from '../../../bridge/errors.js';
 import { useBridgeQuery } from '../../../hooks/useBridgeQuery.js';
 import { toast } from '../../../state/toast-store.js';
 import { Badge } from '../../../ui/Badge.js';
@@ -54,7 +54,7 @@ function AllowList() {
       settings.reload();
       return true;
     } catch (err) {
-      setError(describeError(err).message);
+      setError(fieldMessage(describeError(err).message, isBridgeError(err) ? err.details?.field : undefined));
       return false;
     }
   };
@@ -240,7 +240,7 @@ function AddServerDialog({ onClose, onAdded }: { onClose(): void; onAdded(): voi
   const [error, setError] = useState<unknown>(null);
   const radio = useId();
   const field = isBridgeError(error) && typeof error.details?.field === 'string' ? error.details.field : null;
-  const fieldError = (f: string) => (field === f || field?.startsWith(`${f}.`) ? describeError(error).message : null);
+  const fieldError = (f: string) => (field === f || field?.startsWith(`${f}.`) ? fieldMessage(describeError(error).message, field) : null);
 
   const add = async () => {
     setBusy(true);
@@ -248,6 +248,12 @@ function AddServerDialog({ onClose, onAdded }: { onClose(): void; onAdded(): voi
     const secrets: Record<string, string> = {};
     for (const r of rows) if (r.name.trim() !== '') secrets[r.name.trim()] = refs.get(r.id)?.value ?? '';
     const seconds = Number(timeout);
+    if (timeout.trim() !== '' && !(Number.isFinite(seconds) && seconds > 0)) {
+      // Sent as nothing, a typo here would quietly become the default.
+      setError(new BridgeError('VALIDATION', 'timeoutMs: Enter a number of seconds, more than 0.', { field: 'timeoutMs' }));
+      setBusy(false);
+      return;
+    }
     const common = { name, ...(Number.isFinite(seconds) && seconds > 0 ? { timeoutMs: Math.round(seconds * 1000) } : {}) };
     const request: McpAddRequest =
       transport === 'stdio'

@@ -1,0 +1,103 @@
+import { addKey, answers, newConversation, send } from './chat-helpers.js';
+import { expect, launchHost, nav, test } from './fixtures.js';
+
+// What a first walk through the app found: forms that showed the contract's raw wording or dropped a
+// typo without a word, two options that read alike, and a lost host told twice over.
+
+test('the agent editor explains a wrong value under its field, in plain words', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await app.reload();
+  await nav(app).getByRole('link', { name: 'Agents' }).click();
+  await app.getByRole('button', { name: 'New agent' }).click();
+  const dialog = app.getByRole('dialog', { name: 'New agent' });
+  const create = dialog.getByRole('button', { name: 'Create agent' });
+
+  await create.click();
+  await expect(dialog.getByText('An agent needs a name')).toBeVisible();
+  await expect(dialog).not.toContainText('Invalid agents.save request');
+
+  await dialog.getByLabel('Name', { exact: true }).fill('Tutor');
+  const temperature = dialog.getByLabel('Temperature');
+  await temperature.fill('-5');
+  await create.click();
+  await expect(dialog.getByText('A number from 0 to 2')).toBeVisible();
+  await expect(dialog).not.toContainText('Invalid agents.save request');
+  await expect(dialog).not.toContainText('expected number');
+
+  // A typo used to be sent as "no temperature": the agent was saved without it and without a word.
+  await temperature.fill('0,7');
+  await create.click();
+  await expect(dialog.getByText('Enter a number, or leave it empty.')).toBeVisible();
+  await expect(dialog).toBeVisible();
+
+  await temperature.fill('0.7');
+  await create.click();
+  await expect(dialog).toBeHidden();
+  await expect(app.locator('li[data-agent="Tutor"]')).toBeVisible();
+});
+
+test('Settings → Tools: MCP server and address errors read as sentences, and a typo in the time limit is caught', async ({ app }) => {
+  await nav(app).getByRole('link', { name: 'Settings' }).click();
+  await app.getByRole('link', { name: 'Tools', exact: true }).click();
+
+  const address = app.getByLabel('Add an address');
+  await address.fill('not a url');
+  await app.getByRole('button', { name: 'Allow', exact: true }).click();
+  await expect(app.getByText(/^An http:\/\/ or https:\/\/ address/)).toBeVisible();
+  await expect(app.locator('main')).not.toContainText('Invalid settings.set request');
+
+  await app.getByRole('button', { name: 'Add server' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Add an MCP server' });
+  const submit = dialog.getByRole('button', { name: 'Connect and add' });
+  await submit.click();
+  await expect(dialog.getByText('A server needs a name')).toBeVisible();
+  await expect(dialog).not.toContainText('Invalid mcp.add request');
+
+  // "abc" seconds used to be dropped, so the server was added with the default time limit.
+  await dialog.getByLabel('Name').fill('tools');
+  await dialog.getByLabel('Command').fill('node');
+  await dialog.getByLabel('Time limit per call (seconds)').fill('abc');
+  await submit.click();
+  await expect(dialog.getByText('Enter a number of seconds, more than 0.')).toBeVisible();
+  await dialog.getByLabel('Time limit per call (seconds)').fill('0.5');
+  await submit.click();
+  await expect(dialog.getByText('At least 1 second')).toBeVisible();
+  await expect(dialog).not.toContainText('expected number');
+});
+
+test('the fallback list never shows two models under the same name', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await addKey(host, fake, 'anthropic', 'Personal');
+  await app.reload();
+  await nav(app).getByRole('button', { name: 'New conversation', exact: true }).click();
+  const dialog = app.getByRole('dialog', { name: 'New conversation' });
+  await dialog.getByRole('region', { name: 'OpenAI', exact: true }).getByRole('radio', { name: /^GPT-4o mini/ }).check();
+  const groups = await dialog
+    .getByLabel(/If it fails, try/)
+    .locator('optgroup')
+    .evaluateAll((els) => els.map((g) => ({ provider: g.getAttribute('label'), labels: [...g.querySelectorAll('option')].map((o) => o.textContent ?? '') })));
+  const anthropic = groups.find((g) => g.provider === 'Anthropic');
+  expect(anthropic?.labels).toContain('Claude Haiku 4.5');
+  // Claude Haiku 4.5 is listed as its alias and as its dated snapshot: the second names its id.
+  expect(anthropic?.labels).toContain('Claude Haiku 4.5 (claude-haiku-4-5-20251001)');
+  for (const g of groups) expect(g.labels.length, `${g.provider} options`).toBe(new Set(g.labels).size);
+});
+
+test('when the host goes away mid-answer, the turn says so once, with what to do once', async ({ page, fake }) => {
+  const { host, stop } = await launchHost();
+  try {
+    await addKey(host, fake, 'openai', 'Work');
+    await page.goto(`${host.url}/#token=${host.token}`);
+    await newConversation(page, { model: /^GPT-4o mini/ });
+    await send(page, 'A slow story [[delay:400]]');
+    const answer = answers(page).first();
+    await expect(answer).toContainText('Hello from gpt-4o-mini');
+    await stop();
+    const error = answer.getByRole('alert');
+    await expect(error).toContainText('Cannot reach the Switchboard host.', { timeout: 15_000 });
+    const text = await error.innerText();
+    expect(text.match(/still running/g) ?? []).toHaveLength(1);
+  } finally {
+    await stop();
+  }
+});
