@@ -16,7 +16,8 @@ export function secureWindowOptions(input: WindowOptionsInput): BrowserWindowCon
   return {
     width: 1280,
     height: 820,
-    minWidth: 720,
+    // The layout's own minimum (.app-shell in layout.css): narrower, the whole app would scroll sideways.
+    minWidth: 860,
     minHeight: 480,
     show: false,
     title: input.title ?? 'Switchboard',

@@ -34,6 +34,14 @@ const { createWindowFactory } = await import('../../../electron/main/window-fact
 
 // Checklist item 1: every renderer window comes from one factory with these preferences.
 describe('secureWindowOptions', () => {
+  it('lets the window shrink no narrower than the layout, so the app never scrolls sideways', async () => {
+    const { readFileSync } = await import('node:fs');
+    const css = readFileSync(new URL('../../../renderer/src/styles/layout.css', import.meta.url), 'utf8');
+    const layoutMin = Number(/\.app-shell\s*\{[^}]*min-width:\s*(\d+)px/.exec(css)?.[1]);
+    expect(layoutMin).toBeGreaterThan(0);
+    expect(secureWindowOptions({ preloadPath: '/p.cjs', devTools: false }).minWidth).toBe(layoutMin);
+  });
+
   it('spells out every security preference', () => {
     const prefs = secureWindowOptions({ preloadPath: '/app/out/preload/preload.cjs', devTools: false }).webPreferences;
     expect(prefs).toMatchObject({
