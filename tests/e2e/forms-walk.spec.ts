@@ -101,3 +101,16 @@ test('when the host goes away mid-answer, the turn says so once, with what to do
     await stop();
   }
 });
+
+test('importing a file that is no agents export says so in one sentence, not key by key', async ({ app }) => {
+  await nav(app).getByRole('link', { name: 'Agents' }).click();
+  const input = app.getByLabel('Agent file to import');
+  const packageJson = { name: 'switchboard', version: '0.1.0', private: true, type: 'module', scripts: { start: 'node x' }, dependencies: {} };
+  await input.setInputFiles({ name: 'package.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(packageJson)) });
+  const toast = app.getByText(/package\.json is not an agents file/);
+  await expect(toast).toBeVisible();
+  await expect(app.locator('body')).not.toContainText('Unrecognized keys');
+
+  await input.setInputFiles({ name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "switchboard-agents", "agen') });
+  await expect(app.getByText('cut.json is not valid JSON (it may be cut short or not a JSON file).')).toBeVisible();
+});

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import type { Agent } from '../../../../shared/contract/index.js';
 import { useDocumentTitle } from '../../app/useDocumentTitle.js';
 import { useBridge } from '../../bridge/context.js';
-import { describeError } from '../../bridge/errors.js';
+import { describeError, fieldMessage, isBridgeError } from '../../bridge/errors.js';
 import { saveBlob } from '../../bridge/download.js';
 import { useBridgeQuery } from '../../hooks/useBridgeQuery.js';
 import { toast } from '../../state/toast-store.js';
@@ -48,14 +48,14 @@ export function AgentsPage() {
     try {
       parsed = JSON.parse(await file.text());
     } catch {
-      toast.error('Could not import', `${file.name} is not a JSON file.`);
+      toast.error('Could not import', `${file.name} is not valid JSON (it may be cut short or not a JSON file).`);
       return;
     }
     try {
       const { names } = await bridge.call('agents.import', { document: parsed });
       toast.success(`Imported ${names.length === 1 ? `“${names[0]}”` : `${names.length} agents`}`);
     } catch (err) {
-      toast.error('Could not import', describeError(err).message);
+      toast.error('Could not import', importProblem(file.name, parsed, err));
     }
   };
 
@@ -167,4 +167,18 @@ export function AgentsPage() {
       ) : null}
     </div>
   );
+}
+
+/**
+ * Why a file was refused, for a person: a file that is no agents export at all says so (the core's
+ * field-by-field answer would list every key of, say, a package.json); an export with one wrong
+ * agent names the agent's field.
+ */
+function importProblem(fileName: string, parsed: unknown, err: unknown): string {
+  if (!isBridgeError(err) || err.code !== 'VALIDATION') return describeError(err).message;
+  const looksLikeExport = typeof parsed === 'object' && parsed !== null && 'format' in parsed;
+  const looksLikeAgent = typeof parsed === 'object' && parsed !== null && 'name' in parsed && 'instructions' in parsed;
+  if (!looksLikeExport && !looksLikeAgent) return `${fileName} is not an agents file. Import takes what Export or Export mine on this page saved.`;
+  const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
+  return `${fileName}: ${field ? `${field.replace(/^document\./, '')}: ${fieldMessage(err.message, field)}` : err.message}`;
 }
