@@ -114,3 +114,17 @@ test('importing a file that is no agents export says so in one sentence, not key
   await input.setInputFiles({ name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "switchboard-agents", "agen') });
   await expect(app.getByText('cut.json is not valid JSON (it may be cut short or not a JSON file).')).toBeVisible();
 });
+
+test('a refused agent at 1024×768 brings the field with the problem into view', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 768 });
+  await nav(app).getByRole('link', { name: 'Agents' }).click();
+  await app.getByRole('button', { name: 'New agent' }).click();
+  const dialog = app.getByRole('dialog', { name: 'New agent' });
+  // Scrolled down to the tools, the name field is out of view: "Create agent" used to seem to do nothing.
+  await dialog.getByRole('checkbox', { name: /Calculator/ }).check();
+  await dialog.getByRole('button', { name: 'Create agent' }).click();
+  const name = dialog.getByLabel('Name', { exact: true });
+  await expect(name).toBeFocused();
+  await expect(name).toBeInViewport();
+  await expect(dialog.getByText('An agent needs a name')).toBeInViewport();
+});

@@ -15,6 +15,7 @@ import { fallbackTarget } from '../models/fallbacks.js';
 import { ModelPicker, type PickerResult } from '../models/ModelPicker.js';
 import { usePickerData, type PickerData } from '../models/usePickerData.js';
 import { PowerLevelPicker } from './PowerLevelPicker.js';
+import { useFocusFirstInvalid } from '../../hooks/useFocusFirstInvalid.js';
 
 type ModelMode = 'level' | 'model';
 
@@ -70,6 +71,7 @@ export function AgentEditor({ agent, onClose, onSaved }: { agent: Agent | null; 
   const initialTarget = useMemo(() => pickerTarget(agent?.target, data), [agent, data]);
 
   const field = isBridgeError(error) && typeof error.details?.field === 'string' ? error.details.field : null;
+  useFocusFirstInvalid(error);
   const fieldError = (...names: string[]) => (field && names.some((n) => field === n || field.startsWith(`${n}.`) || field.startsWith(`${n}[`)) ? fieldMessage(describeError(error).message, field) : null);
 
   const save = async () => {

@@ -11,6 +11,7 @@ import { Dialog, DialogActions } from '../../../ui/Dialog.js';
 import { ErrorNotice } from '../../../ui/ErrorNotice.js';
 import { Field } from '../../../ui/Field.js';
 import { SecretInput } from '../../../ui/SecretInput.js';
+import { useFocusFirstInvalid } from '../../../hooks/useFocusFirstInvalid.js';
 
 /** Settings → Tools: the built-in tools, the addresses the URL reader may open, and MCP servers. */
 export function ToolsSettings() {
@@ -240,6 +241,7 @@ function AddServerDialog({ onClose, onAdded }: { onClose(): void; onAdded(): voi
   const [error, setError] = useState<unknown>(null);
   const radio = useId();
   const field = isBridgeError(error) && typeof error.details?.field === 'string' ? error.details.field : null;
+  useFocusFirstInvalid(error);
   const fieldError = (f: string) => (field === f || field?.startsWith(`${f}.`) ? fieldMessage(describeError(error).message, field) : null);
 
   const add = async () => {
