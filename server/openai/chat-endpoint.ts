@@ -131,16 +131,11 @@ class SseAnswer {
   }
 
   delta(text: string): void {
-    // The headers, the role chunk and the first text leave in one write; later deltas one write each, at once.
-    this.res.cork();
     this.start();
     this.send(chunk(this.id, this.created, this.model, { content: text }, null));
-    this.res.uncork();
   }
 
   finish(answer: ChatSendResponse, includeUsage: boolean): void {
-    // The last chunks and the terminator in one write (end() uncorks).
-    this.res.cork();
     this.start();
     this.send(chunk(this.id, this.created, this.model, {}, finishReason(answer.finishReason)));
     if (includeUsage) {
