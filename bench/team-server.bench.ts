@@ -7,6 +7,7 @@ import { startTeamServer } from '../server/app.js';
 import { startFakeProviders } from '../tests/fake-providers/index.js';
 import { startTestPostgres } from '../tests/helpers/postgres.js';
 import { tempDir } from '../tests/helpers/temp-dir.js';
+import { startBareRelay, type BareRelay } from './lib/bare-relay.js';
 import { machineRow } from './lib/machine.js';
 import { percentile } from './lib/stats.js';
 import type { Bench, BenchRow } from './lib/types.js';
@@ -42,6 +43,7 @@ async function endpointLatency(): Promise<BenchRow[]> {
   const fake = await startFakeProviders({ port: 0 });
   const dir = tempDir('sb-bench-team-');
   const server = await startTeamServer({ dataDir: dir.path, databaseUrl: await pg.newDatabase(), port: 0, logger: silentLogger });
+  let relay: BareRelay | null = null;
   try {
     const owner = readFileSync(join(dir.path, 'owner-token'), 'utf8').trim();
     const admin = async (method: string, path: string, body: unknown) => {
@@ -63,17 +65,22 @@ async function endpointLatency(): Promise<BenchRow[]> {
     // The exact body the server's router sent, straight at the fake with the same client library.
     await viaTeam();
     const sent = fake.requests().at(-1)?.body as Record<string, unknown>;
-    const direct = streamed(new OpenAI({ apiKey: `sk-bench-${'o'.repeat(32)}`, baseURL: fake.baseUrls.openai, maxRetries: 0 }), { ...(sent as object), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming);
+    const sentBody = { ...(sent as object), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming;
+    const direct = streamed(new OpenAI({ apiKey: `sk-bench-${'o'.repeat(32)}`, baseURL: fake.baseUrls.openai, maxRetries: 0 }), sentBody);
+    relay = await startBareRelay({ apiKey: `sk-bench-${'o'.repeat(32)}`, baseURL: fake.baseUrls.openai }, sentBody);
+    const viaRelay = streamed(new OpenAI({ apiKey: 'relay', baseURL: relay.baseUrl, maxRetries: 0 }), { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: PROMPT }] });
 
     // Tokenizer worker: wait until it counts exactly, so the measured turns are a warm server's.
     for (let i = 0; i < WARMUP; i++) {
       await viaTeam();
       await direct();
+      await viaRelay();
     }
     await new Promise((r) => setTimeout(r, 1500));
     const paths = [
       { name: 'direct to the fake provider (openai SDK)', op: direct, ms: [] as number[], first: [] as number[], cpuUs: [] as number[] },
       { name: 'through the team server /v1 (openai SDK)', op: viaTeam, ms: [] as number[], first: [] as number[], cpuUs: [] as number[] },
+      { name: 'floor: a bare relay (node:http + one cached openai client, no auth/budget/router/DB)', op: viaRelay, ms: [] as number[], first: [] as number[], cpuUs: [] as number[] },
     ];
     for (let i = 0; i < TURNS; i++) {
       for (let j = 0; j < paths.length; j++) {
@@ -87,8 +94,8 @@ async function endpointLatency(): Promise<BenchRow[]> {
         if (r.firstAt !== null) p.first.push(r.firstAt - t0);
       }
     }
-    const [base, team] = paths as [(typeof paths)[0], (typeof paths)[0]];
-    const row = (p: typeof base, withDelta: boolean): BenchRow => {
+    const [base, team, floor] = paths as [(typeof paths)[0], (typeof paths)[0], (typeof paths)[0]];
+    const row = (p: typeof base, withDelta: boolean, target = true): BenchRow => {
       const p50 = percentile(p.ms, 50);
       // CPU of this process (client, server and fake together) per turn: what the machine's load does not blur.
       const values: BenchRow['values'] = { 'p50 ms': p50, 'p99 ms': percentile(p.ms, 99), 'ttft p50 ms': percentile(p.first, 50), 'cpu ms/turn': percentile(p.cpuUs, 50) / 1000, n: p.ms.length };
@@ -97,6 +104,7 @@ async function endpointLatency(): Promise<BenchRow[]> {
       values['+p50 ms'] = added;
       values['+p99 ms'] = percentile(p.ms, 99) - percentile(base.ms, 99);
       values['+ttft ms'] = percentile(p.first, 50) - percentile(base.first, 50);
+      if (!target) return { bench: BENCH, case: p.name, values };
       return { bench: BENCH, case: `${p.name}, streamed with usage`, values, target: `+p50 < ${TARGET_MS} ms`, met: added < TARGET_MS };
     };
     // What one database round trip costs on this machine now: the endpoint makes two per call (admit, settle).
@@ -107,8 +115,9 @@ async function endpointLatency(): Promise<BenchRow[]> {
       rtt.push(performance.now() - t0);
     }
     const calibration: BenchRow = { bench: BENCH, case: 'one PostgreSQL round trip (SELECT 1), for scale', values: { 'p50 ms': percentile(rtt, 50), 'p99 ms': percentile(rtt, 99), n: rtt.length } };
-    return [row(base, false), row(team, true), calibration];
+    return [row(base, false), row(team, true), row(floor, true, false), calibration];
   } finally {
+    await relay?.close();
     await server.close();
     await fake.close();
     await pg.stop();

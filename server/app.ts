@@ -113,6 +113,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     closers.push(() => tokens.close());
     const contexts = new CallContexts();
     const admission = new PgCallAdmission(db, replicaId, contexts, tokens, logger);
+    // An answer's last bytes do not wait for its settle to commit; shutdown (after the router's) waits for every write.
+    admission.answerBeforeWritten = true;
+    closers.push(() => admission.written());
     const deltas = new DeltaRouter();
     // SDK clients are kept per key and hold its secret: any key change on any process drops them all.
     const adapters = cachedAdapterFactory(options.router?.adapters ?? {});
@@ -142,6 +145,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       catalog,
       logger,
       replicaId,
+      settled: () => admission.written(),
       validTimeZone: (tz) => validTimeZone(db, tz),
       windows: () => budgetWindows(db),
       streamDownload: (req, res, d) => streamDownload(req, res, d, logger),

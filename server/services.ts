@@ -21,6 +21,8 @@ export interface Services {
   replicaId: string;
   /** Whether PostgreSQL knows the zone (it has its own time zone data). */
   validTimeZone(tz: string): Promise<boolean>;
+  /** Resolves once the calls this process has answered are settled in the database: usage reads wait for it, so they include every answered call. */
+  settled(): Promise<void>;
   /** When the current budget day and month end, in the team's time zone. */
   windows(): Promise<{ day: string; month: string }>;
   streamDownload(req: IncomingMessage, res: ServerResponse, download: { filename: string; chunks: AsyncIterable<string> }): Promise<void>;

@@ -42,7 +42,15 @@ export function adminRoutes(s: Services): Route[] {
         return { name: t.name, timeZone: t.timeZone, monthlyUsd: t.monthlyUsdNano === null ? null : t.monthlyUsdNano / 1e9 };
       },
     },
-    { method: 'GET', path: '/api/admin/members', access: 'admin', handle: async () => ({ members: await s.members.list() }) },
+    {
+      method: 'GET',
+      path: '/api/admin/members',
+      access: 'admin',
+      handle: async () => {
+        await s.settled();
+        return { members: await s.members.list() };
+      },
+    },
     {
       method: 'POST',
       path: '/api/admin/members',
@@ -133,7 +141,11 @@ export function adminRoutes(s: Services): Route[] {
       method: 'GET',
       path: '/api/admin/usage',
       access: 'admin',
-      handle: async ({ url }) => usageReport(s.db, parseRange(url.searchParams, (await s.settings.get()).timeZone)),
+      handle: async ({ url }) => {
+        const range = parseRange(url.searchParams, (await s.settings.get()).timeZone);
+        await s.settled();
+        return usageReport(s.db, range);
+      },
     },
     {
       method: 'GET',
@@ -141,6 +153,7 @@ export function adminRoutes(s: Services): Route[] {
       access: 'admin',
       handle: async ({ url }) => {
         const range = parseRange(url.searchParams, (await s.settings.get()).timeZone);
+        await s.settled();
         return { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), timeZone: range.timeZone, rows: await dailyUsage(s.db, range) };
       },
     },
@@ -150,6 +163,7 @@ export function adminRoutes(s: Services): Route[] {
       access: 'admin',
       handle: async ({ url, req, res }) => {
         const range = parseRange(url.searchParams, (await s.settings.get()).timeZone);
+        await s.settled();
         const csv = teamCsv(s.db, range);
         await s.streamDownload(req, res, csv);
         return undefined;

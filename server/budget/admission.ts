@@ -1,4 +1,4 @@
-import { AppError, type ChatMessage, type ProviderId, type UsageRecord } from '../../shared/contract/index.js';
+import { AppError, type ChatMessage, type ProviderId, type Usage, type UsageRecord } from '../../shared/contract/index.js';
 import type { Pricing } from '../../shared/contract/index.js';
 import { PriceSnapshot } from '../../shared/pricing/index.js';
 import type { Logger } from '../../electron/core/app/logger.js';
@@ -66,7 +66,17 @@ const SETTLE_TRIES = 5;
 /** How long a provider may take to count a prompt before the call is decided on its upper bound. */
 const COUNT_TIMEOUT_MS = 5000;
 
-type AdmitAnswer = Refusal & { admitted: boolean };
+type AdmitAnswer = Refusal & { admitted: boolean; call_time: Date | null };
+
+/** What admission wrote into a call's row, kept so its settled record can be answered without reading the row back. */
+interface AdmittedCall {
+  id: string;
+  time: Date;
+  request: AdmitRequest;
+  prices: PriceSnapshot;
+  reservedTokens: number;
+  reservedNano: number | null;
+}
 
 /**
  * The router's CallAdmission on the team server: every decision is one call of the sb_admit
@@ -76,6 +86,15 @@ type AdmitAnswer = Refusal & { admitted: boolean };
  * tokenizer (a worker thread).
  */
 export class PgCallAdmission implements CallAdmission {
+  /** Settlements still being written (see settle). */
+  private readonly writing = new Set<Promise<UsageRecord | null>>();
+  /**
+   * Settle answers the call's record at once and writes it right after (the team server: the last
+   * bytes of an answer then do not wait for a database round trip). Off: settle resolves with the
+   * row as written.
+   */
+  answerBeforeWritten = false;
+
   constructor(
     private readonly db: Db,
     private readonly replicaId: string,
@@ -153,40 +172,49 @@ export class PgCallAdmission implements CallAdmission {
     if (!row.admitted) return { refusal: row };
     ctx.onAdmitted?.();
 
+    const call: AdmittedCall = { id, time: row.call_time ?? new Date(), request, prices, reservedTokens: tokens, reservedNano: nano };
     let settled: Promise<UsageRecord> | null = null;
     return {
       reservation: {
         id,
         reservedUsd: nano === null ? null : nano / 1e9,
         reservedTokens: tokens,
-        settle: (outcome) => (settled ??= this.settle(id, prices, outcome)),
+        settle: (outcome) => (settled ??= this.settle(call, outcome)),
       },
     };
   }
 
+  /** Resolves once every settlement started so far is written to the database (or given up on and logged). */
+  async written(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all([...this.writing]);
+  }
+
   /**
    * Replaces the reservation with what the call used, priced with the admission's snapshot at the
-   * long-prompt tier of the actual prompt (the app ledger's rule). Retried a few times: a reservation
-   * left open is counted at its worst case until it expires as interrupted.
+   * long-prompt tier of the actual prompt (the app ledger's rule). With answerBeforeWritten the
+   * record is answered before the write commits: until then the call stays counted at its
+   * reservation, exactly as if it were still running, so every other admission decides as it would
+   * beside a running call and budgets still never overshoot. Usage reads on this process and
+   * shutdown wait for written().
    */
-  private async settle(id: string, prices: PriceSnapshot, outcome: SettleOutcome): Promise<UsageRecord> {
+  private async settle(call: AdmittedCall, outcome: SettleOutcome): Promise<UsageRecord> {
     const usage = cleanUsage(outcome.usage);
     // A provider's own charge (OpenRouter's usage.cost) is what the team paid; else price × tokens.
-    const cost = prices.settle(usage, outcome.reportedCostUsd).nano;
-    const values = [
-      id,
-      outcome.status,
-      usage.inputTokens,
-      usage.cacheReadTokens,
-      usage.cacheWriteTokens,
-      usage.outputTokens,
-      usage.reasoningTokens,
-      usage.estimated,
-      cost,
-      outcome.errorCode ?? null,
-      finiteInt(outcome.latencyMs),
-      finiteInt(outcome.ttftMs),
-    ];
+    const cost = call.prices.settle(usage, outcome.reportedCostUsd).nano;
+    const write = this.write(call.id, settleValues(call.id, outcome, usage, cost));
+    this.writing.add(write);
+    void write.then(() => this.writing.delete(write));
+    if (this.answerBeforeWritten) return settledRecord(call, outcome, usage, cost);
+    const row = await write;
+    if (!row) throw new AppError('INTERNAL', 'The team server could not record what this call used; its worst case stays counted against the budget.');
+    return row;
+  }
+
+  /**
+   * sb_settle, retried a few times: a reservation left open is counted at its worst case until it
+   * expires as interrupted. Null when it could not be written (logged). Never rejects.
+   */
+  private async write(id: string, values: unknown[]): Promise<UsageRecord | null> {
     for (let attempt = 1; ; attempt++) {
       try {
         const r = await this.db.query<CallRow>({ name: 'sb_settle', text: 'SELECT * FROM sb_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', values });
@@ -196,12 +224,59 @@ export class PgCallAdmission implements CallAdmission {
       } catch (err) {
         if (attempt >= SETTLE_TRIES) {
           this.logger.error('settling a call failed; its reservation stays counted until it expires as interrupted', { id, err });
-          throw new AppError('INTERNAL', 'The team server could not record what this call used; its worst case stays counted against the budget.');
+          return null;
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       }
     }
   }
+}
+
+function settleValues(id: string, outcome: SettleOutcome, usage: Usage, cost: number | null): unknown[] {
+  return [
+    id,
+    outcome.status,
+    usage.inputTokens,
+    usage.cacheReadTokens,
+    usage.cacheWriteTokens,
+    usage.outputTokens,
+    usage.reasoningTokens,
+    usage.estimated,
+    cost,
+    outcome.errorCode ?? null,
+    finiteInt(outcome.latencyMs),
+    finiteInt(outcome.ttftMs),
+  ];
+}
+
+/** The record sb_settle writes for a call settled with `outcome` (the row as callRecord would read it back). */
+function settledRecord(call: AdmittedCall, outcome: SettleOutcome, usage: Usage, cost: number | null): UsageRecord {
+  const { request } = call;
+  return {
+    id: call.id,
+    time: call.time.getTime(),
+    sessionId: request.sessionId,
+    agent: null,
+    provider: request.provider,
+    model: request.model,
+    keyId: request.keyId,
+    source: 'team',
+    status: outcome.status,
+    errorCode: outcome.errorCode ?? null,
+    usage,
+    costUsd: cost === null ? null : cost / 1e9,
+    pricing: request.pricing,
+    latencyMs: finiteInt(outcome.latencyMs),
+    ttftMs: finiteInt(outcome.ttftMs),
+    attempt: request.attempt,
+    kind: request.kind,
+    retryOf: request.retryOf,
+    fallbackOf: request.fallbackOf,
+    replacedKeyId: request.replacedKeyId,
+    reservedUsd: call.reservedNano === null ? null : call.reservedNano / 1e9,
+    reservedTokens: call.reservedTokens,
+    settledAt: Date.now(),
+  };
 }
 
 /** Whether a call needing `tokens` (or `nano`) would have fit the budget that refused a larger reservation. */

@@ -3,6 +3,7 @@ import * as m001 from './migrations/001-team.js';
 import * as m002 from './migrations/002-budgets.js';
 import * as m003 from './migrations/003-synced-usage.js';
 import * as m004 from './migrations/004-call-kinds.js';
+import * as m005 from './migrations/005-lean-admit.js';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'budgets', sql: m002.sql },
   { version: 3, name: 'synced usage', sql: m003.sql },
   { version: 4, name: 'call kinds', sql: m004.sql },
+  { version: 5, name: 'lean admission', sql: m005.sql },
 ];
 
 /** Session-level advisory lock held while migrating and creating the team ("sbteam" in ASCII). */

@@ -14,6 +14,7 @@ export function memberRoutes(s: Services): Route[] {
       path: '/api/me',
       access: 'member',
       handle: async ({ member }) => {
+        await s.settled();
         const [view, team, windows] = await Promise.all([s.members.view(member.id), s.settings.get(), s.windows()]);
         return {
           id: member.id,

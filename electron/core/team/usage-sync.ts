@@ -98,6 +98,7 @@ export class UsageSync {
 
   /** Own calls not acknowledged yet that will be uploaded (made while sharing was on). */
   pending(): number {
+    this.followReplacedLedger();
     const c = this.cursor;
     if (!c) return 0;
     const skip = c.offFromSeq !== null ? [...c.skip, [c.offFromSeq, Number.MAX_SAFE_INTEGER] as [number, number]] : c.skip;
@@ -110,6 +111,7 @@ export class UsageSync {
    */
   async run(upload: (records: Record<string, unknown>[]) => Promise<unknown>): Promise<SyncRun> {
     let uploaded = 0;
+    this.followReplacedLedger();
     for (;;) {
       const c = this.cursor;
       if (!c || !c.sharing) break;
@@ -149,6 +151,17 @@ export class UsageSync {
       if (rows.length < pageSize) return { records, walkedTo, exhausted: true };
       after = rows[rows.length - 1]!.seq;
     }
+  }
+
+  /**
+   * A ledger moved aside for a new one (ledger.reset) numbers its calls from 1 again, so a cursor
+   * past its last call would never upload the new ones: walk it from the start. Calls carry their own
+   * ids and the server counts each once, so nothing is counted twice.
+   */
+  private followReplacedLedger(): void {
+    const c = this.cursor;
+    if (!c || this.opts.ledger.maxSeq() >= c.ackedSeq) return;
+    this.save({ ...c, ackedSeq: 0, skip: [], offFromSeq: c.offFromSeq === null ? null : 1 });
   }
 
   private isShared(row: CallRow, c: SyncCursor): boolean {

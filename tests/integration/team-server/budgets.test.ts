@@ -4,7 +4,7 @@ import { AppError, ZERO_USAGE, type Pricing } from '../../../shared/contract/ind
 import { createLogger } from '../../../electron/core/app/logger.js';
 import type { TokenCounter } from '../../../electron/core/metering/token-counter.js';
 import type { AdmitRequest } from '../../../electron/core/ports.js';
-import { CallContexts, PgCallAdmission } from '../../../server/budget/admission.js';
+import { callRecord, CallContexts, PgCallAdmission } from '../../../server/budget/admission.js';
 import { Replica } from '../../../server/budget/replica.js';
 import { ChangeFeed } from '../../../server/db/change-feed.js';
 import { migrate } from '../../../server/db/migrate.js';
@@ -204,6 +204,37 @@ describe('budgets decided inside PostgreSQL', () => {
       await t.settings.update(t.owner.id, { monthlyUsdNano: 8_000_000 }); // $0.008 for the whole team
       const teamCap = await t.b.admit(request(free.session, 1000, 1000)).catch((e: unknown) => e as AppError);
       expect((teamCap as AppError).message).toMatch(/^The team's monthly budget is used up: \$0\.0060 of \$0\.0080/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers the settled record before writing it (the server); a write that fails leaves the call counted at its reservation', async () => {
+    const t = await team();
+    try {
+      const m = await member(t, { dailyTokens: 10_000 });
+      const early = new PgCallAdmission(t.db, t.replicaA, t.contexts, noTokens, quiet);
+      early.answerBeforeWritten = true;
+      const r = await early.admit(request(m.session, 100, 100));
+      const answered = await r.settle({ status: 'ok', usage: { ...ZERO_USAGE, inputTokens: 80, cacheReadTokens: 20, outputTokens: 30 }, latencyMs: 12, ttftMs: 3 });
+      await early.written();
+      const row = (await t.db.query('SELECT * FROM calls WHERE id = $1', [r.id])).rows[0];
+      // The answered record is the row as written (only the settle time is this process's clock, not the database's).
+      expect({ ...answered, settledAt: 0 }).toEqual({ ...callRecord(row), settledAt: 0 });
+      expect((await counters(t, m.id)).member_day_tokens).toEqual({ used: 130, reserved: 0 });
+
+      // The database goes away for the write: the answer still comes, the log says so, and the call stays reserved (the sweep later settles it as interrupted).
+      const logged: string[] = [];
+      const lost = {
+        query: (q: unknown, v?: unknown) => ((q as { name?: string }).name === 'sb_settle' ? Promise.reject(new Error('connection lost')) : t.db.query(q as never, v as never)),
+      } as unknown as Db;
+      const cut = new PgCallAdmission(lost, t.replicaA, t.contexts, noTokens, createLogger({ write: (line) => logged.push(line) }));
+      cut.answerBeforeWritten = true;
+      const r2 = await cut.admit(request(m.session, 100, 100));
+      await expect(r2.settle({ status: 'ok', usage: { ...ZERO_USAGE, inputTokens: 50, outputTokens: 10 }, latencyMs: 1, ttftMs: 1 })).resolves.toMatchObject({ status: 'ok' });
+      await cut.written();
+      expect(logged.join('\n')).toMatch(/settling a call failed/);
+      expect((await counters(t, m.id)).member_day_tokens).toEqual({ used: 130, reserved: 200 });
     } finally {
       await t.close();
     }

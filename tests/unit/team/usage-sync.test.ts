@@ -55,6 +55,27 @@ describe('usage sync', () => {
     expect(sent[0]).toMatchObject({ provider: 'openai', model: 'test-model', status: 'ok', usage: { inputTokens: 10, outputTokens: 5 } });
   });
 
+  it('after the ledger was replaced by a new one (numbered from 1 again), uploads the new ledger’s calls', async () => {
+    const s = setup();
+    s.sync.begin('conn-0001');
+    for (let i = 0; i < 4; i++) await call(s.rig);
+    await s.sync.run(s.upload);
+    expect(s.sync.state?.ackedSeq).toBeGreaterThanOrEqual(4);
+    // A new, empty ledger (what ledger.reset leaves) under the same team files and cursor.
+    const fresh = rig();
+    const replaced = new UsageSync({ ledger: fresh.metering.ledger, files: s.files, now: () => fresh.clock.now, batchSize: 3 });
+    try {
+      replaced.load('conn-0001');
+      const id = await call(fresh);
+      expect(replaced.pending()).toBe(1);
+      s.batches.length = 0;
+      expect(await replaced.run(s.upload)).toEqual({ uploaded: 1, pending: 0 });
+      expect(s.batches.flat().map((x) => x.id)).toEqual([id]);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
   it('does not share calls made before the connection began', async () => {
     const s = setup();
     await call(s.rig);
