@@ -1,5 +1,5 @@
 import { addKey, answers, newConversation, send } from './chat-helpers.js';
-import { expect, launchHost, nav, test } from './fixtures.js';
+import { expect, launchHost, nav, rpcOk, test } from './fixtures.js';
 
 // What a first walk through the app found: forms that showed the contract's raw wording or dropped a
 // typo without a word, two options that read alike, and a lost host told twice over.
@@ -127,4 +127,19 @@ test('a refused agent at 1024×768 brings the field with the problem into view',
   await expect(name).toBeFocused();
   await expect(name).toBeInViewport();
   await expect(dialog.getByText('An agent needs a name')).toBeInViewport();
+});
+
+test('Usage with an end date before the start shows no totals beside the error (they were the previous range’s)', async ({ app, host, fake }) => {
+  const keyId = await addKey(host, fake, 'openai', 'Work');
+  await rpcOk(host, 'chat.send', { sessionId: crypto.randomUUID(), target: { keyId, model: 'gpt-4o-mini' }, messages: [{ role: 'user', content: 'Hello' }], params: { maxTokens: 64 }, stream: false });
+  await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
+  await expect(app.getByTestId('total-calls')).toContainText('1');
+  await app.getByRole('button', { name: 'Custom', exact: true }).click();
+  await app.getByLabel('From', { exact: true }).fill('2026-12-10');
+  await app.getByLabel('To', { exact: true }).fill('2026-12-01');
+  await expect(app.getByText('The end date is before the start date.')).toBeVisible();
+  await expect(app.getByRole('heading', { name: 'No valid date range' })).toBeVisible();
+  await expect(app.getByTestId('total-calls')).toHaveCount(0);
+  await expect(app.getByRole('region', { name: 'Top models' })).toHaveCount(0);
+  await expect(app.getByText('Choose a valid date range.')).toBeVisible();
 });

@@ -91,7 +91,7 @@ export function UsagePage() {
     });
   }, [range, chartQuery.data, view.granularity, view.dimension, view.metric]);
 
-  const label = range ? rangeLabel(range) : 'the chosen dates';
+  const label = range ? rangeLabel(range) : rangeErrors ? 'No valid date range' : 'the chosen dates';
   const noCallsEver = allTime.data !== undefined && allTime.data.totals.calls === 0;
   const firstError = chartQuery.error ?? limits.error ?? allTime.error;
 
@@ -143,7 +143,8 @@ export function UsagePage() {
             {label}
           </h2>
           <div className="usage-overview">
-            <PeriodTotals totals={chartQuery.data?.totals} label={label} />
+            {/* A range being typed has no totals: the last valid range's would sit under the error as if they were its. */}
+            {rangeErrors ? <p className="muted">Totals, charts and tables follow once the dates make a range.</p> : <PeriodTotals totals={chartQuery.data?.totals} label={label} />}
             <LimitsNow states={limits.data?.states} timeZone={timeZone ?? 'UTC'} keys={keys.data?.keys} />
           </div>
 
@@ -178,10 +179,12 @@ export function UsagePage() {
             )}
           </section>
 
-          <div className="usage-tables">
-            <TopModels groups={models.data?.groups} loading={models.loading} />
-            <TopConversations groups={sessions.data?.groups} titles={titles} loading={sessions.loading} />
-          </div>
+          {rangeErrors ? null : (
+            <div className="usage-tables">
+              <TopModels groups={models.data?.groups} loading={models.loading} />
+              <TopConversations groups={sessions.data?.groups} titles={titles} loading={sessions.loading} />
+            </div>
+          )}
 
           {range ? <RecentCalls range={range} timeZone={timeZone ?? 'UTC'} /> : null}
         </>
