@@ -14,7 +14,7 @@ import type { Bench, BenchRow } from './lib/types.js';
 
 const BENCH = 'team server';
 const TURNS = 300;
-const WARMUP = 40;
+const WARMUP = 300;
 const TARGET_MS = 1;
 const BUDGET_SECONDS = 4;
 const BUDGET_CONCURRENCY = 16;
@@ -95,7 +95,8 @@ async function endpointLatency(): Promise<BenchRow[]> {
     children.push(relay);
     const viaRelay = streamed(new OpenAI({ apiKey: 'relay', baseURL: relay.url, maxRetries: 0 }), { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: PROMPT }] });
 
-    // Tokenizer worker: wait until it counts exactly, so the measured turns are a warm server's.
+    // Warm every process: the server's tokenizer worker must count exactly, and each process JITs its own copy of
+    // the SDK and HTTP code (in one process the client's turns warmed the relay's too), so warm-up is longer than that.
     for (let i = 0; i < WARMUP; i++) {
       await viaTeam();
       await direct();
