@@ -2,23 +2,24 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
+import pgLib from 'pg';
 import { silentLogger } from '../electron/core/app/logger.js';
 import { startTeamServer } from '../server/app.js';
-import { startFakeProviders } from '../tests/fake-providers/index.js';
 import { startTestPostgres } from '../tests/helpers/postgres.js';
 import { tempDir } from '../tests/helpers/temp-dir.js';
-import { startBareRelay, type BareRelay } from './lib/bare-relay.js';
+import { killOnExit, startBenchChild, type BenchChild } from './lib/bench-child.js';
 import { machineRow } from './lib/machine.js';
 import { percentile } from './lib/stats.js';
 import type { Bench, BenchRow } from './lib/types.js';
 
 const BENCH = 'team server';
 const TURNS = 300;
-const WARMUP = 40;
+const WARMUP = 300;
 const TARGET_MS = 1;
 const BUDGET_SECONDS = 4;
 const BUDGET_CONCURRENCY = 16;
 const PROMPT = 'Say hello in one sentence.';
+const UPSTREAM_KEY = `sk-bench-${'o'.repeat(32)}`;
 
 type Turn = () => Promise<{ text: string; firstAt: number | null }>;
 
@@ -38,20 +39,42 @@ function streamed(client: OpenAI, body: OpenAI.ChatCompletionCreateParamsStreami
   };
 }
 
+const lib = (file: string) => join(import.meta.dirname, 'lib', file);
+
+interface Path {
+  name: string;
+  op: Turn;
+  /** The process serving this path besides the fake provider (team server or relay), for its CPU per turn. */
+  server: BenchChild | null;
+  ms: number[];
+  first: number[];
+  clientCpuUs: number[];
+  serverCpuUs: NodeJS.CpuUsage;
+}
+
+/**
+ * The deployment as it runs: the fake provider, the team server (server/cli.ts, as `npm run server`)
+ * and the bare relay each in a process of their own; only the measuring client is in this one.
+ */
 async function endpointLatency(): Promise<BenchRow[]> {
   const pg = await startTestPostgres();
-  const fake = await startFakeProviders({ port: 0 });
   const dir = tempDir('sb-bench-team-');
-  const server = await startTeamServer({ dataDir: dir.path, databaseUrl: await pg.newDatabase(), port: 0, logger: silentLogger });
-  let relay: BareRelay | null = null;
+  const children: BenchChild[] = [];
+  const databaseUrl = await pg.newDatabase();
+  const db = new pgLib.Client({ connectionString: databaseUrl });
   try {
+    const fake = await startBenchChild(lib('fake-provider-child.ts'), []);
+    children.push(fake);
+    const fakeOpenai = (await fake.ask<{ openai: string }>('base-urls')).openai;
+    const server = await startBenchChild(lib('team-server-child.ts'), ['--port', '0', '--data-dir', dir.path, '--database-url', databaseUrl, '--log-level', 'warn']);
+    children.push(server);
     const owner = readFileSync(join(dir.path, 'owner-token'), 'utf8').trim();
     const admin = async (method: string, path: string, body: unknown) => {
       const r = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
       return (await r.json()) as Record<string, unknown>;
     };
-    await admin('POST', '/api/admin/keys', { provider: 'openai', secret: `sk-bench-${'o'.repeat(32)}`, baseUrl: fake.baseUrls.openai });
+    await admin('POST', '/api/admin/keys', { provider: 'openai', secret: UPSTREAM_KEY, baseUrl: fakeOpenai });
     await admin('PUT', '/api/admin/models', { default: { provider: 'openai', model: 'gpt-4o-mini' } });
     const member = await admin('POST', '/api/admin/members', { name: 'bench' });
     await admin('PUT', `/api/admin/members/${member.id as string}/limits`, { dailyTokens: 1e12, monthlyUsd: 1e6 });
@@ -64,24 +87,37 @@ async function endpointLatency(): Promise<BenchRow[]> {
     });
     // The exact body the server's router sent, straight at the fake with the same client library.
     await viaTeam();
-    const sent = fake.requests().at(-1)?.body as Record<string, unknown>;
-    const sentBody = { ...(sent as object), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming;
-    const direct = streamed(new OpenAI({ apiKey: `sk-bench-${'o'.repeat(32)}`, baseURL: fake.baseUrls.openai, maxRetries: 0 }), sentBody);
-    relay = await startBareRelay({ apiKey: `sk-bench-${'o'.repeat(32)}`, baseURL: fake.baseUrls.openai }, sentBody);
-    const viaRelay = streamed(new OpenAI({ apiKey: 'relay', baseURL: relay.baseUrl, maxRetries: 0 }), { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: PROMPT }] });
+    const sent = await fake.ask<Record<string, unknown> | null>('last-body');
+    if (!sent) throw new Error('the fake provider recorded no JSON request');
+    const sentBody = { ...sent, stream: true } as unknown as OpenAI.ChatCompletionCreateParamsStreaming;
+    const direct = streamed(new OpenAI({ apiKey: UPSTREAM_KEY, baseURL: fakeOpenai, maxRetries: 0 }), sentBody);
+    const relay = await startBenchChild(lib('bare-relay-child.ts'), [fakeOpenai, JSON.stringify(sentBody)], { SB_BENCH_UPSTREAM_KEY: UPSTREAM_KEY });
+    children.push(relay);
+    const viaRelay = streamed(new OpenAI({ apiKey: 'relay', baseURL: relay.url, maxRetries: 0 }), { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: PROMPT }] });
 
-    // Tokenizer worker: wait until it counts exactly, so the measured turns are a warm server's.
+    // Warm every process: the server's tokenizer worker must count exactly, and each process JITs its own copy of
+    // the SDK and HTTP code (in one process the client's turns warmed the relay's too), so warm-up is longer than that.
     for (let i = 0; i < WARMUP; i++) {
       await viaTeam();
       await direct();
       await viaRelay();
     }
     await new Promise((r) => setTimeout(r, 1500));
+    const path = (name: string, op: Turn, child: BenchChild | null): Path => ({ name, op, server: child, ms: [], first: [], clientCpuUs: [], serverCpuUs: { user: 0, system: 0 } });
     const paths = [
-      { name: 'direct to the fake provider (openai SDK)', op: direct, ms: [] as number[], first: [] as number[], cpuUs: [] as number[] },
-      { name: 'through the team server /v1 (openai SDK)', op: viaTeam, ms: [] as number[], first: [] as number[], cpuUs: [] as number[] },
-      { name: 'floor: a bare relay (node:http + one cached openai client, no auth/budget/router/DB)', op: viaRelay, ms: [] as number[], first: [] as number[], cpuUs: [] as number[] },
+      path('direct to the fake provider (openai SDK)', direct, null),
+      path('through the team server /v1 (openai SDK), own process', viaTeam, server),
+      path('floor: a bare relay in its own process (node:http + one cached openai client, no auth/budget/router/DB)', viaRelay, relay),
     ];
+    // Each server process serves only its own path, so its CPU over the whole loop / its turns is its CPU per
+    // turn, less what it burns idle (timers, the change feed, GC), measured over a quiet second first.
+    const cpuNow = () => Promise.all(paths.map((p) => p.server?.cpuUs() ?? { user: 0, system: 0 }));
+    const idle0 = await cpuNow();
+    const idleStart = performance.now();
+    await new Promise((r) => setTimeout(r, 1000));
+    const cpuBefore = await cpuNow();
+    const idleMs = performance.now() - idleStart;
+    const loopStart = performance.now();
     for (let i = 0; i < TURNS; i++) {
       for (let j = 0; j < paths.length; j++) {
         const p = paths[(i + j) % paths.length]!;
@@ -90,15 +126,31 @@ async function endpointLatency(): Promise<BenchRow[]> {
         const r = await p.op();
         p.ms.push(performance.now() - t0);
         const cpu = process.cpuUsage(cpu0);
-        p.cpuUs.push(cpu.user + cpu.system);
+        p.clientCpuUs.push(cpu.user + cpu.system);
         if (r.firstAt !== null) p.first.push(r.firstAt - t0);
       }
     }
-    const [base, team, floor] = paths as [(typeof paths)[0], (typeof paths)[0], (typeof paths)[0]];
-    const row = (p: typeof base, withDelta: boolean, target = true): BenchRow => {
+    // The last settle is written after the answer's last byte: let it land before reading the CPU.
+    await new Promise((r) => setTimeout(r, 200));
+    const loopMs = performance.now() - loopStart;
+    const cpuAfter = await cpuNow();
+    paths.forEach((p, k) => {
+      const per = (f: 'user' | 'system') => cpuAfter[k]![f] - cpuBefore[k]![f] - ((cpuBefore[k]![f] - idle0[k]![f]) / idleMs) * loopMs;
+      p.serverCpuUs = { user: per('user'), system: per('system') };
+    });
+
+    const [base, team, floor] = paths as [Path, Path, Path];
+    const row = (p: Path, withDelta: boolean, target = true): BenchRow => {
       const p50 = percentile(p.ms, 50);
-      // CPU of this process (client, server and fake together) per turn: what the machine's load does not blur.
-      const values: BenchRow['values'] = { 'p50 ms': p50, 'p99 ms': percentile(p.ms, 99), 'ttft p50 ms': percentile(p.first, 50), 'cpu ms/turn': percentile(p.cpuUs, 50) / 1000, n: p.ms.length };
+      // CPU per turn, which the machine's load does not blur: the server process's (total over the loop / turns)
+      // and this client's (p50 of each turn's).
+      const values: BenchRow['values'] = { 'p50 ms': p50, 'p99 ms': percentile(p.ms, 99), 'ttft p50 ms': percentile(p.first, 50) };
+      if (p.server) {
+        values['server cpu ms/turn'] = (p.serverCpuUs.user + p.serverCpuUs.system) / p.ms.length / 1000;
+        values['of which sys'] = p.serverCpuUs.system / p.ms.length / 1000;
+      }
+      values['client cpu ms/turn'] = percentile(p.clientCpuUs, 50) / 1000;
+      values.n = p.ms.length;
       if (!withDelta) return { bench: BENCH, case: p.name, values };
       const added = p50 - percentile(base.ms, 50);
       values['+p50 ms'] = added;
@@ -107,19 +159,20 @@ async function endpointLatency(): Promise<BenchRow[]> {
       if (!target) return { bench: BENCH, case: p.name, values };
       return { bench: BENCH, case: `${p.name}, streamed with usage`, values, target: `+p50 < ${TARGET_MS} ms`, met: added < TARGET_MS };
     };
-    // What one database round trip costs on this machine now: the endpoint makes two per call (admit, settle).
+    // What one database round trip costs on this machine now, from another process as the server's is:
+    // the endpoint makes one before its provider request (admit) and one after the answer (settle).
+    await db.connect();
     const rtt: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
-      await server.db.query('SELECT 1');
+      await db.query('SELECT 1');
       rtt.push(performance.now() - t0);
     }
     const calibration: BenchRow = { bench: BENCH, case: 'one PostgreSQL round trip (SELECT 1), for scale', values: { 'p50 ms': percentile(rtt, 50), 'p99 ms': percentile(rtt, 99), n: rtt.length } };
     return [row(base, false), row(team, true), row(floor, true, false), calibration];
   } finally {
-    await relay?.close();
-    await server.close();
-    await fake.close();
+    await db.end().catch(() => {});
+    for (const c of children.reverse()) await c.stop();
     await pg.stop();
     dir.cleanup();
   }
@@ -144,8 +197,14 @@ async function budgetThroughput(): Promise<BenchRow[]> {
     await fetch(server.url + '/api/admin/team', { method: 'PUT', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify({ monthlyUsd: 1e6 }) });
     await server.close();
 
-    for (const replicas of [1, 2]) {
-      const perChild = Math.ceil(BUDGET_CONCURRENCY / replicas);
+    // 1 in flight: one sb_admit round trip alone (then its settle), as a single turn pays it.
+    const cases = [
+      { replicas: 1, inFlight: 1, name: 'sb_admit round trip alone (1 replica, 1 in flight, then settle)' },
+      { replicas: 1, inFlight: BUDGET_CONCURRENCY, name: `budget decisions, 1 replica (${BUDGET_CONCURRENCY} in flight, 40 members, team cap on)` },
+      { replicas: 2, inFlight: BUDGET_CONCURRENCY, name: `budget decisions, 2 replicas (${BUDGET_CONCURRENCY} in flight, 40 members, team cap on)` },
+    ];
+    for (const { replicas, inFlight, name } of cases) {
+      const perChild = Math.ceil(inFlight / replicas);
       const outs = await Promise.all(
         Array.from({ length: replicas }, (_, k) => runChild(url, members.filter((_, i) => i % replicas === k), perChild)),
       );
@@ -153,7 +212,7 @@ async function budgetThroughput(): Promise<BenchRow[]> {
       const us = outs.flatMap((o) => o.admitUs);
       rows.push({
         bench: BENCH,
-        case: `budget decisions, ${replicas} replica${replicas > 1 ? 's' : ''} (${BUDGET_CONCURRENCY} in flight, 40 members, team cap on)`,
+        case: name,
         values: { 'decisions/s': Math.round(decisions / BUDGET_SECONDS), 'admit p50 ms': percentile(us, 50) / 1000, 'admit p99 ms': percentile(us, 99) / 1000, refused: outs.reduce((n, o) => n + o.refused, 0) },
       });
     }
@@ -169,6 +228,7 @@ function runChild(url: string, members: string[], concurrency: number): Promise<
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib', 'team-admit-child.ts'), url, JSON.stringify(members), String(BUDGET_SECONDS), String(concurrency)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    killOnExit(child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { decisions: number; refused: number; admitUs: number[] }) : reject(new Error(`budget child exited ${code}`))));
