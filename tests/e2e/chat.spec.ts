@@ -296,7 +296,7 @@ test('a turn that got no answer is not sent again with later messages, unless th
   const failed = app.locator('article.message-user').first();
   // The user sees, before sending again, that this question will not go with the next one.
   await expect(failed).toHaveAttribute('data-history', 'left-out');
-  await expect(failed).toContainText('Not sent to the model');
+  await expect(failed).toContainText('Left out of later turns');
 
   await send(app, 'What is 3+3?');
   await expect(answers(app).nth(1)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });

@@ -143,3 +143,28 @@ test('Usage with an end date before the start shows no totals beside the error (
   await expect(app.getByRole('region', { name: 'Top models' })).toHaveCount(0);
   await expect(app.getByText('Choose a valid date range.')).toBeVisible();
 });
+
+test('a toast never covers the composer’s Send button', async ({ app, host, fake }) => {
+  await addKey(host, fake, 'openai', 'Work');
+  await app.reload();
+  await newConversation(app, { model: /^GPT-4o mini/ });
+  await send(app, 'first conversation');
+  await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  const doomed = app.url();
+  await newConversation(app, { model: /^GPT-4o mini/ });
+  await send(app, 'second conversation');
+  await expect(answers(app).first()).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  expect(app.url()).not.toBe(doomed);
+
+  // Deleting the other conversation from the sidebar toasts while this one's composer is on screen.
+  const sidebar = app.getByRole('navigation', { name: 'Main' });
+  await sidebar.getByRole('button', { name: /^Delete “first conversation/ }).click();
+  await app.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete conversation' }).click();
+  const toast = app.locator('.toast').filter({ hasText: 'Conversation deleted' });
+  await expect(toast).toBeVisible();
+  await app.getByRole('textbox', { name: 'Message' }).fill('still here');
+  const a = (await toast.boundingBox())!;
+  const b = (await app.getByRole('button', { name: 'Send' }).boundingBox())!;
+  const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  expect(overlap, 'the toast overlaps Send').toBe(false);
+});

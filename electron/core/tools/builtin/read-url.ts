@@ -106,7 +106,7 @@ export function readUrlTool(options: ReadUrlOptions): ToolDefinition {
     },
     source: 'builtin',
     get unavailable() {
-      return options.allowList().length === 0 ? 'No addresses are allowed yet: add some in Settings → Tools.' : undefined;
+      return options.allowList().length === 0 ? 'No addresses are allowed yet: add them under “Addresses the URL reader may open” (Settings, Tools).' : undefined;
     },
     async run(args, signal) {
       if (typeof args.url !== 'string') return failed('Give the address as a string in "url".');

@@ -109,7 +109,7 @@ function HistoryNote({ messageId, mark, busy, actions }: { messageId: string; ma
   const leftOut = mark === 'left-out';
   return (
     <p className="message-history-note">
-      <span>{leftOut ? 'Not sent to the model: this turn got no answer, so later messages go without it.' : 'Sent to the model with later messages, though it got no answer.'}</span>
+      <span>{leftOut ? 'Left out of later turns: this turn got no answer, so the next messages are sent without it.' : 'Sent to the model with later messages, though it got no answer.'}</span>
       <button
         type="button"
         className="link-button"
