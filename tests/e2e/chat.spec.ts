@@ -327,6 +327,12 @@ test('deleting the key ends the conversation with a banner, and another model co
   const banner = app.locator('.chat-banner');
   await expect(banner).toContainText('session was ended');
   await expect(app.getByRole('button', { name: 'Send' })).toBeDisabled();
+  // The header does not go on naming the deleted key as if it still answered, and nothing prices a turn that cannot be sent.
+  await expect(app.locator('.conversation-model-key')).toHaveText('key Old (deleted)');
+  await app.getByRole('textbox', { name: 'Message' }).fill('still there?');
+  await app.waitForTimeout(1000);
+  await expect(app.locator('.composer-estimate')).toHaveText('');
+  await app.getByRole('textbox', { name: 'Message' }).fill('');
   await app.screenshot({ path: `${SHOTS}/chat-session-ended.png` });
   await banner.getByRole('button', { name: 'Choose another model' }).click();
   const change = app.getByRole('dialog', { name: 'Change model' });

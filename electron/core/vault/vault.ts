@@ -655,14 +655,15 @@ export class Vault {
       backend: 'memory',
       persistent: false,
       locked: false,
-      summary: 'Keys are kept in memory for this session only; they are not saved and are gone when Switchboard stops.',
+      // The headline already says "for this session only"; these say why, and what would keep them.
+      summary: 'They live in memory and are gone when Switchboard stops.',
       warning: this.startProblem
-        ? `${this.startProblem} Set a passphrase to try again, or keep them for this session only.`
+        ? `${this.startProblem} Set a passphrase to try again.`
         : weak
-        ? `${weak} Switchboard will not save keys that way. Set a passphrase to keep them encrypted on disk, or keep them for this session only.`
+        ? `${weak} Switchboard will not save keys that way. Set a passphrase to keep them encrypted on disk.`
         : os && !os.persistent
-          ? 'The system keychain is not available, so keys are not saved. Set a passphrase to keep them encrypted on disk, or keep them for this session only.'
-          : 'Keys are not saved. Set a passphrase to keep them encrypted on disk, or keep them for this session only.',
+          ? 'The system keychain is not available, so keys are not saved. Set a passphrase to keep them encrypted on disk.'
+          : 'Keys are not saved. Set a passphrase to keep them encrypted on disk.',
       actions: ['set-passphrase', 'use-session-only'],
     };
   }

@@ -78,7 +78,8 @@ export function Composer({ conversation, history, running, stopping, blocked, on
   const historyRef = useRef(history);
   historyRef.current = history;
   useEffect(() => {
-    if (text.trim() === '') {
+    // A conversation that cannot send (its key was deleted) has no next turn to price.
+    if (text.trim() === '' || blocked !== null) {
       setEstimate({ kind: 'none' });
       return;
     }
@@ -109,7 +110,7 @@ export function Composer({ conversation, history, running, stopping, blocked, on
       clearTimeout(t);
       controller.abort();
     };
-  }, [text, target, params, historyKey, bridge, conversation.agentId, conversation.powerLevel]);
+  }, [text, target, params, historyKey, bridge, conversation.agentId, conversation.powerLevel, blocked]);
 
   const canSend = !running && !sending && blocked === null && text.trim() !== '';
   const send = async () => {

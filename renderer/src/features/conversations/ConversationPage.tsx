@@ -75,7 +75,12 @@ function ConversationHeader({ conversation }: { conversation: Conversation }) {
             <Icon name="spark" size={14} />
             <span className="conversation-model-name">{parts.model}</span>
             {parts.provider ? <span className="conversation-model-provider">{parts.provider}</span> : null}
-            {parts.key ? <span className="conversation-model-key">key {parts.key}</span> : null}
+            {parts.key ? (
+              <span className="conversation-model-key">
+                key {parts.key}
+                {conversation.ended ? ' (deleted)' : ''}
+              </span>
+            ) : null}
           </button>
           {conversation.agent && conversation.agent !== 'chat' ? <span className="conversation-agent">{conversation.agent}</span> : null}
         </div>
