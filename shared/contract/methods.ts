@@ -98,6 +98,8 @@ import {
   UsageRecordsRequest,
   UsageRecordsResponse,
   UsageSetSessionTitlesRequest,
+  UsageSessionTitlesRequest,
+  UsageSessionTitlesResponse,
   UsageSetSessionTitlesResponse,
 } from './usage.js';
 
@@ -176,6 +178,8 @@ export const contract = {
   'usage.records': m(UsageRecordsRequest, UsageRecordsResponse),
   'usage.exportCsv': m(UsageExportCsvRequest, UsageExportCsvResponse, { kind: 'download' }),
   'usage.setSessionTitles': m(UsageSetSessionTitlesRequest, UsageSetSessionTitlesResponse),
+  /** Titles of sessions as last reported (ids unknown or deleted are left out). */
+  'usage.sessionTitles': m(UsageSessionTitlesRequest, UsageSessionTitlesResponse),
 
   'limits.get': m(LimitsGetRequest, LimitsGetResponse),
   'limits.set': m(LimitsSetRequest, LimitsSetResponse),

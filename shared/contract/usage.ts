@@ -143,6 +143,10 @@ export const UsageSetSessionTitlesRequest = z
   .strict();
 export const UsageSetSessionTitlesResponse = z.object({ saved: z.number().int().nonnegative() });
 
+/** The titles the app reported for these sessions (conversations kept in another window's storage, e.g. the desktop app's). */
+export const UsageSessionTitlesRequest = z.object({ sessionIds: z.array(Id).min(1).max(500) }).strict();
+export const UsageSessionTitlesResponse = z.object({ titles: z.record(z.string(), z.string()) });
+
 export const UsageExportCsvRequest = z.object({ from: TimeInput.optional(), to: TimeInput.optional() }).strict();
 /** In Electron the CSV is written where the user chose; the web host answers with text/csv instead. */
 export const UsageExportCsvResponse = z.object({ saved: z.boolean(), path: z.string().optional(), rows: z.number().int().nonnegative() });

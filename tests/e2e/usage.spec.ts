@@ -296,3 +296,17 @@ test.describe('in a locale that writes US$', () => {
     for (const tick of await ticks.all()) expect((await tick.boundingBox())!.x).toBeGreaterThanOrEqual(box.x - 0.5);
   });
 });
+
+test('a conversation kept in another window (the desktop app) shows in Usage by the title the app reported, not its id', async ({ app, host, fake }) => {
+  const keyId = await addOpenAiKey(host, fake);
+  const sessionId = '5f1d2c3b-0a9e-4e7d-8c6b-2a1f0e9d8c7b';
+  expect((await chat(host, sessionId, keyId, 'gpt-4o-mini', 'from the desktop window')).status).toBe(200);
+  expect((await rpc(host, 'usage.setSessionTitles', { titles: [{ sessionId, title: 'Desktop planning' }] })).status).toBe(200);
+  await nav(app).getByRole('link', { name: 'Usage', exact: true }).click();
+  const top = app.getByRole('region', { name: 'Top conversations' });
+  await expect(top).toContainText('Desktop planning');
+  await expect(top).not.toContainText(sessionId);
+  // Not stored in this browser, so not a link to a conversation that would not open here.
+  await expect(top.getByRole('link', { name: 'Desktop planning' })).toHaveCount(0);
+  await expect(app.getByRole('region', { name: 'Calls' })).toContainText('Desktop planning');
+});

@@ -36,7 +36,7 @@ export interface Metering {
   admission: MeteringAdmission;
   /** Prompt token counts (a worker thread owns the tokenizers); start() loads them ahead of the first turn. */
   tokens: TokenCounter;
-  handlers: Pick<HandlerMap, 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles' | 'limits.get' | 'limits.set'>;
+  handlers: Pick<HandlerMap, 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles' | 'usage.sessionTitles' | 'limits.get' | 'limits.set'>;
   /** Core.exportCsv: parses the request, then streams the CSV. */
   exportCsv(input: unknown): CsvExport;
   /** Settles running calls, closes the ledger, then stops the tokenizer worker. */

@@ -40,13 +40,14 @@ export function usageCsv(deps: UsageHandlerDeps, request: { from?: TimeInput; to
   return exportCsv(deps.ledger, rangeMs(request.from, request.to, z), options);
 }
 
-export function usageHandlers(deps: UsageHandlerDeps): PartialHandlers<'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles'> {
+export function usageHandlers(deps: UsageHandlerDeps): PartialHandlers<'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles' | 'usage.sessionTitles'> {
   return {
     'usage.setSessionTitles': (request) => {
       // Without the titles file (its notice says why) titles are not kept; chat goes on regardless.
       if (!deps.titles) return { saved: 0 };
       return { saved: deps.titles.set(request.titles, deps.now()) };
     },
+    'usage.sessionTitles': (request) => ({ titles: deps.titles ? Object.fromEntries(deps.titles.lookup(request.sessionIds)) : {} }),
     'usage.query': (request) => {
       const { plan: _plan, ...result } = queryUsage(deps.ledger, request, deps.timeZone());
       return result;

@@ -13,7 +13,7 @@ export const LEDGER_FILE = 'usage.db';
 // SQLite keeps uncommitted pages beside the database; a new ledger must not pick up the old ones.
 const COMPANIONS = ['-wal', '-shm', '-journal'];
 
-type MeteredMethod = 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles' | 'limits.get' | 'limits.set';
+type MeteredMethod = 'usage.query' | 'usage.records' | 'usage.exportCsv' | 'usage.setSessionTitles' | 'usage.sessionTitles' | 'limits.get' | 'limits.set';
 
 interface LedgerProblem {
   /** SQLite's own words ("file is not a database"). */
@@ -63,6 +63,7 @@ export class MeteringGate {
       'usage.records': through('usage.records'),
       'usage.exportCsv': through('usage.exportCsv'),
       'usage.setSessionTitles': through('usage.setSessionTitles'),
+      'usage.sessionTitles': through('usage.sessionTitles'),
       'limits.get': through('limits.get'),
       'limits.set': through('limits.set'),
     };

@@ -147,6 +147,9 @@ describe('usage CSV export', () => {
     const again = parse(await text(r.metering.exportCsv({}).chunks));
     expect(again.find((x) => x.session_id === 's-0')!.session_title).toBe('Renamed');
     expect(again.find((x) => x.session_id === 's-1')!.session_title).toBe('');
+    // The same titles answer usage.sessionTitles: known ids only, a forgotten one left out.
+    const answered = await r.metering.handlers['usage.sessionTitles']({ sessionIds: ['s-0', 's-1', 'unknown'] }, { transport: 'web', actor: 'test' });
+    expect(answered).toEqual({ titles: { 's-0': 'Renamed' } });
 
     // Titles are looked up a page at a time: never more ids than a page holds.
     const lookups: number[] = [];

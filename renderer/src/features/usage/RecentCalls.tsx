@@ -12,7 +12,7 @@ import { providerName } from './limit-text.js';
 import { formatCostExact, formatTokens, totalTokens } from './money.js';
 import { SessionName } from './TopTables.js';
 import { UsageTable } from './UsageTable.js';
-import { useConversationTitles } from './useConversationTitles.js';
+import { useConversationTitles, type SessionTitles } from './useConversationTitles.js';
 
 const PAGE_SIZE = 20;
 const KEY_EVENTS = ['keys.changed'] as const;
@@ -120,7 +120,7 @@ function CallRow({
   keyLabels,
 }: {
   record: UsageRecord;
-  titles: ReadonlyMap<string, string> | undefined;
+  titles: SessionTitles | undefined;
   timeZone: string;
   keyLabels: ReadonlyMap<string, string>;
 }) {

@@ -1,3 +1,4 @@
+import type { SessionTitles } from './useConversationTitles.js';
 import type { UsageGroup } from '../../../../shared/contract/index.js';
 import { Link } from '../../router/Link.js';
 import { paths } from '../../router/routes.js';
@@ -65,7 +66,7 @@ export function TopConversations({
   loading,
 }: {
   groups: readonly UsageGroup[] | undefined;
-  titles: ReadonlyMap<string, string> | undefined;
+  titles: SessionTitles | undefined;
   loading: boolean;
 }) {
   const rows = groups ? topByCost(groups, TOP) : [];
@@ -94,8 +95,16 @@ export function TopConversations({
 }
 
 /** The conversation's title, linked, while it exists; else its session id (its usage outlives it). */
-export function SessionName({ sessionId, titles }: { sessionId: string; titles: ReadonlyMap<string, string> | undefined }) {
-  const title = titles?.get(sessionId);
+export function SessionName({ sessionId, titles }: { sessionId: string; titles: SessionTitles | undefined }) {
+  const title = titles?.local.get(sessionId);
+  const reported = titles?.reported.get(sessionId);
+  if (title === undefined && reported !== undefined) {
+    return (
+      <span className="cell-main session-elsewhere" title={`${reported}: a conversation kept in another window (the desktop app or another browser), so it cannot be opened here.`}>
+        {reported}
+      </span>
+    );
+  }
   if (title !== undefined) {
     return (
       <Link to={paths.conversation(sessionId)} className="cell-main session-link" title={title}>
