@@ -6,11 +6,21 @@ import { zone } from '../../electron/core/metering/time-zone.js';
 import { ApiError } from '../http/errors.js';
 import { parseWith } from '../http/body.js';
 
+/** The last instant a JavaScript Date (and so PostgreSQL's timestamptz from it) can hold. */
+const LAST_TIME_MS = 8.64e15;
+
+/** Epoch ms as digits; a number past any date is refused here, never handed to the database as NaN. */
+const EpochMs = z
+  .string()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .refine((n) => n <= LAST_TIME_MS, 'epoch milliseconds past the last possible date');
+
 /** `?from=&to=`: dates (YYYY-MM-DD, whole days in the team's time zone), ISO times or epoch ms. */
 export const RangeQuery = z
   .object({
-    from: z.union([z.string().regex(/^\d+$/).transform(Number), TimeInput]).optional(),
-    to: z.union([z.string().regex(/^\d+$/).transform(Number), TimeInput]).optional(),
+    from: z.union([EpochMs, TimeInput]).optional(),
+    to: z.union([EpochMs, TimeInput]).optional(),
   })
   .strict();
 

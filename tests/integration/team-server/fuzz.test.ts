@@ -144,4 +144,16 @@ describe('every endpoint fuzzed with bad input', () => {
     const unknown = await team.api('GET', '/api/admin/usage?colour=red', team.ownerToken);
     expect(unknown.status).toBe(400);
   });
+
+  it('answers a usage range past any date with a 400 naming the field, on every usage route', async () => {
+    for (const path of ['/api/admin/usage', '/api/admin/usage/daily', '/api/admin/usage.csv']) {
+      for (const [field, value] of [['from', '9000000000000000'], ['to', '99999999999999999999']] as const) {
+        const r = await team.api('GET', `${path}?${field}=${value}`, team.ownerToken);
+        expect([path, field, r.status]).toEqual([path, field, 400]);
+        expect(r.body.error).toMatchObject({ code: 'VALIDATION', param: field });
+      }
+    }
+    const last = await team.api('GET', '/api/admin/usage?from=0&to=8640000000000000', team.ownerToken);
+    expect(last.status).toBe(200);
+  });
 });
