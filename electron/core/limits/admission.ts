@@ -751,7 +751,7 @@ function isNoRoom(r: Reservation | NoRoom): r is NoRoom {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** "Dec 8, 00:00" in the limits' zone: for people, never a raw timestamp (the app formats `resetsAt` in its locale). */
-function formatLocal(z: Zone, t: number): string {
+export function formatLocal(z: Zone, t: number): string {
   const local = new Date(t + z.offsetAt(t)).toISOString();
   return `${MONTHS[Number(local.slice(5, 7)) - 1]} ${Number(local.slice(8, 10))}, ${local.slice(11, 16)}`;
 }

@@ -176,8 +176,20 @@ describe('budgets decided inside PostgreSQL', () => {
       );
       expect(err?.code).toBe('LIMIT_EXCEEDED');
       expect(err?.message).toMatch(/daily token budget/);
-      expect(err?.message).toContain('60 of 100 tokens');
-      expect(err?.message).toMatch(/resets at \d{4}-\d\d-\d\dT00:00:00\.000Z \(UTC\)/);
+      // 40 tokens are left: the budget is not used up, this call's worst case (80) does not fit, and a smaller answer would.
+      expect(err?.message).toMatch(/^Your daily token budget cannot cover this call: 60 of 100 tokens used, and this call may use up to 80\./);
+      expect(err?.message).toContain('A lower max_tokens for the answer reserves less.');
+      // When it resets, in words and in the team's time zone, as the app says it; the exact instant stays in details.
+      expect(err?.message).toMatch(/It resets at [A-Z][a-z]{2} \d{1,2}, 00:00 \(UTC\)\./);
+      expect(err?.message).not.toMatch(/\d{4}-\d\d-\d\dT/);
+      expect(err?.details?.resetsAt).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z$/);
+
+      const full = await member(t, { dailyTokens: 60 });
+      const spent = await t.a.admit(request(full.session, 20, 40));
+      await spent.settle({ status: 'ok', usage: { ...ZERO_USAGE, inputTokens: 20, outputTokens: 40 }, latencyMs: 1, ttftMs: 1 });
+      const none = await t.a.admit(request(full.session, 1, 1)).catch((e: unknown) => e as AppError);
+      expect(none.message).toMatch(/^Your daily token budget is used up: 60 of 60 tokens used/);
+      expect(none.message).not.toContain('max_tokens');
       expect(err?.details).toMatchObject({ scope: 'member_daily_tokens', limit: 100, used: 60, unit: 'tokens' });
     } finally {
       await t.close();
@@ -192,7 +204,7 @@ describe('budgets decided inside PostgreSQL', () => {
       const first = await Promise.allSettled([t.a.admit(request(m.session, 1000, 1000)), t.b.admit(request(m.session, 1000, 1000)), t.a.admit(request(m.session, 1000, 1000))]);
       expect(first.filter((x) => x.status === 'fulfilled')).toHaveLength(2);
       const why = (first.find((x) => x.status === 'rejected') as PromiseRejectedResult).reason as AppError;
-      expect(why.message).toMatch(/^Your monthly budget is used up: \$0\.0060 of \$0\.0070/);
+      expect(why.message).toMatch(/^Your monthly budget cannot cover this call: \$0\.0060 of \$0\.0070/);
 
       const unpriced = await t.a.admit(request(m.session, 10, 10, null)).catch((e: unknown) => e as AppError);
       expect((unpriced as AppError).code).toBe('LIMIT_EXCEEDED');
@@ -203,7 +215,7 @@ describe('budgets decided inside PostgreSQL', () => {
 
       await t.settings.update(t.owner.id, { monthlyUsdNano: 8_000_000 }); // $0.008 for the whole team
       const teamCap = await t.b.admit(request(free.session, 1000, 1000)).catch((e: unknown) => e as AppError);
-      expect((teamCap as AppError).message).toMatch(/^The team's monthly budget is used up: \$0\.0060 of \$0\.0080/);
+      expect((teamCap as AppError).message).toMatch(/^The team's monthly budget cannot cover this call: \$0\.0060 of \$0\.0080/);
     } finally {
       await t.close();
     }
