@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { Logger } from '../../electron/core/app/logger.js';
 import { bearerToken } from '../security/tokens.js';
 import type { Members } from '../team/members.js';
-import { ApiError, sendError, sendJson } from './errors.js';
+import { ApiError, sendError, sendJson, toApiError } from './errors.js';
 import { compile, match, Status, type Route } from './routes.js';
 import type { AdminPage } from './static-admin.js';
 
@@ -79,7 +79,8 @@ export async function startHttp(options: HttpOptions): Promise<HttpServer> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!(err instanceof ApiError)) logger.error('request failed', { method: req.method, path: (req.url ?? '').split('?')[0], err });
+      // Only a failure of the server is an error for its log; a refusal (a budget, a bad field) is the caller's answer.
+      if (toApiError(err).status >= 500) logger.error('request failed', { method: req.method, path: (req.url ?? '').split('?')[0], err });
       sendError(res, err);
     });
   });

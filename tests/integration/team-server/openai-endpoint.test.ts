@@ -80,6 +80,8 @@ describe('/v1/chat/completions with the official openai client', () => {
     expect((err?.error as { code: string }).code).toBe('LIMIT_EXCEEDED');
     expect(err?.message).toMatch(/daily token budget.*0 of 100 tokens.*resets at/);
     expect(providerCalls()).toBe(before);
+    // A refusal is the caller's answer, not a server failure: the log holds no error for it.
+    expect(team.logLines.filter((l) => l.includes('request failed') && l.includes('/v1/chat/completions'))).toEqual([]);
   });
 
   it('names a model that is not the team\'s, and refuses unknown tokens with 401', async () => {
