@@ -157,6 +157,24 @@ test('the CSP blocks injected inline script and outside connections on the admin
   expect(outside).toBe('blocked');
 });
 
+test('a long member name wraps, so every row keeps its buttons in sight at 1024×768', async ({ page }) => {
+  const long = 'Augusta Ada King, Countess of Lovelace, analyst of the engine';
+  const r = await fetch(`${url}/api/admin/members`, { method: 'POST', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: long }) });
+  expect(r.status).toBe(201);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(url + '/#members');
+  await page.getByLabel('Owner or admin token').fill(owner);
+  await page.keyboard.press('Enter');
+  const table = page.getByRole('table', { name: 'Members' });
+  await expect(table.getByRole('row', { name: new RegExp(long) })).toBeVisible();
+  const wrap = (await page.locator('.table-wrap').boundingBox())!;
+  for (const label of [`Remove ${long}`, `New token for ${long}`]) {
+    const box = (await table.getByRole('button', { name: label }).boundingBox())!;
+    expect([label, box.x + box.width <= wrap.x + wrap.width]).toEqual([label, true]);
+  }
+  expect(await page.locator('.table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+});
+
 test('the admin page works from the keyboard', async ({ page }) => {
   await page.goto(url + '/');
   await page.getByLabel('Owner or admin token').fill(owner);
