@@ -187,7 +187,7 @@ describe('budgets decided inside PostgreSQL', () => {
       const full = await member(t, { dailyTokens: 60 });
       const spent = await t.a.admit(request(full.session, 20, 40));
       await spent.settle({ status: 'ok', usage: { ...ZERO_USAGE, inputTokens: 20, outputTokens: 40 }, latencyMs: 1, ttftMs: 1 });
-      const none = await t.a.admit(request(full.session, 1, 1)).catch((e: unknown) => e as AppError);
+      const none = (await t.a.admit(request(full.session, 1, 1)).catch((e: unknown) => e)) as AppError;
       expect(none.message).toMatch(/^Your daily token budget is used up: 60 of 60 tokens used/);
       expect(none.message).not.toContain('max_tokens');
       expect(err?.details).toMatchObject({ scope: 'member_daily_tokens', limit: 100, used: 60, unit: 'tokens' });
