@@ -131,6 +131,11 @@ export function adminRoutes(s: Services): Route[] {
           if (!providers.has(m.provider)) {
             throw new ApiError(400, 'VALIDATION', `${field}: the team has no ${m.provider} key; add one under Keys first.`, { param: field });
           }
+          // Budgets are kept in USD: a model without a known price would refuse every member's call.
+          const modelField = field.replace(/provider$/, 'model');
+          if (!s.catalog.find(m.provider, m.model)?.pricing) {
+            throw new ApiError(400, 'VALIDATION', `${modelField}: ${m.provider}/${m.model} has no known price, so members' USD budgets could not be kept for it; choose a model from the list.`, { param: modelField });
+          }
         }
         await s.settings.setModels(member.id, body.default, body.allowed);
         const t = await s.settings.get();

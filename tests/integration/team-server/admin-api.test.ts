@@ -89,6 +89,16 @@ describe('team keys', () => {
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'VALIDATION', param: 'allowed[0].provider' });
   });
+
+  it('refuses a model without a known price, which USD budgets could not be kept for, and keeps the models chosen before', async () => {
+    const before = await team.api('GET', '/api/admin/models', team.ownerToken);
+    const r = await team.api('PUT', '/api/admin/models', team.ownerToken, { default: { provider: 'openai', model: 'no-such-model' } });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'VALIDATION', param: 'default.model' });
+    expect(r.body.error.message).toMatch(/no known price/);
+    const after = await team.api('GET', '/api/admin/models', team.ownerToken);
+    expect(after.body.default).toEqual(before.body.default);
+  });
 });
 
 describe('members and roles', () => {
