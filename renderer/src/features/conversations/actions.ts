@@ -2,6 +2,7 @@ import { navigate } from '../../router/navigation.js';
 import { paths, parseRoute } from '../../router/routes.js';
 import { toast } from '../../state/toast-store.js';
 import type { Conversation } from '../../db/schema.js';
+import { markDeletedHere } from './deleted-here.js';
 import { conversationStore, type NewConversation } from './store.js';
 
 /** Creates a conversation and opens it. The chat helper's model picker passes the chosen target. */
@@ -27,6 +28,7 @@ export async function renameConversation(id: string, title: string): Promise<voi
 
 /** Deletes the conversation; if it was open, goes back to the start page. */
 export async function deleteConversation(id: string): Promise<void> {
+  markDeletedHere(id);
   await conversationStore().remove(id);
   const route = parseRoute(window.location.pathname);
   if (route.name === 'conversation' && route.id === id) navigate(paths.home(), { replace: true });

@@ -1,6 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { useBridge } from '../../bridge/context.js';
+import { wasDeletedHere } from '../conversations/deleted-here.js';
 import { conversationStore } from '../conversations/store.js';
 
 /** Titles of usage session ids: those of this window's conversations, and those the app reported elsewhere. */
@@ -31,7 +32,7 @@ export function useConversationTitles(sessionIds: readonly string[]): SessionTit
     return titles;
   }, [key]);
   const [reported, setReported] = useState<{ key: string; titles: ReadonlyMap<string, string> } | null>(null);
-  const missing = local ? (key === '' ? [] : key.split('\n')).filter((id) => !local.has(id)) : null;
+  const missing = local ? (key === '' ? [] : key.split('\n')).filter((id) => !local.has(id) && !wasDeletedHere(id)) : null;
   const missingKey = missing?.join('\n') ?? null;
   useEffect(() => {
     if (missingKey === null || missingKey === '') return;
