@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import type { Logger } from '../electron/core/app/logger.js';
+import { sendCsvDownload } from '../electron/core/metering/csv-response.js';
 import type { CatalogService } from '../electron/core/catalog/catalog-service.js';
 import type { ChangeFeed } from './db/change-feed.js';
 import type { Db } from './db/pool.js';
@@ -46,25 +46,7 @@ export async function budgetWindows(db: Db): Promise<{ day: string; month: strin
   return { day: row.day.toISOString(), month: row.month.toISOString() };
 }
 
-/** A CSV (or other text) download, written with backpressure so a long export never piles up in memory. */
-export async function streamDownload(req: IncomingMessage, res: ServerResponse, download: { filename: string; chunks: AsyncIterable<string> }, logger: Logger): Promise<void> {
-  res.writeHead(200, {
-    'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="${download.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
-    'Cache-Control': 'no-store',
-  });
-  let aborted = false;
-  req.on('close', () => {
-    if (!res.writableFinished) aborted = true;
-  });
-  try {
-    for await (const chunk of download.chunks) {
-      if (aborted || res.destroyed) break;
-      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    }
-    res.end();
-  } catch (err) {
-    logger.error('download failed', { err });
-    res.destroy();
-  }
+/** A CSV download, streamed with backpressure (the app's own helper, shared with the web host). */
+export function streamDownload(req: IncomingMessage, res: ServerResponse, download: { filename: string; chunks: AsyncIterable<string> }, logger: Logger): Promise<void> {
+  return sendCsvDownload(req, res, download, (err) => logger.error('download failed', { err }));
 }

@@ -5,6 +5,7 @@ import { AppError, httpStatusFor, isDownloadMethod } from '../../shared/contract
 import type { CallContext } from '../core/app/context.js';
 import { toAppError } from '../core/app/dispatcher.js';
 import type { Core } from '../core/core.js';
+import { sendCsvDownload } from '../core/metering/csv-response.js';
 import { EventStream } from './event-stream.js';
 import { hostAllowed, originAllowed } from './origin-guard.js';
 import { serveStatic } from './static-files.js';
@@ -120,26 +121,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendError(res, toAppError(err));
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${download.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
-      'Cache-Control': 'no-store',
-    });
-    let aborted = false;
-    req.on('close', () => {
-      if (!res.writableFinished) aborted = true;
-    });
-    try {
-      for await (const chunk of download.chunks) {
-        if (aborted || res.destroyed) break;
-        // Respect backpressure so a million rows never pile up in memory.
-        if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      }
-      res.end();
-    } catch (err) {
-      core.logger.error(`${method} stream failed`, { err });
-      res.destroy();
-    }
+    await sendCsvDownload(req, res, download, (err) => core.logger.error(`${method} stream failed`, { err }));
   }
 
   server.headersTimeout = 30_000;

@@ -7,6 +7,7 @@ import { uuidv7 } from '../../electron/core/metering/ids.js';
 import type { TokenCounter } from '../../electron/core/metering/token-counter.js';
 import type { AdmitRequest, CallAdmission, Reservation, SettleOutcome } from '../../electron/core/ports.js';
 import type { Db } from '../db/pool.js';
+import { callRecord } from '../usage/call-record.js';
 import { limitExceeded, type Refusal } from './refusal.js';
 
 /** Who a call is for: the member whose token made the request. */
@@ -316,40 +317,4 @@ function uncounted(refusal: AppError, bound: number): AppError {
 
 function finiteInt(n: number | null): number | null {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.round(n) : null;
-}
-
-/** A calls row in the app's usage record shape. */
-export function callRecord(row: CallRow): UsageRecord {
-  return {
-    id: row.id,
-    time: row.time.getTime(),
-    sessionId: row.session_id,
-    agent: null,
-    provider: row.provider,
-    model: row.model,
-    keyId: row.key_id,
-    source: 'team',
-    status: row.status,
-    errorCode: row.error_code,
-    usage: {
-      inputTokens: row.input_tokens,
-      cacheReadTokens: row.cache_read_tokens,
-      cacheWriteTokens: row.cache_write_tokens,
-      outputTokens: row.output_tokens,
-      reasoningTokens: row.reasoning_tokens,
-      estimated: row.estimated,
-    },
-    costUsd: row.cost_nano === null ? null : row.cost_nano / 1e9,
-    pricing: row.pricing,
-    latencyMs: row.latency_ms,
-    ttftMs: row.ttft_ms,
-    attempt: row.attempt,
-    kind: row.kind,
-    retryOf: row.retry_of,
-    fallbackOf: row.fallback_of,
-    replacedKeyId: row.replaced_key_id,
-    reservedUsd: row.reserved_nano === null ? null : row.reserved_nano / 1e9,
-    reservedTokens: row.reserved_tokens,
-    settledAt: row.settled_at ? row.settled_at.getTime() : null,
-  };
 }

@@ -1,9 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
-import type { KeySource, ProviderId, UsageRecord } from '../../shared/contract/index.js';
+import type { UsageRecord } from '../../shared/contract/index.js';
 import { CSV_HEADERS, csvCells, guardFormula } from '../../shared/csv-columns.js';
 import { CsvRowWriter, localIso, STRINGIFY } from '../../electron/core/metering/csv-export.js';
 import { zone } from '../../electron/core/metering/time-zone.js';
 import type { Db } from '../db/pool.js';
+import { callRecord } from './call-record.js';
 import type { Range } from './range.js';
 
 /** The team's columns first, then the app's own usage.exportCsv columns (shared/csv-columns.ts) for each call. */
@@ -61,7 +62,7 @@ export function teamCsv(db: Db, range: Range): { filename: string; chunks: Async
       const r: { rows: Row[] } = await db.query<Row>(PAGE_SQL, [new Date(range.from), new Date(range.to), after?.time ?? null, after?.id ?? null, PAGE]);
       if (r.rows.length === 0) return;
       yield writer.rows(
-        r.rows.map((row) => [row.member_id, guardFormula(row.member_name), row.origin, row.device_id === null ? null : guardFormula(row.device_id), ...csvCells({ record: toRecord(row), keyLabel: null, localTime: localIso(z, row.time.getTime()) })]),
+        r.rows.map((row) => [row.member_id, guardFormula(row.member_name), row.origin, row.device_id === null ? null : guardFormula(row.device_id), ...csvCells({ record: callRecord(row), keyLabel: null, localTime: localIso(z, row.time.getTime()) })]),
       );
       const last: Row = r.rows[r.rows.length - 1]!;
       after = { time: last.time, id: last.id };
@@ -69,41 +70,6 @@ export function teamCsv(db: Db, range: Range): { filename: string; chunks: Async
     }
   }
   return { filename, chunks: chunks() };
-}
-
-function toRecord(row: Row): UsageRecord {
-  return {
-    id: row.id,
-    time: row.time.getTime(),
-    sessionId: row.session_id ?? '',
-    agent: null,
-    provider: row.provider as ProviderId,
-    model: row.model,
-    keyId: row.key_id,
-    source: row.source as KeySource,
-    status: row.status as UsageRecord['status'],
-    errorCode: row.error_code,
-    usage: {
-      inputTokens: row.input_tokens,
-      cacheReadTokens: row.cache_read_tokens,
-      cacheWriteTokens: row.cache_write_tokens,
-      outputTokens: row.output_tokens,
-      reasoningTokens: row.reasoning_tokens,
-      estimated: row.estimated,
-    },
-    costUsd: row.cost_nano === null ? null : row.cost_nano / 1e9,
-    pricing: row.pricing,
-    latencyMs: row.latency_ms,
-    ttftMs: row.ttft_ms,
-    attempt: row.attempt ?? 1,
-    kind: row.kind ?? 'first',
-    retryOf: row.retry_of,
-    fallbackOf: row.fallback_of,
-    replacedKeyId: row.replaced_key_id,
-    reservedUsd: row.reserved_nano === null ? null : row.reserved_nano / 1e9,
-    reservedTokens: row.reserved_tokens,
-    settledAt: row.settled_at ? row.settled_at.getTime() : null,
-  };
 }
 
 const PAGE_SQL = /* sql */ `

@@ -4,7 +4,8 @@ import { AppError, ZERO_USAGE, type Pricing } from '../../../shared/contract/ind
 import { createLogger } from '../../../electron/core/app/logger.js';
 import type { TokenCounter } from '../../../electron/core/metering/token-counter.js';
 import type { AdmitRequest } from '../../../electron/core/ports.js';
-import { callRecord, CallContexts, PgCallAdmission } from '../../../server/budget/admission.js';
+import { CallContexts, PgCallAdmission } from '../../../server/budget/admission.js';
+import { callRecord } from '../../../server/usage/call-record.js';
 import { Replica } from '../../../server/budget/replica.js';
 import { ChangeFeed } from '../../../server/db/change-feed.js';
 import { migrate } from '../../../server/db/migrate.js';
